@@ -1,0 +1,121 @@
+"""The command line `python -m analytics`, as `spec/cli.md` defines it.
+
+This module only parses arguments and prints; each subcommand's work is a
+function elsewhere in `analytics`, the same one the pages call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable
+
+# subcommand -> "module:function"; each handler takes the parsed args and returns
+# (exit_status, json_document, human_text).
+HANDLERS = {
+    "init": "analytics.cli_data:cmd_init",
+    "import": "analytics.cli_data:cmd_import",
+    "undo": "analytics.cli_data:cmd_undo",
+    "status": "analytics.cli_data:cmd_status",
+    "indicators": "analytics.cli_metrics:cmd_indicators",
+    "ranking": "analytics.cli_metrics:cmd_ranking",
+    "hazards": "analytics.cli_supervision:cmd_hazards",
+    "enforcement": "analytics.cli_supervision:cmd_enforcement",
+    "training": "analytics.cli_supervision:cmd_training",
+    "townships": "analytics.cli_supervision:cmd_townships",
+    "report": "analytics.cli_report:cmd_report",
+}
+
+
+class UsageError(Exception):
+    """A bad argument the user must fix: exit status 2."""
+
+
+class RejectedInput(Exception):
+    """Input the user must fix (a file, a county, a batch): exit status 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages, exit status 2
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
+
+    period = argparse.ArgumentParser(add_help=False)
+    period.add_argument("--year", type=int, help="年度（默认：有数据的最近月份所在年度）")
+    period.add_argument("--months", help="月份范围 a-b，例如 1-8（默认：1 到有数据的最近月份）")
+
+    parser = _Parser(prog="python -m analytics", description="安全生产监管数据看板命令行", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("init", parents=[common], help="创建数据库（--sample 载入示例数据）")
+    p.add_argument("--sample", action="store_true", help="载入随附的示例数据")
+
+    p = sub.add_parser("import", parents=[common], help="校验并导入文件，每个文件一个批次")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dataset", help="数据集名称（默认按表头识别）")
+    p.add_argument("--mode", choices=["upsert", "replace"], default="upsert")
+    p.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入")
+
+    p = sub.add_parser("undo", parents=[common], help="撤销一个导入批次")
+    p.add_argument("batch_id", type=int, metavar="BATCH_ID")
+
+    sub.add_parser("status", parents=[common], help="各数据集行数、日期范围和导入批次")
+
+    p = sub.add_parser("indicators", parents=[common, period], help="四项指标及同比")
+    p.add_argument("--county", help="县市区（默认：全市）")
+
+    sub.add_parser("ranking", parents=[common, period], help="全市排位")
+
+    for name, choices, help_text in (
+        ("hazards", ["township", "department"], "隐患排查整改与安全检查"),
+        ("enforcement", ["department", "township"], "行政执法"),
+        ("training", ["township", "category"], "培训覆盖"),
+    ):
+        p = sub.add_parser(name, parents=[common, period], help=help_text)
+        p.add_argument("--county", help="县市区（默认：本县）")
+        p.add_argument("--by", choices=choices, default=choices[0])
+
+    p = sub.add_parser("townships", parents=[common, period], help="乡镇对比")
+    p.add_argument("--county", help="县市区（默认：本县）")
+
+    p = sub.add_parser("report", parents=[common, period], help="生成书面报告 .docx")
+    p.add_argument("--county", help="县市区（默认：本县）")
+    p.add_argument("--out", required=True, help="输出文件 FILE.docx")
+    return parser
+
+
+def _handler(command: str) -> Callable:
+    module, function = HANDLERS[command].split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None)
+    args.json = getattr(args, "json", False)
+    try:
+        status, document, text = _handler(args.command)(args)
+    except UsageError as error:
+        print(f"参数错误：{error}", file=sys.stderr)
+        return 2
+    except RejectedInput as error:
+        if args.json:
+            print(json.dumps({"error": str(error)}, ensure_ascii=False))
+        print(f"错误：{error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(document, ensure_ascii=False, default=str))
+    elif text:
+        print(text)
+    return status

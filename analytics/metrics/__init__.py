@@ -1,0 +1,1 @@
+"""Metric definitions from `spec/metrics.md`: pure functions over a connection and plain arguments."""

@@ -1,0 +1,79 @@
+"""What every metric needs: the default period, the counties, the home county."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import duckdb
+
+from analytics.datasets import DATASETS
+from analytics.periods import Period
+from analytics.store import get_meta
+
+# Label for records with an empty township, on screen; JSON carries null.
+NO_TOWNSHIP = "县直/未填乡镇"
+
+
+def latest_month(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> tuple[int, int] | None:
+    """(year, month) of the latest record in any dated dataset or the bulletin; None when empty."""
+    today = today or dt.date.today()
+    parts = [
+        f"SELECT max({d.date_column}) AS d FROM {d.name} WHERE {d.date_column} <= $today"
+        for d in DATASETS.values()
+        if d.date_column
+    ]
+    parts.append(
+        "SELECT max(make_date(year::INT, month::INT, 1)) AS d FROM city_bulletin "
+        "WHERE make_date(year::INT, month::INT, 1) <= $today"
+    )
+    row = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", {"today": today}).fetchone()
+    if row[0] is None:
+        return None
+    return row[0].year, row[0].month
+
+
+def default_period(
+    con: duckdb.DuckDBPyConnection,
+    year: int | None = None,
+    months: tuple[int, int] | None = None,
+    today: dt.date | None = None,
+) -> Period | None:
+    """The period asked for, filling gaps with 1–(latest month with data) of the latest year."""
+    latest = latest_month(con, today)
+    if year is None:
+        if latest is None:
+            return None
+        year = latest[0]
+    if months is None:
+        if latest is not None and latest[0] == year:
+            months = (1, latest[1])
+        else:
+            months = (1, 12)
+    return Period(year, *months)
+
+
+def counties(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every county in the regions table or in any record, sorted."""
+    parts = [f"SELECT county FROM {name}" for name in DATASETS]
+    rows = con.execute(
+        f"SELECT DISTINCT county FROM ({' UNION ALL '.join(parts)}) WHERE county IS NOT NULL ORDER BY county"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def home_county(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The county this office serves: $SAFETY_HOME_COUNTY, else the stored setting, else the first county."""
+    configured = os.environ.get("SAFETY_HOME_COUNTY") or get_meta(con, "home_county")
+    if configured:
+        return configured
+    known = counties(con)
+    return known[0] if known else None
+
+
+def city_name(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The city the counties belong to, from the regions table."""
+    row = con.execute(
+        "SELECT city FROM regions WHERE city IS NOT NULL GROUP BY city ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,180 @@
+"""The DuckDB store: where the file lives, how it is opened, and its schema.
+
+Every open is short: a command or a cache miss opens the file, works, and
+closes it. DuckDB lets only one process hold a file read-write, so holding it
+open would lock the command line out while the dashboard runs (or the reverse).
+A connection that meets another process's lock waits and tries again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from analytics.datasets import DATASETS, SQL_TYPES, accident_level_sql
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
+SCHEMA_VERSION = 1
+LOCK_WAIT_SECONDS = 60.0
+
+# No downloads at run time: DuckDB must never fetch an extension.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $SAFETY_DB, else data/safety.duckdb."""
+    if path:
+        return Path(path)
+    env = os.environ.get("SAFETY_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def _is_lock_conflict(error: Exception) -> bool:
+    text = str(error)
+    return (
+        "lock" in text.lower()
+        or "different configuration" in text
+        or "already open" in text.lower()
+    )
+
+
+@contextmanager
+def connect(
+    path: str | os.PathLike | None = None,
+    read_only: bool = True,
+    wait: float = LOCK_WAIT_SECONDS,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one unit of work, waiting out another process's lock."""
+    file = db_path(path)
+    if read_only and not file.exists():
+        ensure_schema(file)
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            con = duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_lock_conflict(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def data_version(path: str | os.PathLike | None = None) -> str:
+    """A token that changes whenever the database file is written; cache keys include it."""
+    file = db_path(path)
+    parts = []
+    for candidate in (file, Path(str(file) + ".wal")):
+        try:
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except FileNotFoundError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def _dataset_ddl(name: str) -> str:
+    dataset = DATASETS[name]
+    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
+    if name == "accidents":
+        columns.append(f"level VARCHAR GENERATED ALWAYS AS ({accident_level_sql()}) VIRTUAL")
+    return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(columns)})"
+
+
+def _history_ddl(name: str) -> str:
+    # The rows a batch inserted (key only) or replaced (whole old row), for exact undo.
+    dataset = DATASETS[name]
+    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
+    return (
+        f"CREATE TABLE IF NOT EXISTS history_{name} "
+        f"(batch_id BIGINT NOT NULL, action VARCHAR NOT NULL, {', '.join(columns)})"
+    )
+
+
+_BATCHES_DDL = """
+CREATE TABLE IF NOT EXISTS import_batches (
+    batch_id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    rows_inserted BIGINT NOT NULL,
+    rows_updated BIGINT NOT NULL,
+    rows_unchanged BIGINT NOT NULL,
+    rows_removed BIGINT NOT NULL,
+    is_sample BOOLEAN NOT NULL DEFAULT false,
+    undone BOOLEAN NOT NULL DEFAULT false,
+    undone_at TIMESTAMP
+)
+"""
+_META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and add columns that a newer contract introduced."""
+    con.execute(_META_DDL)
+    con.execute(_BATCHES_DDL)
+    for name, dataset in DATASETS.items():
+        con.execute(_dataset_ddl(name))
+        con.execute(_history_ddl(name))
+        for table in (name, f"history_{name}"):
+            present = {
+                row[0]
+                for row in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                    [table],
+                ).fetchall()
+            }
+            for column in dataset.columns:
+                if column.name not in present:
+                    con.execute(
+                        f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}"
+                    )
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+    )
+
+
+def ensure_schema(path: str | os.PathLike | None = None) -> Path:
+    """Create the database file if needed and bring its schema up to date."""
+    file = db_path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with connect(file, read_only=False) as con:
+        current = None
+        if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            current = row[0] if row else None
+        if current != str(SCHEMA_VERSION) or not _has_all_tables(con):
+            create_schema(con)
+    return file
+
+
+def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return all(n in names and f"history_{n}" in names for n in DATASETS)
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
+    if value is None:
+        con.execute("DELETE FROM meta WHERE key = ?", [key])
+    else:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
