@@ -46,7 +46,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）")
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）"
+    )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
 
     period = argparse.ArgumentParser(add_help=False)

@@ -323,8 +323,7 @@ MAJOR_LEVELS = ("较大", "重大", "特别重大")  # 较大及以上
 def accident_level_sql() -> str:
     """SQL expression deriving 事故等级 from deaths, serious injuries and loss."""
     cases = " ".join(
-        f"WHEN deaths >= {d} OR coalesce(serious_injuries, 0) >= {s} OR direct_loss_wan >= {w} "
-        f"THEN '{level}'"
+        f"WHEN deaths >= {d} OR coalesce(serious_injuries, 0) >= {s} OR direct_loss_wan >= {w} THEN '{level}'"
         for level, d, s, w in ACCIDENT_LEVEL_THRESHOLDS
     )
     return f"CASE {cases} ELSE '一般' END"

@@ -37,11 +37,7 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
 
 def _is_lock_conflict(error: Exception) -> bool:
     text = str(error)
-    return (
-        "lock" in text.lower()
-        or "different configuration" in text
-        or "already open" in text.lower()
-    )
+    return "lock" in text.lower() or "different configuration" in text or "already open" in text.lower()
 
 
 @contextmanager
@@ -139,12 +135,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             }
             for column in dataset.columns:
                 if column.name not in present:
-                    con.execute(
-                        f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}"
-                    )
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 def ensure_schema(path: str | os.PathLike | None = None) -> Path:
@@ -153,9 +145,9 @@ def ensure_schema(path: str | os.PathLike | None = None) -> Path:
     file.parent.mkdir(parents=True, exist_ok=True)
     with connect(file, read_only=False) as con:
         current = None
-        if con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]:
+        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[
+            0
+        ]:
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             current = row[0] if row else None
         if current != str(SCHEMA_VERSION) or not _has_all_tables(con):
