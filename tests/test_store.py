@@ -1,0 +1,124 @@
+"""The store: schema from the data contract, derived accident level, locks between processes."""
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from analytics import store
+from analytics.datasets import DATASETS
+
+
+def test_schema_has_every_dataset_and_its_history(empty_db):
+    with store.connect(empty_db) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        for name, dataset in DATASETS.items():
+            assert name in tables and f"history_{name}" in tables
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+            ]
+            assert columns[: len(dataset.columns)] == list(dataset.column_names)
+        assert store.get_meta(con, "schema_version") == str(store.SCHEMA_VERSION)
+
+
+def test_schema_upgrade_adds_missing_columns(tmp_path):
+    path = tmp_path / "old.duckdb"
+    store.ensure_schema(path)
+    with store.connect(path, read_only=False) as con:
+        con.execute("ALTER TABLE training DROP COLUMN hours")
+        con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    store.ensure_schema(path)
+    with store.connect(path) as con:
+        names = {r[0] for r in con.execute("DESCRIBE training").fetchall()}
+    assert "hours" in names
+
+
+@pytest.mark.parametrize(
+    "deaths, serious, loss, level",
+    [
+        (0, 0, 0, "一般"),
+        (2, 9, 999.99, "一般"),
+        (3, 0, 0, "较大"),
+        (0, 10, 0, "较大"),
+        (0, 0, 1000, "较大"),
+        (9, 49, 4999, "较大"),
+        (10, 0, 0, "重大"),
+        (0, 50, 0, "重大"),
+        (0, 0, 5000, "重大"),
+        (30, 0, 0, "特别重大"),
+        (0, 100, 0, "特别重大"),
+        (0, 0, 10000, "特别重大"),
+        (1, None, 0, "一般"),
+    ],
+)
+def test_accident_level_is_derived(empty_db, deaths, serious, loss, level):
+    with store.connect(empty_db, read_only=False) as con:
+        con.execute(
+            "INSERT INTO accidents (accident_id, occurred_on, county, sector, deaths, serious_injuries, "
+            "injuries, direct_loss_wan) VALUES ('A1', DATE '2026-01-05', '甲县', '工业', ?, ?, 0, ?)",
+            [deaths, serious, loss],
+        )
+        assert con.execute("SELECT level FROM accidents").fetchone()[0] == level
+
+
+def test_data_version_changes_on_write(empty_db):
+    before = store.data_version(empty_db)
+    time.sleep(0.01)
+    with store.connect(empty_db, read_only=False) as con:
+        store.set_meta(con, "home_county", "甲县")
+    assert store.data_version(empty_db) != before
+
+
+def test_waits_for_another_process_holding_the_write_lock(empty_db):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import time, duckdb
+                con = duckdb.connect({str(empty_db)!r})
+                print("locked", flush=True)
+                time.sleep(1.5)
+                con.close()
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    with store.connect(empty_db, read_only=False) as con:
+        store.set_meta(con, "home_county", "乙县")
+    waited = time.monotonic() - started
+    holder.wait(timeout=10)
+    assert waited > 0.5  # it really met the lock and waited instead of failing
+    with store.connect(empty_db) as con:
+        assert store.get_meta(con, "home_county") == "乙县"
+
+
+def test_gives_up_with_the_lock_error_after_the_wait(empty_db):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time, duckdb; c = duckdb.connect({str(empty_db)!r}); print(1, flush=True); time.sleep(5)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        holder.stdout.readline()
+        with pytest.raises(Exception, match="(?i)lock"):
+            with store.connect(empty_db, read_only=False, wait=0.3):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
