@@ -77,3 +77,38 @@ def city_name(con: duckdb.DuckDBPyConnection) -> str | None:
         "SELECT city FROM regions WHERE city IS NOT NULL GROUP BY city ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()
     return row[0] if row else None
+
+
+# An empty or blank township is "no township": one null row, never dropped (metrics.md).
+TOWNSHIP_SQL = "NULLIF(TRIM(township), '')"
+
+
+def region_townships(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
+    """The county's townships in the regions table, sorted by name."""
+    rows = con.execute(
+        f"SELECT DISTINCT {TOWNSHIP_SQL} AS t FROM regions WHERE county = ? AND t IS NOT NULL ORDER BY t",
+        [county],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def township_order(townships) -> list[str | None]:
+    """Named townships sorted by name, then the null (县直/未填乡镇) row last: every by-township table's order."""
+    present = set(townships)
+    return sorted(t for t in present if t is not None) + ([None] if None in present else [])
+
+
+def data_years(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> list[int]:
+    """The years that hold any dated record or bulletin row, newest first (the year filter's choices)."""
+    today = today or dt.date.today()
+    parts = [
+        f"SELECT DISTINCT year({d.date_column}) AS y FROM {d.name} WHERE {d.date_column} <= $today"
+        for d in DATASETS.values()
+        if d.date_column
+    ]
+    parts.append("SELECT DISTINCT year::INT AS y FROM city_bulletin WHERE year <= year($today)")
+    rows = con.execute(
+        f"SELECT DISTINCT y FROM ({' UNION ALL '.join(parts)}) WHERE y IS NOT NULL ORDER BY y DESC",
+        {"today": today},
+    ).fetchall()
+    return [int(r[0]) for r in rows]
