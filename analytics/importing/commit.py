@@ -1,0 +1,320 @@
+"""Everything that touches the database: region checks, the diff, the batch write and undo.
+
+Identifiers in the SQL below come only from `analytics.datasets`; values are bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.datasets import DATASETS, Dataset
+from analytics.importing.validate import Problems, Validated
+
+HISTORY_ACTIONS = ("insert", "update", "delete")
+
+
+class UndoRefused(Exception):
+    """An undo that would not restore an exact earlier state; the message is Chinese."""
+
+
+def _keys_match(left: str, right: str, dataset: Dataset) -> str:
+    # Key parts may be NULL (a county-wide training target has no township): NULLs match.
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in dataset.key)
+
+
+def _columns(dataset: Dataset, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + c for c in dataset.column_names)
+
+
+def _closest(name: str, candidates: list[str]) -> str | None:
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.3)
+    return found[0] if found else None
+
+
+def _unknown_message(label: str, name: str, candidates: list[str]) -> str:
+    guess = _closest(name, candidates)
+    hint = f"，是否为“{guess}”？" if guess else "，请先在行政区划表中登记或检查名称"
+    return f"{label}“{name}”不在行政区划表中{hint}"
+
+
+def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems: Problems) -> None:
+    """Report counties and townships the regions table does not know (once it knows any)."""
+    dataset = checked.dataset
+    if dataset.name == "regions" or "county" not in dataset.column_names or checked.table.num_rows == 0:
+        return
+    known: dict[str, set[str]] = {}
+    for county, township in con.execute("SELECT county, township FROM regions").fetchall():
+        known.setdefault(county, set()).add(township)
+    if not known:
+        return
+    table = checked.table
+    county = table["county"].combine_chunks()
+    rows = table["__row"].to_numpy()
+    counties = sorted(known)
+    bad_counties = [c for c in pc.unique(county).drop_null().to_pylist() if c not in known]
+    if bad_counties:
+        mask = pc.is_in(county, pa.array(bad_counties))
+        for position in pc.indices_nonzero(mask).to_pylist():
+            name = county[position].as_py()
+            problems.add(
+                int(rows[position]),
+                checked.headers["county"],
+                name,
+                _unknown_message(DATASETS[dataset.name].column("county").zh, name, counties),
+            )
+    if "township" not in checked.present:
+        return
+    township = table["township"].combine_chunks()
+    pairs = pc.binary_join_element_wise(county, township, "\x1f")
+    bad_pairs = []
+    for pair in pc.unique(pairs).drop_null().to_pylist():
+        county_name, township_name = pair.split("\x1f", 1)
+        if county_name in known and township_name not in known[county_name]:
+            bad_pairs.append(pair)
+    if not bad_pairs:
+        return
+    mask = pc.is_in(pairs, pa.array(bad_pairs))
+    label = dataset.column("township").zh
+    for position in pc.indices_nonzero(mask).to_pylist():
+        county_name, township_name = pairs[position].as_py().split("\x1f", 1)
+        problems.add(
+            int(rows[position]),
+            checked.headers["township"],
+            township_name,
+            _unknown_message(label, township_name, sorted(known[county_name])),
+        )
+
+
+def _scope(dataset: Dataset, alias: str) -> list[str]:
+    """The expressions naming the slice of a dataset a `replace` file speaks for."""
+    names = dataset.column_names
+    if dataset.date_column:
+        return [f"{alias}.county", f"date_trunc('month', {alias}.{dataset.date_column})"]
+    if "month" in names:
+        return [f"{alias}.county", f"{alias}.year", f"{alias}.month"]
+    if "year" in names:
+        return [f"{alias}.county", f"{alias}.year"]
+    return [f"{alias}.county"]
+
+
+def stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
+    """Load the file into temp tables `merged` and `removed` and count what would change."""
+    dataset = checked.dataset
+    name = dataset.name
+    con.register("incoming_arrow", checked.table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {_columns(dataset)} FROM incoming_arrow")
+    con.unregister("incoming_arrow")
+    present = set(checked.present)
+    selected = []
+    for column in dataset.column_names:
+        if column in present:
+            selected.append(f"i.{column}")
+        else:
+            # A column the file does not carry keeps the stored value of an existing record.
+            selected.append(f"CASE WHEN t.__found THEN t.{column} ELSE i.{column} END AS {column}")
+    compared = [c for c in dataset.column_names if c in present and c not in dataset.key]
+    changed = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in compared) or "false"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE merged AS SELECT {', '.join(selected)}, "
+        f"coalesce(t.__found, false) AS found, coalesce(t.__found AND ({changed}), false) AS changed "
+        f"FROM incoming i LEFT JOIN (SELECT {_columns(dataset)}, true AS __found FROM {name}) t "
+        f"ON {_keys_match('i', 't', dataset)}"
+    )
+    if mode == "replace":
+        scope_t, scope_i = _scope(dataset, "t"), _scope(dataset, "i")
+        in_scope = " AND ".join(f"{a} IS NOT DISTINCT FROM s.s{n}" for n, a in enumerate(scope_t))
+        scope_cols = ", ".join(f"{e} AS s{n}" for n, e in enumerate(scope_i))
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE removed AS SELECT {_columns(dataset, 't')} FROM {name} t "
+            f"WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {scope_cols} FROM incoming i) s WHERE {in_scope}) "
+            f"AND NOT EXISTS (SELECT 1 FROM incoming i WHERE {_keys_match('i', 't', dataset)})"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE removed AS SELECT {_columns(dataset)} FROM {name} LIMIT 0")
+    inserted, updated, unchanged = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT found), count(*) FILTER (WHERE changed), "
+        "count(*) FILTER (WHERE found AND NOT changed) FROM merged"
+    ).fetchone()
+    removed = con.execute("SELECT count(*) FROM removed").fetchone()[0]
+    return {
+        "rows_inserted": int(inserted),
+        "rows_updated": int(updated),
+        "rows_unchanged": int(unchanged),
+        "rows_removed": int(removed),
+    }
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    counts: dict[str, int],
+    *,
+    file_name: str,
+    sha256: str,
+    mode: str,
+    is_sample: bool,
+) -> int:
+    """Apply the staged change and record the batch with its history; inside the caller's transaction."""
+    name = dataset.name
+    columns = _columns(dataset)
+    keys = ", ".join(dataset.key)
+    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
+    con.execute(
+        f"INSERT INTO history_{name} (batch_id, action, {keys}) SELECT ?, 'insert', {keys} FROM merged WHERE NOT found",
+        [batch_id],
+    )
+    con.execute(
+        f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'update', {_columns(dataset, 't')} "
+        f"FROM {name} t WHERE EXISTS (SELECT 1 FROM merged m WHERE m.changed AND {_keys_match('m', 't', dataset)})",
+        [batch_id],
+    )
+    con.execute(
+        f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'delete', {columns} FROM removed",
+        [batch_id],
+    )
+    con.execute(
+        f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM merged m WHERE m.changed AND "
+        f"{_keys_match('m', 't', dataset)}) OR EXISTS (SELECT 1 FROM removed r WHERE {_keys_match('r', 't', dataset)})"
+    )
+    con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM merged WHERE NOT found OR changed")
+    con.execute(
+        "INSERT INTO import_batches (batch_id, file_name, sha256, dataset, mode, imported_at, rows_inserted, "
+        "rows_updated, rows_unchanged, rows_removed, is_sample, undone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+        [
+            batch_id,
+            file_name,
+            sha256,
+            name,
+            mode,
+            dt.datetime.now().replace(microsecond=0),
+            counts["rows_inserted"],
+            counts["rows_updated"],
+            counts["rows_unchanged"],
+            counts["rows_removed"],
+            is_sample,
+        ],
+    )
+    return int(batch_id)
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
+    """Reverse one batch exactly; refuse when it is unknown, already undone, or built upon."""
+    row = con.execute(
+        "SELECT file_name, dataset, undone FROM import_batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    if row is None:
+        raise UndoRefused(f"批次 {batch_id} 不存在")
+    file_name, name, undone = row
+    if undone:
+        raise UndoRefused(f"批次 {batch_id}（{file_name}）已经撤销过，不能再次撤销")
+    dataset = DATASETS[name]
+    later = con.execute(
+        f"SELECT b.batch_id, b.file_name FROM import_batches b WHERE b.dataset = ? AND b.batch_id > ? "
+        f"AND NOT b.undone AND EXISTS (SELECT 1 FROM history_{name} h JOIN history_{name} l "
+        f"ON {_keys_match('h', 'l', dataset)} WHERE h.batch_id = ? AND l.batch_id = b.batch_id) "
+        "ORDER BY b.batch_id DESC LIMIT 1",
+        [name, batch_id, batch_id],
+    ).fetchone()
+    if later:
+        raise UndoRefused(
+            f"批次 {batch_id}（{file_name}）之后的批次 {later[0]}（{later[1]}）修改了相同的记录，"
+            f"请先撤销批次 {later[0]}"
+        )
+    columns = _columns(dataset)
+    removed = con.execute(
+        f"SELECT count(*) FROM history_{name} WHERE batch_id = ? AND action = 'insert'", [batch_id]
+    ).fetchone()[0]
+    restored = con.execute(
+        f"SELECT count(*) FROM history_{name} WHERE batch_id = ? AND action <> 'insert'", [batch_id]
+    ).fetchone()[0]
+    con.execute(
+        f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM history_{name} h WHERE h.batch_id = ? "
+        f"AND h.action IN ('insert', 'update') AND {_keys_match('h', 't', dataset)})",
+        [batch_id],
+    )
+    con.execute(
+        f"INSERT INTO {name} ({columns}) SELECT {columns} FROM history_{name} "
+        "WHERE batch_id = ? AND action IN ('update', 'delete')",
+        [batch_id],
+    )
+    con.execute(
+        "UPDATE import_batches SET undone = true, undone_at = ? WHERE batch_id = ?",
+        [dt.datetime.now().replace(microsecond=0), batch_id],
+    )
+    return {
+        "batch_id": batch_id,
+        "file": file_name,
+        "dataset": name,
+        "undone": True,
+        "rows_removed": int(removed),
+        "rows_restored": int(restored),
+    }
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return value.isoformat()
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every import batch, newest first."""
+    result = con.execute(
+        "SELECT batch_id, file_name, dataset, mode, imported_at, sha256, rows_inserted, rows_updated, "
+        "rows_unchanged, rows_removed, is_sample, undone, undone_at FROM import_batches ORDER BY batch_id DESC"
+    ).fetchall()
+    names = (
+        "batch_id",
+        "file",
+        "dataset",
+        "mode",
+        "imported_at",
+        "sha256",
+        "rows_inserted",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_removed",
+        "is_sample",
+        "undone",
+        "undone_at",
+    )
+    out = []
+    for row in result:
+        item = dict(zip(names, row, strict=True))
+        item["imported_at"] = _iso(item["imported_at"])
+        item["undone_at"] = _iso(item["undone_at"])
+        out.append(item)
+    return out
+
+
+def _date_range(dataset: Dataset) -> str:
+    if dataset.date_column:
+        return f"min({dataset.date_column}), max({dataset.date_column})"
+    names = dataset.column_names
+    if "month" in names:
+        return "min(make_date(year::INT, month::INT, 1)), max(last_day(make_date(year::INT, month::INT, 1)))"
+    if "year" in names:
+        return "min(make_date(year::INT, 1, 1)), max(make_date(year::INT, 12, 31))"
+    return "NULL::DATE, NULL::DATE"
+
+
+def status(con: duckdb.DuckDBPyConnection) -> dict:
+    """Rows and date range per dataset, and the import batches."""
+    datasets = {}
+    for name, dataset in DATASETS.items():
+        rows, first, last = con.execute(f"SELECT count(*), {_date_range(dataset)} FROM {name}").fetchone()
+        datasets[name] = {
+            "rows": int(rows),
+            "min_date": _iso(first),
+            "max_date": _iso(last),
+            "zh": dataset.zh,
+        }
+    return {"datasets": datasets, "batches": batches(con)}

@@ -1,0 +1,104 @@
+"""Find the header row and map the headers a file carries to the contract's columns."""
+
+from __future__ import annotations
+
+import re
+
+from analytics.datasets import DATASETS, Dataset
+
+HEADER_SCAN_ROWS = 20
+SERIAL_HEADERS = frozenset({"序号", "编号序号", "no", "no.", "#"})
+
+# Headers county ledgers commonly use for the region columns, beside the contract's own.
+_EXTRA_HEADERS = {
+    "county": ("县(市、区)", "县(市,区)", "县区", "县市区名称"),
+    "township": ("乡镇", "乡镇街道", "乡镇/街道", "街道"),
+}
+
+_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "\u3000": " ", "，": ","})
+_TRAILING_UNIT = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
+
+
+def normalise_header(text: object) -> str:
+    """Header text compared loosely: trimmed, half-width brackets, no inner spaces, lower case."""
+    value = str(text if text is not None else "").translate(_FULL_WIDTH)
+    return re.sub(r"\s+", "", value).lower()
+
+
+def _without_unit(header: str) -> str:
+    match = _TRAILING_UNIT.match(header)
+    return match.group(1) if match else header
+
+
+def _lookup(dataset: Dataset) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for column in dataset.columns:
+        for variant in (column.name, column.zh, *_EXTRA_HEADERS.get(column.name, ())):
+            key = normalise_header(variant)
+            names.setdefault(key, column.name)
+            names.setdefault(_without_unit(key), column.name)
+    return names
+
+
+_LOOKUPS = {name: _lookup(dataset) for name, dataset in DATASETS.items()}
+
+
+def match_column(dataset: Dataset, header: object) -> str | None:
+    """The contract column a header names (English or Chinese, unit suffix tolerated), or None."""
+    key = normalise_header(header)
+    if not key:
+        return None
+    lookup = _LOOKUPS[dataset.name]
+    return lookup.get(key) or lookup.get(_without_unit(key))
+
+
+def is_serial_header(header: object) -> bool:
+    return normalise_header(header) in SERIAL_HEADERS
+
+
+def _matched(dataset: Dataset, cells: list[str]) -> set[str]:
+    return {name for name in (match_column(dataset, c) for c in cells) if name}
+
+
+def header_score(cells: list[str], dataset: Dataset | None = None) -> int:
+    """How many distinct contract columns a row names (for one dataset, or the best of all)."""
+    if dataset is not None:
+        return len(_matched(dataset, cells))
+    return max(len(_matched(d, cells)) for d in DATASETS.values())
+
+
+def find_header_row(rows: list[list[str]], dataset: Dataset | None = None) -> int | None:
+    """Index of the row (among the first rows) that names the most known columns; None if none does."""
+    best, best_score = None, 0
+    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = header_score(cells, dataset)
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def recognise_dataset(headers: list[str]) -> str | None:
+    """The dataset a header row belongs to, or None when no dataset fits or two fit equally."""
+    ranked = []
+    for dataset in DATASETS.values():
+        matched = _matched(dataset, headers)
+        required = {c.name for c in dataset.columns if c.required}
+        ranked.append(
+            ((len(matched), required <= matched, len(matched) / len(dataset.columns)), dataset.name)
+        )
+    ranked.sort(reverse=True)
+    (best_score, best_name), (second_score, _) = ranked[0], ranked[1]
+    if best_score[0] < 2 or best_score == second_score:
+        return None
+    return best_name
+
+
+def dataset_by_name(name: str) -> Dataset | None:
+    """A dataset by its English name or Chinese title."""
+    if name in DATASETS:
+        return DATASETS[name]
+    key = normalise_header(name)
+    for dataset in DATASETS.values():
+        if key in (normalise_header(dataset.name), normalise_header(dataset.zh)):
+            return dataset
+    return None

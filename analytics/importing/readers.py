@@ -1,0 +1,200 @@
+"""Read a CSV or Excel file into raw text columns below its header row.
+
+Everything comes back as text exactly as the analyst wrote it (Excel numbers and
+dates rendered as text), so one set of normalisation rules serves every format.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from python_calamine import CalamineWorkbook
+
+from analytics.importing.headers import HEADER_SCAN_ROWS
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# Tried in order with strict decoding; Latin-1 is never tried because it accepts any bytes.
+ENCODINGS = (("utf-8-sig", "UTF-8-BOM"), ("utf-8", "UTF-8"), ("gb18030", "GB18030"))
+
+
+class FileProblem(Exception):
+    """A problem with the file as a whole (no row to point at); the message is Chinese."""
+
+
+@dataclass
+class RawTable:
+    """Text cells below the header row; row numbers are the ones the analyst sees (1-based)."""
+
+    header: list[str]
+    header_row: int
+    first_data_row: int
+    columns: list[pa.Array]  # one string array per header cell, "" for an empty cell
+    encoding: str | None = None
+    sheet: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+
+HeaderFinder = Callable[[list[list[str]]], "int | None"]
+
+
+def read_table(
+    data: bytes, file_name: str, find_header: HeaderFinder, sheet_names: tuple[str, ...]
+) -> RawTable:
+    """Read CSV or Excel bytes; `find_header` picks the header row, `sheet_names` the preferred sheets."""
+    if not data.strip():
+        raise FileProblem("文件为空")
+    suffix = Path(file_name).suffix.lower()
+    is_excel = suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0"
+    if is_excel:
+        return _read_excel(data, find_header, sheet_names)
+    return _read_csv(data, find_header)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for codec, label in ENCODINGS:
+        if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            continue
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件")
+
+
+def _no_header() -> FileProblem:
+    return FileProblem(f"前{HEADER_SCAN_ROWS}行中找不到表头行：请检查列名是否与模板一致")
+
+
+def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
+    text, encoding = _decode(data)
+    # Only the first records go through the csv module, to find the header row and
+    # where the data begins; the bulk is parsed by Arrow.
+    reader = csv.reader(io.StringIO(text))
+    head: list[list[str]] = []
+    lines_after: list[int] = []
+    for record in reader:
+        head.append(record)
+        lines_after.append(reader.line_num)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    index = find_header(head)
+    if index is None:
+        raise _no_header()
+    header = head[index]
+    offset = _offset_after_lines(text, lines_after[index])
+    body = text[offset:]
+    columns = _parse_csv_body(body, len(header))
+    width = max(len(header), len(columns))
+    header = header + [""] * (width - len(header))
+    n = len(columns[0]) if columns else 0
+    columns = columns + [pa.array([""] * n, pa.string())] * (width - len(columns))
+    return RawTable(header, index + 1, index + 2, columns, encoding=encoding)
+
+
+def _offset_after_lines(text: str, lines: int) -> int:
+    offset = 0
+    for _ in range(lines):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+def _parse_csv_body(body: str, width: int) -> list[pa.Array]:
+    if not body.strip():
+        return [pa.array([], pa.string()) for _ in range(width)]
+    raw = body.encode("utf-8")
+    names = [f"c{i}" for i in range(width)]
+    irregular = []
+
+    def note_irregular(row: pacsv.InvalidRow) -> str:
+        irregular.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                ignore_empty_lines=False,
+                newlines_in_values='"' in body,
+                invalid_row_handler=note_irregular,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        irregular.append(None)
+    if not irregular:
+        return [table.column(i).combine_chunks() for i in range(width)]
+    # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
+    # every record in place, so row numbers stay right.
+    records = list(csv.reader(io.StringIO(body)))
+    width = max(width, max((len(r) for r in records), default=0))
+    padded = [r + [""] * (width - len(r)) for r in records]
+    return [pa.array(list(col), pa.string()) for col in zip(*padded, strict=True)] if padded else []
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _text_column(cells: tuple) -> pa.Array:
+    return pa.array([c if type(c) is str else _cell_text(c) for c in cells], pa.string())
+
+
+def _read_excel(data: bytes, find_header: HeaderFinder, sheet_names: tuple[str, ...]) -> RawTable:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own error types per format
+        raise FileProblem(f"无法读取 Excel 文件：{error}") from error
+    available = list(workbook.sheet_names)
+    if not available:
+        raise FileProblem("Excel 文件中没有工作表")
+    wanted = {name.strip() for name in sheet_names}
+    chosen = next((name for name in available if name.strip() in wanted), available[0])
+    # Keep the empty area above the data so list index + 1 is the Excel row number.
+    rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    head = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS]]
+    index = find_header(head)
+    if index is None:
+        raise _no_header()
+    header = head[index]
+    body = rows[index + 1 :]
+    width = max([len(header), *(len(r) for r in body)])
+    header = header + [""] * (width - len(header))
+    if body and any(len(r) != width for r in body):
+        body = [list(r) + [""] * (width - len(r)) for r in body]
+    columns = (
+        [_text_column(col) for col in zip(*body, strict=True)]
+        if body
+        else [pa.array([], pa.string())] * width
+    )
+    return RawTable(header, index + 1, index + 2, columns, sheet=chosen)

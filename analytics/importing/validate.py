@@ -1,0 +1,340 @@
+"""Normalise raw text columns to the contract's types and check every rule, collecting all problems.
+
+Each column is dictionary-encoded and the rules run once per distinct value in
+Python, then spread back to the rows with Arrow; files with a million rows but a
+few thousand distinct dates or amounts stay fast without a second rule engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.importing.headers import is_serial_header, match_column
+from analytics.importing.readers import RawTable
+
+TOTAL_WORDS = ("合计", "总计", "小计")
+MAX_ERRORS = 5000
+DECIMAL_PLACES = 4  # DECIMAL(18,4) in the store
+DECIMAL_TYPE = pa.decimal128(18, DECIMAL_PLACES)
+ARROW_TYPES = {
+    TEXT: pa.string(),
+    ENUM: pa.string(),
+    DATE: pa.date32(),
+    INT: pa.int64(),
+    DECIMAL: DECIMAL_TYPE,
+}
+ARROW_TYPES[BOOL] = pa.bool_()
+
+TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true", "t", "对", "√"})
+FALSE_WORDS = frozenset({"否", "n", "no", "0", "false", "f", "×"})
+_FULL_WIDTH_DIGITS = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+_NUMBER = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*(\S*)$")
+_DATE = re.compile(
+    r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_SERIAL = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
+SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
+
+
+@dataclass
+class Validated:
+    """A file's rows in contract types, ready to commit, or the problems that stop it."""
+
+    dataset: Dataset
+    table: pa.Table  # contract columns in order plus __row (file row number)
+    present: tuple[str, ...]  # contract columns the file carries
+    headers: dict[str, str]  # contract column -> header as written in the file
+    errors: list[dict]
+    warnings: list[str]
+
+
+def problem(row: int | None, column: str | None, value: object, message: str) -> dict:
+    return {"row": row, "column": column, "value": value, "message": message}
+
+
+class Problems:
+    """Collects every problem up to a cap, counting the rest so nothing passes silently."""
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+        self.overflow = 0
+
+    def add(self, row: int | None, column: str | None, value: object, message: str) -> None:
+        if len(self.items) < MAX_ERRORS:
+            self.items.append(problem(row, column, value, message))
+        else:
+            self.overflow += 1
+
+    def result(self) -> list[dict]:
+        items = sorted(self.items, key=lambda e: (e["row"] is not None, e["row"] or 0))
+        if self.overflow:
+            items.append(problem(None, None, None, f"另有 {self.overflow} 处问题未列出，请先修正以上问题"))
+        return items
+
+
+def _allowed(column: Column) -> str:
+    return "、".join(column.values)
+
+
+def _parse_number(text: str, column: Column) -> tuple[object, str | None]:
+    plain = text.translate(_FULL_WIDTH_DIGITS).strip()
+    match = _NUMBER.match(plain)
+    if not match or (match.group(2) and match.group(2) not in column.units):
+        units = f"（可带单位“{'”“'.join(column.units)}”）" if column.units else ""
+        return None, f"“{column.zh}”应为数字{units}，不能识别“{text}”"
+    number = Decimal(match.group(1).replace(",", ""))
+    if column.type == INT:
+        if number != number.to_integral_value():
+            return None, f"“{column.zh}”应为整数，不能是“{text}”"
+        value: object = int(number)
+    else:
+        value = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+    if column.positive and number <= 0:
+        return None, f"“{column.zh}”应大于0，不能是“{text}”"
+    if column.minimum is not None and number < Decimal(str(column.minimum)):
+        return None, f"“{column.zh}”不能小于{column.minimum:g}，不能是“{text}”"
+    if column.maximum is not None and number > Decimal(str(column.maximum)):
+        return None, f"“{column.zh}”不能大于{column.maximum:g}，不能是“{text}”"
+    return value, None
+
+
+def _parse_date(text: str, column: Column, today: dt.date) -> tuple[object, str | None]:
+    plain = text.translate(_FULL_WIDTH_DIGITS).strip()
+    value = None
+    match = _DATE.match(plain)
+    if match:
+        year = int(match.group(1))
+        month, day = (match.group(3), match.group(4)) if match.group(2) else (match.group(5), match.group(6))
+        try:
+            value = dt.date(year, int(month), int(day))
+        except ValueError:
+            return None, f"“{column.zh}”不是有效日期：“{text}”"
+    elif _SERIAL.match(plain) and SERIAL_RANGE[0] <= float(plain) <= SERIAL_RANGE[1]:
+        value = EXCEL_EPOCH + dt.timedelta(days=int(float(plain)))
+    if value is None:
+        return None, f"“{column.zh}”应为日期（如 2026-08-31、2026/8/31、2026年8月31日），不能识别“{text}”"
+    if column.not_after_today and value > today:
+        return None, f"“{column.zh}”{value.isoformat()} 晚于今天（{today.isoformat()}）"
+    return value, None
+
+
+def _parse_enum(text: str, column: Column) -> tuple[object, str | None]:
+    plain = re.sub(r"\s+", "", text)
+    if plain in column.values:
+        return plain, None
+    if plain in column.aliases:
+        return column.aliases[plain], None
+    return None, f"“{column.zh}”的值“{text}”不在允许范围内，应为：{_allowed(column)}"
+
+
+def _parse_bool(text: str, column: Column) -> tuple[object, str | None]:
+    plain = text.translate(_FULL_WIDTH_DIGITS).strip().lower()
+    if plain in TRUE_WORDS:
+        return True, None
+    if plain in FALSE_WORDS:
+        return False, None
+    return None, f"“{column.zh}”应为 是/否（也可写 Y/N、1/0、true/false），不能识别“{text}”"
+
+
+def _parse_unique(text: str, column: Column, today: dt.date) -> tuple[object, str | None]:
+    if column.type in (INT, DECIMAL):
+        return _parse_number(text, column)
+    if column.type == DATE:
+        return _parse_date(text, column, today)
+    if column.type == ENUM:
+        return _parse_enum(text, column)
+    return _parse_bool(text, column)
+
+
+def _trim(array: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(array)
+
+
+def _row_errors(
+    problems: Problems, mask: pa.Array, rows: np.ndarray, raw: pa.Array, header: str, messages
+) -> None:
+    """Add one problem per row where mask is true; messages is a string or a per-row list."""
+    positions = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    if not len(positions):
+        return
+    values = raw.take(pa.array(positions[: MAX_ERRORS + 1])).to_pylist()
+    for i, position in enumerate(positions):
+        if i > MAX_ERRORS:
+            problems.overflow += len(positions) - i
+            return
+        message = messages if isinstance(messages, str) else messages[i]
+        problems.add(int(rows[position]), header, values[i], message)
+
+
+def _convert(
+    raw: pa.Array, trimmed: pa.Array, column: Column, header: str, rows: np.ndarray, today, problems: Problems
+) -> pa.Array:
+    """One column in its contract type; empty cells null; unreadable cells null and reported."""
+    empty = pc.equal(trimmed, "")
+    if column.type == TEXT:
+        return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
+    encoded = trimmed.dictionary_encode()
+    uniques = encoded.dictionary.to_pylist()
+    values, messages = [], []
+    for text in uniques:
+        value, message = _parse_unique(text, column, today) if text else (None, None)
+        values.append(value)
+        messages.append(message)
+    indices = encoded.indices
+    typed = pa.array(values, ARROW_TYPES[column.type]).take(indices)
+    bad_ids = [i for i, m in enumerate(messages) if m]
+    if bad_ids:
+        bad = pc.is_in(indices, pa.array(bad_ids, indices.type))
+        positions = pc.indices_nonzero(bad)
+        per_row = [messages[i] for i in indices.take(positions).to_pylist()[: MAX_ERRORS + 1]]
+        _row_errors(problems, bad, rows, raw, header, per_row)
+    return typed
+
+
+def _cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]):
+    """(mask, column, message) for the rules that compare two columns of one row."""
+    rules = []
+
+    def pair(low: str, high: str, make_message):
+        if low in columns and high in columns and low in headers and high in headers:
+            rules.append((pc.less(columns[high], columns[low]), high, make_message))
+
+    pair("serious_injuries", "injuries", "“受伤人数”应包含重伤人数，不能少于“重伤人数”")
+    pair("passed", "trainees", "“考核合格人数”不能多于“参训人数”")
+    pair("found_on", "deadline", "“整改期限”不能早于“排查日期”")
+    pair("found_on", "rectified_on", "“整改完成日期”不能早于“排查日期”")
+    pair("found_on", "reviewed_on", "“复查日期”不能早于“排查日期”")
+    if "reviewed_on" in headers:
+        issued = columns.get("order_issued")
+        no_order = pc.invert(pc.fill_null(issued, False)) if issued is not None else None
+        if no_order is None:
+            no_order = pa.array(np.ones(len(columns["reviewed_on"]), dtype=bool))
+        rules.append(
+            (
+                pc.and_(pc.is_valid(columns["reviewed_on"]), no_order),
+                "reviewed_on",
+                "填写了“复查日期”，但“下达整改指令书”不是“是”：只有下达整改指令书的隐患才有复查",
+            )
+        )
+    return rules
+
+
+def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], problems: Problems, raw) -> None:
+    key_ok = [c for c in dataset.key if dataset.column(c).required]
+    valid = pc.and_kleene(*[pc.is_valid(table[c]) for c in key_ok]) if len(key_ok) > 1 else None
+    if valid is None:
+        valid = pc.is_valid(table[key_ok[0]])
+    keyed = table.select([*dataset.key, "__row"]).filter(valid)
+    if keyed.num_rows == 0:
+        return
+    con = duckdb.connect()
+    try:
+        con.register("keyed", keyed)
+        partition = ", ".join(dataset.key)
+        clashes = con.execute(
+            f"SELECT __row, first_row FROM (SELECT __row, min(__row) OVER (PARTITION BY {partition}) AS first_row,"
+            f" count(*) OVER (PARTITION BY {partition}) AS n FROM keyed) WHERE n > 1 AND __row <> first_row"
+            " ORDER BY __row"
+        ).fetchall()
+    finally:
+        con.close()
+    first_key = dataset.key[0]
+    header = headers.get(first_key, dataset.column(first_key).zh)
+    label = "、".join(f"“{headers.get(c, dataset.column(c).zh)}”" for c in dataset.key)
+    position_of = {int(r): i for i, r in enumerate(table["__row"].to_numpy())} if clashes else {}
+    for row, first_row in clashes[: MAX_ERRORS + 1]:
+        value = raw[first_key][position_of[row]].as_py() if first_key in raw else None
+        problems.add(int(row), header, value, f"{label}与第 {first_row} 行重复：同一记录在文件中出现了两次")
+    problems.overflow += max(0, len(clashes) - MAX_ERRORS - 1)
+
+
+def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[dict], list[str]]:
+    """Contract column -> index in the file; whole-file errors (missing, repeated); warnings."""
+    positions: dict[str, int] = {}
+    errors, warnings = [], []
+    for index, header in enumerate(raw.header):
+        if not header.strip() or is_serial_header(header):
+            continue
+        name = match_column(dataset, header)
+        if name is None:
+            warnings.append(f"第 {raw.header_row} 行：未识别的列“{header.strip()}”已忽略")
+        elif name in positions:
+            errors.append(
+                problem(raw.header_row, header.strip(), header, f"列“{dataset.column(name).zh}”出现了两次")
+            )
+        else:
+            positions[name] = index
+    for column in dataset.columns:
+        if column.required and column.name not in positions:
+            errors.append(
+                problem(None, column.zh, None, f"缺少必填列“{column.zh}”（{column.name}），请按模板补上该列")
+            )
+    return positions, errors, warnings
+
+
+def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> Validated:
+    """Convert and check every row of a file against the dataset's contract."""
+    today = today or dt.date.today()
+    positions, file_errors, warnings = map_headers(raw, dataset)
+    headers = {name: raw.header[i].strip() for name, i in positions.items()}
+    problems = Problems()
+    for error in file_errors:
+        problems.add(**error)
+    n = raw.num_rows
+    rows_all = np.arange(raw.first_data_row, raw.first_data_row + n, dtype=np.int64)
+    trimmed_all = [_trim(c) for c in raw.columns]
+    keep = pa.array(np.ones(n, dtype=bool))
+    if n and trimmed_all:
+        empty = pc.equal(trimmed_all[0], "")
+        for column in trimmed_all[1:]:
+            empty = pc.and_(empty, pc.equal(column, ""))
+        total = None
+        for column in trimmed_all:
+            squeezed = pc.replace_substring_regex(column, r"\s+", "")
+            hit = pc.is_in(squeezed, pa.array(TOTAL_WORDS))
+            total = hit if total is None else pc.or_(total, hit)
+        total = pc.and_(total, pc.invert(empty))
+        for position in pc.indices_nonzero(total).to_pylist():
+            warnings.append(f"第 {int(rows_all[position])} 行是合计行，已跳过")
+        keep = pc.invert(pc.or_(empty, total))
+    rows = rows_all[keep.to_numpy(zero_copy_only=False)] if n else rows_all
+    raw_kept = {name: raw.columns[i].filter(keep) for name, i in positions.items()}
+    trimmed = {name: trimmed_all[i].filter(keep) for name, i in positions.items()}
+    kept = len(rows)
+    columns: dict[str, pa.Array] = {}
+    for column in dataset.columns:
+        if column.name not in positions:
+            default = column.default
+            columns[column.name] = pa.array([default] * kept, ARROW_TYPES[column.type])
+            continue
+        header = headers[column.name]
+        typed = _convert(raw_kept[column.name], trimmed[column.name], column, header, rows, today, problems)
+        if column.required:
+            missing = pc.equal(trimmed[column.name], "")
+            _row_errors(
+                problems, missing, rows, raw_kept[column.name], header, f"“{column.zh}”是必填项，不能为空"
+            )
+        elif column.default is not None:
+            typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
+        columns[column.name] = typed
+    for mask, name, message in _cross_rules(columns, headers):
+        _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)
+    table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
+    if kept and all(c in positions for c in dataset.key if dataset.column(c).required):
+        _duplicates(table, dataset, headers, problems, raw_kept)
+    if kept == 0 and not file_errors:
+        problems.add(None, None, None, "文件中没有数据行")
+    return Validated(dataset, table, tuple(positions), headers, problems.result(), warnings)
