@@ -79,6 +79,9 @@ def city_name(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
+# The key value of the "total" row of every by-township / by-department document.
+TOTAL_LABEL = "合计"
+
 # An empty or blank township is "no township": one null row, never dropped (metrics.md).
 TOWNSHIP_SQL = "NULLIF(TRIM(township), '')"
 

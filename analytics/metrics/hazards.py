@@ -1,0 +1,275 @@
+"""Hazards 隐患整改 and inspections 安全检查, exactly as `spec/metrics.md` defines them.
+
+Status fields (rectified, overdue, reviewed) are judged as of `period.as_of(today)`,
+so a report for 1–8月 reads the same whenever it is produced. Everything is
+aggregated in SQL; Python only turns counts into rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from analytics.datasets import HAZARD_LEVELS, INSPECTION_KINDS
+from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.periods import Period, rate, round_half_up
+
+MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
+
+# by -> SQL expression of the grouping key; identifiers only from our own schema.
+_HAZARD_KEYS = {"township": TOWNSHIP_SQL, "department": "NULLIF(TRIM(department), '')"}
+_INSPECTION_KEYS = {**_HAZARD_KEYS, "kind": "NULLIF(TRIM(kind), '')"}
+
+# ROW keys of the hazards document, in the order of spec/cli.md.
+HAZARD_FIELDS = (
+    "found",
+    "rectified",
+    "rectification_rate",
+    "major_found",
+    "major_rectified",
+    "major_rectification_rate",
+    "overdue",
+    "orders_issued",
+    "orders_due",
+    "reviewed",
+    "review_rate",
+    "avg_days_to_rectify",
+    "inspections",
+    "units_inspected",
+)
+
+# One scan of the period's hazards; "rectified" means rectified_on <= as_of (a NULL
+# comparison is false, so unrectified rows fall out of every rectified filter).
+_HAZARD_COUNTS = """
+    count(*) AS found,
+    count(*) FILTER (WHERE rectified_on <= $as_of) AS rectified,
+    count(*) FILTER (WHERE level = $major) AS major_found,
+    count(*) FILTER (WHERE level = $major AND rectified_on <= $as_of) AS major_rectified,
+    count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > $as_of) AND deadline < $as_of) AS overdue,
+    count(*) FILTER (WHERE order_issued) AS orders_issued,
+    count(*) FILTER (WHERE order_issued AND deadline <= $as_of) AS orders_due,
+    count(*) FILTER (WHERE order_issued AND deadline <= $as_of AND reviewed_on <= $as_of) AS reviewed,
+    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= $as_of) AS rectify_days
+"""
+_COUNT_COLUMNS = (
+    "found",
+    "rectified",
+    "major_found",
+    "major_rectified",
+    "overdue",
+    "orders_issued",
+    "orders_due",
+    "reviewed",
+    "rectify_days",
+)
+
+
+def _check_by(by: str, allowed: dict) -> str:
+    if by not in allowed:
+        raise ValueError(f"分组方式无效：{by}（可选：{'、'.join(allowed)}）")
+    return allowed[by]
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> tuple[dict, tuple | None]:
+    """Run a GROUPING SETS ((key), ()) query: ({key: values}, total values); column 0 is grouping()."""
+    groups, total = {}, None
+    for row in con.execute(sql, params).fetchall():
+        if row[0]:
+            total = row[2:]
+        else:
+            groups[row[1]] = row[2:]
+    return groups, total
+
+
+def _hazard_counts(con, period: Period, county: str, key_sql: str, as_of: dt.date):
+    sql = f"""
+        SELECT grouping(k), k, {_HAZARD_COUNTS}
+        FROM (SELECT *, {key_sql} AS k FROM hazards
+              WHERE county = $county AND found_on BETWEEN $start AND $end)
+        GROUP BY GROUPING SETS ((k), ())
+    """
+    params = {
+        "county": county,
+        "start": period.start,
+        "end": period.end,
+        "as_of": as_of,
+        "major": MAJOR_HAZARD,
+    }
+    groups, total = _grouped(con, sql, params)
+    return {k: _named(v) for k, v in groups.items()}, _named(total) if total else None
+
+
+def _named(values: tuple) -> dict:
+    return dict(zip(_COUNT_COLUMNS, values, strict=True))
+
+
+def _inspection_counts(con, period: Period, county: str, key_sql: str):
+    sql = f"""
+        SELECT grouping(k), k, count(*), count(DISTINCT unit)
+        FROM (SELECT *, {key_sql} AS k FROM inspections
+              WHERE county = $county AND inspected_on BETWEEN $start AND $end)
+        GROUP BY GROUPING SETS ((k), ())
+    """
+    return _grouped(con, sql, {"county": county, "start": period.start, "end": period.end})
+
+
+def _hazard_row(counts: dict | None, inspections: tuple | None) -> dict:
+    c = counts or dict.fromkeys(_COUNT_COLUMNS, 0)
+    rectified = c["rectified"]
+    avg_days = (
+        round_half_up(Decimal(int(c["rectify_days"])) / rectified, 1)
+        if rectified and c["rectify_days"] is not None
+        else None
+    )
+    return {
+        "found": c["found"],
+        "rectified": rectified,
+        "rectification_rate": rate(rectified, c["found"]),
+        "major_found": c["major_found"],
+        "major_rectified": c["major_rectified"],
+        "major_rectification_rate": rate(c["major_rectified"], c["major_found"]),
+        "overdue": c["overdue"],
+        "orders_issued": c["orders_issued"],
+        "orders_due": c["orders_due"],
+        "reviewed": c["reviewed"],
+        "review_rate": rate(c["reviewed"], c["orders_due"]),
+        "avg_days_to_rectify": avg_days,
+        "inspections": inspections[0] if inspections else 0,
+        "units_inspected": inspections[1] if inspections else 0,
+    }
+
+
+def hazards(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    by: str = "township",
+    today: dt.date | None = None,
+) -> dict:
+    """Hazard and inspection figures of spec/cli.md: `{"period", "county", "by", "total", "rows"}`.
+
+    Rows by township list every township of the county in `regions` (zeros and
+    null rates where nothing happened), plus any township seen only in the
+    period's hazards or inspections, sorted by name, then the row of records
+    without a township (`"township": null`) last. Rows by department list the
+    departments seen in the period, sorted by name. `total` covers every record of
+    the county (units_inspected counts distinct units over the whole county);
+    its key reads "合计".
+    """
+    key_sql = _check_by(by, _HAZARD_KEYS)
+    as_of = period.as_of(today)
+    hazard_groups, hazard_total = _hazard_counts(con, period, county, key_sql, as_of)
+    inspection_groups, inspection_total = _inspection_counts(con, period, county, key_sql)
+    keys = set(hazard_groups) | set(inspection_groups)
+    if by == "township":
+        keys |= set(region_townships(con, county))
+    rows = [
+        {by: key, **_hazard_row(hazard_groups.get(key), inspection_groups.get(key))}
+        for key in township_order(keys)
+    ]
+    return {
+        "period": period.to_json(today),
+        "county": county,
+        "by": by,
+        "total": {by: TOTAL_LABEL, **_hazard_row(hazard_total, inspection_total)},
+        "rows": rows,
+    }
+
+
+def overdue_hazards(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    today: dt.date | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The period's overdue hazards and open 重大隐患, as of `as_of`, most days overdue first.
+
+    Columns: hazard_id, unit, township (None = 县直/未填乡镇), department, level,
+    found_on, deadline, days_overdue (as_of − deadline; 0 for an open major hazard
+    whose deadline has not passed).
+    """
+    as_of = period.as_of(today)
+    sql = f"""
+        SELECT hazard_id, unit, {TOWNSHIP_SQL} AS township, department, level, found_on, deadline,
+               greatest(datediff('day', deadline, $as_of), 0)::BIGINT AS days_overdue
+        FROM hazards
+        WHERE county = $county AND found_on BETWEEN $start AND $end
+          AND (rectified_on IS NULL OR rectified_on > $as_of)
+          AND (deadline < $as_of OR level = $major)
+        ORDER BY days_overdue DESC, found_on, hazard_id
+        {"LIMIT $limit" if limit is not None else ""}
+    """
+    params = {
+        "county": county,
+        "start": period.start,
+        "end": period.end,
+        "as_of": as_of,
+        "major": MAJOR_HAZARD,
+    }
+    if limit is not None:
+        params["limit"] = int(limit)
+    return con.sql(sql, params=params).to_arrow_table().to_pandas()
+
+
+def hazard_monthly(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    county: str,
+    today: dt.date | None = None,
+    last_month: int = 12,
+) -> pd.DataFrame:
+    """Per month 1..last_month: found, rectified, rectification_rate, for a trend chart.
+
+    Hazards are counted in the month they were found; "rectified" is judged as of
+    the as_of of the period 1..last_month (its last day, or today if earlier), so
+    the months add up to `hazards()` for that period.
+    """
+    period = Period(year, 1, last_month)
+    sql = """
+        SELECT month(found_on) AS month,
+               count(*) AS found,
+               count(*) FILTER (WHERE rectified_on <= $as_of) AS rectified
+        FROM hazards
+        WHERE county = $county AND found_on BETWEEN $start AND $end
+        GROUP BY month
+    """
+    params = {"county": county, "start": period.start, "end": period.end, "as_of": period.as_of(today)}
+    counts = {m: (f, r) for m, f, r in con.execute(sql, params).fetchall()}
+    rows = []
+    for month in range(1, last_month + 1):
+        found, rectified = counts.get(month, (0, 0))
+        rows.append(
+            {
+                "month": month,
+                "found": found,
+                "rectified": rectified,
+                "rectification_rate": rate(rectified, found),
+            }
+        )
+    return pd.DataFrame(rows, columns=["month", "found", "rectified", "rectification_rate"])
+
+
+def inspections_by(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    by: str = "department",
+) -> pd.DataFrame:
+    """Inspections in the period by department (sorted by name) or kind (contract order), with distinct units.
+
+    Columns: the `by` key (None where the record leaves it empty, last), inspections,
+    units_inspected.
+    """
+    key_sql = _check_by(by, {k: v for k, v in _INSPECTION_KEYS.items() if k != "township"})
+    groups, _ = _inspection_counts(con, period, county, key_sql)
+    if by == "kind":
+        known = [k for k in INSPECTION_KINDS if k in groups]
+        keys = known + township_order(k for k in groups if k not in INSPECTION_KINDS)
+    else:
+        keys = township_order(groups)
+    rows = [{by: key, "inspections": groups[key][0], "units_inspected": groups[key][1]} for key in keys]
+    return pd.DataFrame(rows, columns=[by, "inspections", "units_inspected"])

@@ -1,0 +1,171 @@
+"""Training coverage 培训覆盖 (sessions held in the period) against the year's targets, per `spec/metrics.md`.
+
+required comes from `training_targets` of the period's year, category by
+category: a township's required is the sum of its own rows; the county's (and a
+category's) is the category's county-wide row (empty township) where there is
+one, else the sum of that category over its townships.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from analytics.datasets import TRAINING_CATEGORIES
+from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.periods import Period, rate, round_half_up
+
+_KEYS = {"township": TOWNSHIP_SQL, "category": "category"}
+
+
+def time_progress(period: Period) -> float:
+    """时间进度 in percent, 1 decimal: months elapsed by the period's end / 12 (last_month / 12 × 100)."""
+    return rate(period.last_month, 12)
+
+
+def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tuple]:
+    """({key: (trained, passed, examined)}, total); examined = trainees of sessions that report passed."""
+    sql = f"""
+        SELECT grouping(k), k,
+               coalesce(sum(trainees), 0),
+               coalesce(sum(passed), 0),
+               coalesce(sum(trainees) FILTER (WHERE passed IS NOT NULL), 0)
+        FROM (SELECT *, {key_sql} AS k FROM training
+              WHERE county = $county AND held_on BETWEEN $start AND $end)
+        GROUP BY GROUPING SETS ((k), ())
+    """
+    groups, total = {}, (0, 0, 0)
+    for row in con.execute(sql, {"county": county, "start": period.start, "end": period.end}).fetchall():
+        if row[0]:
+            total = row[2:]
+        else:
+            groups[row[1]] = row[2:]
+    return groups, total
+
+
+def _targets(con, year: int, county: str) -> dict[tuple[str | None, str], int]:
+    """{(township or None for the county as a whole, category): required} for the year."""
+    sql = f"""
+        SELECT {TOWNSHIP_SQL} AS t, category, sum(required)
+        FROM training_targets WHERE year = $year AND county = $county
+        GROUP BY ALL
+    """
+    return {(t, c): int(r) for t, c, r in con.execute(sql, {"year": year, "county": county}).fetchall()}
+
+
+def county_required(targets: dict[tuple[str | None, str], int]) -> dict[str, int]:
+    """Per category: the county-wide row where there is one, else the sum over the category's townships."""
+    required: dict[str, int] = {}
+    for category in {c for _, c in targets}:
+        if (None, category) in targets:
+            required[category] = targets[(None, category)]
+        else:
+            required[category] = sum(r for (t, c), r in targets.items() if c == category)
+    return required
+
+
+def _row(sessions: tuple | None, required: int | None) -> dict:
+    trained, passed, examined = sessions or (0, 0, 0)
+    return {
+        "trained": int(trained),
+        "passed": int(passed),
+        "required": required,
+        "coverage_pct": rate(trained, required or 0),
+        "pass_rate": rate(passed, examined),
+    }
+
+
+def training(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    by: str = "township",
+    today: dt.date | None = None,
+) -> dict:
+    """Training figures of spec/cli.md: `{"period", "county", "by", "time_progress", "total", "rows"}`.
+
+    By township: every township of the county in `regions`, plus any seen in the
+    period's sessions or the year's targets, sorted by name; then records without
+    a township (`"township": null`, required null since no target belongs to
+    them, so coverage null). By category: the five contract categories in contract
+    order. coverage_pct may exceed 100; pass_rate counts only sessions that report
+    passed. `total` key reads "合计".
+    """
+    if by not in _KEYS:
+        raise ValueError(f"分组方式无效：{by}（可选：township、category）")
+    groups, total = _sessions(con, period, county, _KEYS[by])
+    targets = _targets(con, period.year, county)
+    by_category = county_required(targets)
+    if by == "township":
+        keys = township_order(
+            set(groups) | set(region_townships(con, county)) | {t for t, _ in targets if t is not None}
+        )
+        required = {
+            key: None if key is None else sum(r for (t, _), r in targets.items() if t == key) for key in keys
+        }
+    else:
+        keys = list(TRAINING_CATEGORIES) + township_order(
+            k for k in set(groups) | set(by_category) if k not in TRAINING_CATEGORIES
+        )
+        required = {key: by_category.get(key, 0) for key in keys}
+    return {
+        "period": period.to_json(today),
+        "county": county,
+        "by": by,
+        "time_progress": time_progress(period),
+        "total": {by: TOTAL_LABEL, **_row(total, sum(by_category.values()))},
+        "rows": [{by: key, **_row(groups.get(key), required[key])} for key in keys],
+    }
+
+
+def training_gaps(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    limit: int = 10,
+) -> pd.DataFrame:
+    """Township–category pairs whose coverage lags time progress the most (those behind only).
+
+    Pairs are those with a target of their own (required > 0) for the period's
+    year. Columns: township, category, trained, required, coverage_pct,
+    time_progress, gap (percentage points behind, time_progress − coverage_pct).
+    """
+    progress = time_progress(period)
+    targets = _targets(con, period.year, county)
+    sql = f"""
+        SELECT {TOWNSHIP_SQL} AS t, category, sum(trainees)
+        FROM training WHERE county = $county AND held_on BETWEEN $start AND $end
+        GROUP BY ALL
+    """
+    trained = {
+        (t, c): int(n)
+        for t, c, n in con.execute(
+            sql, {"county": county, "start": period.start, "end": period.end}
+        ).fetchall()
+    }
+    rows = []
+    for (township, category), required in targets.items():
+        if township is None or required <= 0:
+            continue
+        done = trained.get((township, category), 0)
+        coverage = rate(done, required)
+        if coverage >= progress:
+            continue
+        gap = round_half_up(Decimal(str(progress)) - Decimal(str(coverage)), 1)
+        rows.append(
+            {
+                "township": township,
+                "category": category,
+                "trained": done,
+                "required": required,
+                "coverage_pct": coverage,
+                "time_progress": progress,
+                "gap": gap,
+            }
+        )
+    rows.sort(key=lambda r: (-r["gap"], r["township"], r["category"]))
+    columns = ["township", "category", "trained", "required", "coverage_pct", "time_progress", "gap"]
+    return pd.DataFrame(rows[:limit], columns=columns)
