@@ -1,0 +1,200 @@
+"""Charts: a DataFrame in, a Plotly figure out (no Streamlit), and PNG export through kaleido.
+
+Colour follows meaning, not sign (domain.md): for the four indicators a month,
+sector or township above 同期 is red and below is green; 同期 itself is grey;
+in the ranking the home county stands out. Titles and axes are Chinese and
+the font is Noto Sans CJK SC, so a PNG keeps its Chinese.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans CJK, Noto Sans SC, sans-serif"
+RED, GREEN, EQUAL = "#c62828", "#2e7d32", "#607d8b"
+PREVIOUS_GREY = "#b0bec5"
+HOME_COLOUR, OTHER_COLOUR = "#1565c0", "#b0bec5"
+COMPARE_NOTE = "红：高于同期　绿：低于同期　灰：持平"
+
+
+def axis_label(indicator: str) -> str:
+    """'事故起数（起）' for an indicator key."""
+    return f"{INDICATOR_LABELS[indicator]}（{INDICATOR_UNITS[indicator]}）"
+
+
+def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        font={"family": FONT_FAMILY, "size": 14},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=".,",
+    )
+    figure.update_xaxes(showline=True, linecolor="#90a4ae")
+    figure.update_yaxes(gridcolor="#eceff1", zerolinecolor="#90a4ae", rangemode="tozero")
+    return figure
+
+
+def meaning_colours(values, previous, lower_is_better: bool = True) -> list[str]:
+    """Per bar: red where the value is worse than 同期, green where better, grey where equal or missing."""
+    colours = []
+    for value, before in zip(values, previous, strict=True):
+        if pd.isna(value) or pd.isna(before) or value == before:
+            colours.append(EQUAL)
+        elif (value > before) == lower_is_better:
+            colours.append(RED)
+        else:
+            colours.append(GREEN)
+    return colours
+
+
+def _number_format(indicator: str) -> str:
+    return ",.2f" if indicator == "direct_loss_wan" else ",d"
+
+
+def monthly_bars(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
+    """Each month of `year` against the same month of `year`−1 (columns of `indicators.monthly`)."""
+    months = [f"{m}月" for m in frame["month"]]
+    current, previous = frame[indicator], frame[f"{indicator}_previous"]
+    figure = go.Figure()
+    figure.add_bar(x=months, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(
+        x=months,
+        y=current,
+        name=f"{year}年",
+        marker_color=meaning_colours(current, previous),
+        texttemplate=f"%{{y:{_number_format(indicator)}}}",
+        textposition="outside",
+    )
+    figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
+    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月同比（{COMPARE_NOTE}）")
+
+
+def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
+    """Running totals of `year` and `year`−1, month by month; this year's line red if above 同期 at its end."""
+    months = [f"{m}月" for m in frame["month"]]
+    current, previous = frame[f"{indicator}_cum"], frame[f"{indicator}_previous_cum"]
+    shown = current.dropna()
+    colour = EQUAL
+    if len(shown):
+        last = shown.index[-1]
+        colour = meaning_colours([current[last]], [previous[last]])[0]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=months,
+        y=previous,
+        name=f"{year - 1}年（同期）累计",
+        mode="lines+markers",
+        line={"color": PREVIOUS_GREY, "width": 3, "dash": "dash"},
+    )
+    figure.add_scatter(
+        x=months,
+        y=current,
+        name=f"{year}年累计",
+        mode="lines+markers",
+        line={"color": colour, "width": 4},
+    )
+    figure.update_layout(yaxis_title=axis_label(indicator))
+    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月累计")
+
+
+def comparison_bars(
+    frame: pd.DataFrame, category: str, indicator: str, year: int, title: str, category_label: str
+) -> go.Figure:
+    """Horizontal bars per category (sector or township): the period against 同期.
+
+    `frame` has the category column, the indicator column and `previous_<indicator>`.
+    """
+    frame = frame.iloc[::-1]  # plotly draws the first row at the bottom
+    current, previous = frame[indicator], frame[f"previous_{indicator}"]
+    figure = go.Figure()
+    figure.add_bar(
+        y=frame[category],
+        x=previous,
+        name=f"{year - 1}年（同期）",
+        orientation="h",
+        marker_color=PREVIOUS_GREY,
+    )
+    figure.add_bar(
+        y=frame[category],
+        x=current,
+        name=f"{year}年",
+        orientation="h",
+        marker_color=meaning_colours(current, previous),
+        texttemplate=f"%{{x:{_number_format(indicator)}}}",
+        textposition="outside",
+    )
+    figure.update_layout(barmode="group", xaxis_title=axis_label(indicator), yaxis_title=category_label)
+    figure.update_xaxes(rangemode="tozero", gridcolor="#eceff1")
+    height = max(320, 90 + 46 * len(frame))
+    return _layout(figure, f"{title}（{COMPARE_NOTE}）", height=height)
+
+
+def ranking_bars(
+    frame: pd.DataFrame, value_column: str, home_county: str | None, title: str, axis: str
+) -> go.Figure:
+    """Counties as horizontal bars, rank 1 (smallest) on top, the home county highlighted.
+
+    `frame` has `county`, the value column and `rank`; rows may come in any order.
+    """
+    ordered = frame.sort_values(["rank", "county"], ascending=[False, False], na_position="first")
+    colours = [HOME_COLOUR if county == home_county else OTHER_COLOUR for county in ordered["county"]]
+    labels = [f"{county}（本县）" if county == home_county else county for county in ordered["county"]]
+    values = ordered[value_column]
+    texts = [
+        f"第{int(rank)}名　{_ranking_value(value, value_column)}"
+        for value, rank in zip(values, ordered["rank"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=values.fillna(0),
+            orientation="h",
+            marker_color=colours,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}：%{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(xaxis_title=axis, showlegend=False)
+    figure.update_xaxes(gridcolor="#eceff1", zerolinecolor="#90a4ae")
+    figure.update_yaxes(rangemode=None)
+    figure = _layout(figure, title, height=max(360, 90 + 40 * len(frame)))
+    figure.update_layout(margin={"l": 60, "r": 130, "t": 70, "b": 50})
+    return figure
+
+
+def _ranking_value(value, column: str) -> str:
+    if column == "change_pct":
+        return "新增" if pd.isna(value) else f"{value:+.1f}%"
+    return f"{value:,.2f}" if column == "direct_loss_wan" else f"{value:,.0f}"
+
+
+_png_lock = threading.Lock()
+_server_started = False
+
+
+def figure_png(figure: go.Figure, width: int = 1200, height: int = 600) -> bytes:
+    """The figure as PNG bytes (Chinese intact), through kaleido and the system Chromium."""
+    import kaleido
+
+    global _server_started
+    with _png_lock:
+        if not _server_started:
+            # One browser kept for the process: ~0.15 s per image instead of ~2 s.
+            kaleido.start_sync_server(silence_warnings=True)
+            _server_started = True
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            return figure.to_image(format="png", width=width, height=height, scale=1)

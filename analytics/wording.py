@@ -1,0 +1,261 @@
+"""How figures are written in Chinese: numbers, 同比 phrases, verdicts and the overview paragraph.
+
+Pure functions over the documents of `analytics.metrics` (no database), in
+the register of the county government's report to the People's Congress, so
+pages, the command line and the Word report say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.periods import Period, money, round_half_up
+
+DASH = "—"  # a figure that cannot be computed
+_PAIR = ("accidents", "deaths")  # 双下降
+
+
+def fmt_count(value: int | None) -> str:
+    """A count with thousands separators: 12345 -> "12,345"; None -> "—"."""
+    if value is None:
+        return DASH
+    return f"{int(value):,}"
+
+
+def fmt_money(value: float | Decimal | None) -> str:
+    """万元 with 2 decimals, half away from zero, thousands separators: 2.675 -> "2.68"."""
+    if value is None:
+        return DASH
+    return f"{Decimal(str(money(value))):,.2f}"
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    """A percentage as stored (already ×100): 14.25 -> "14.3%"; None -> "—"."""
+    if value is None:
+        return DASH
+    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}%"
+
+
+def fmt_rate(value: float | None, decimals: int = 3) -> str:
+    """A normalised death rate, 3 decimals: 0.1 -> "0.100"; None -> "—"."""
+    if value is None:
+        return DASH
+    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}"
+
+
+def fmt_amount(value: float | int | None, unit: str) -> str:
+    """A figure with its unit as a sentence writes it: "12起", "12.50万元"."""
+    if unit == "万元":
+        return f"{fmt_money(value)}万元"
+    return f"{fmt_count(value)}{unit}"
+
+
+def change_kind(value: float | None, previous: float | None) -> str:
+    """ "down", "up", "flat" or "new" (同期 0, now above 0): pages colour by meaning from this."""
+    value, previous = value or 0, previous or 0
+    if previous == 0 and value > 0:
+        return "new"
+    if value == previous:
+        return "flat"
+    return "down" if value < previous else "up"
+
+
+def change_phrase(value: float, previous: float, change_pct: float | None, unit: str) -> str:
+    """同比 in words: "下降14.3%", "上升5.0%", "持平", "新增3起（去年同期为0）", "下降100%"."""
+    kind = change_kind(value, previous)
+    if kind == "new":
+        return f"新增{fmt_amount(value, unit)}（去年同期为0）"
+    if kind == "flat":
+        return "持平"
+    if not value:
+        return "下降100%"
+    if change_pct is None or round_half_up(change_pct, 1) == 0:
+        # A change too small to show at 1 decimal: saying "下降0.0%" would read as a typo.
+        return "基本持平"
+    verb = "下降" if kind == "down" else "上升"
+    return f"{verb}{fmt_pct(abs(change_pct))}"
+
+
+def _labels(names: list[str]) -> str:
+    return "、".join(INDICATOR_LABELS[name] for name in names)
+
+
+def verdict(indicators_doc: dict) -> str:
+    """The line leaders read first: "四项指标全面下降", "事故起数、死亡人数双下降，受伤人数上升" …"""
+    figures = indicators_doc["indicators"]
+    kinds = {name: change_kind(figures[name]["value"], figures[name]["previous"]) for name in INDICATORS}
+    down = [n for n in INDICATORS if kinds[n] == "down"]
+    up = [n for n in INDICATORS if kinds[n] in ("up", "new")]
+    flat = [n for n in INDICATORS if kinds[n] == "flat"]
+    if len(down) == len(INDICATORS):
+        return "四项指标全面下降"
+    if len(up) == len(INDICATORS):
+        return "四项指标全面上升"
+    if len(flat) == len(INDICATORS):
+        if figures["accidents"]["value"] == 0:
+            return "未发生生产安全事故，与去年同期持平"
+        return "四项指标与去年同期持平"
+    parts = []
+    if all(n in down for n in _PAIR):
+        parts.append(f"{_labels(list(_PAIR))}双下降")
+        down = [n for n in down if n not in _PAIR]
+    if down:
+        parts.append(f"{_labels(down)}下降")
+    if up:
+        parts.append(f"{_labels(up)}上升")
+    if flat:
+        parts.append(f"{_labels(flat)}持平")
+    return "，".join(parts)
+
+
+def area_word(county: str | None) -> str:
+    """How the report names its own area: 全县, 全区, 全市 (a county-level city or the whole city)."""
+    if not county:
+        return "全市"
+    for suffix in ("县", "区", "市", "旗"):
+        if county.endswith(suffix):
+            return f"全{suffix}"
+    return "全县"
+
+
+def source_note(source: str | None) -> str:
+    """Where a county's ranking figures come from, said in words (metrics.md: every rank says so)."""
+    return {
+        "bulletin": "排位依据全市通报",
+        "records": "排位依据事故台账统计",
+        "mixed": "排位依据全市通报，未通报月份依据事故台账统计",
+    }.get(source or "", "排位依据事故台账统计")
+
+
+def rank_phrase(rank: int | None, tied: bool = False) -> str:
+    """ "第3位", "并列第2位", or "—" when not ranked."""
+    if rank is None:
+        return DASH
+    return f"{'并列' if tied else ''}第{rank}位"
+
+
+def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
+    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
+
+
+def rank_sentence(ranking_doc: dict, county: str) -> str:
+    """ "“四项考核指标”在全市10个县市区中分别排第3、2、2、5位（排位依据…）" for one county; "" if not ranked."""
+    row = next((r for r in ranking_doc["counties"] if r["county"] == county), None)
+    if row is None:
+        return ""
+    total = len(ranking_doc["counties"])
+    ranks = [row["rank"][name] for name in INDICATORS]
+    tied = [_ties(ranking_doc, name, row["rank"][name]) for name in INDICATORS]
+    lead = f"“四项考核指标”在全市{total}个县市区中"
+    if len(set(ranks)) == 1 and len(set(tied)) == 1:
+        body = f"均{'' if tied[0] else '排'}{rank_phrase(ranks[0], tied[0])}"
+    elif not any(tied):
+        body = f"分别排第{'、'.join(str(r) for r in ranks)}位"
+    else:
+        body = "，".join(
+            f"{INDICATOR_LABELS[name]}{'' if tie else '排'}{rank_phrase(rank, tie)}"
+            for name, rank, tie in zip(INDICATORS, ranks, tied, strict=True)
+        )
+        lead += "，"
+    return f"{lead}{body}（{source_note(ranking_doc['source'].get(county))}）"
+
+
+def _sector_clause(indicators_doc: dict) -> str:
+    rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
+    trade_none = indicators_doc["industry_trade"]["no_accidents"]
+    trade_note = "工矿商贸领域未发生生产安全事故" if trade_none else ""
+    if not rows:
+        return ""
+    if len(rows) == 1:
+        parts = [f"事故全部发生在{rows[0]['sector']}领域"]
+    else:
+        ordered = sorted(rows, key=lambda row: -row["accidents"])
+        parts = ["其中" + "、".join(f"{row['sector']}领域{fmt_count(row['accidents'])}起" for row in ordered)]
+    if trade_note:
+        parts.append(trade_note)
+    return f"（{'，'.join(parts)}）"
+
+
+def _casualties(figures: dict, missing: int) -> str:
+    deaths, injuries = figures["deaths"]["value"], figures["injuries"]["value"]
+    death_text = f"死亡{fmt_count(deaths)}人" if deaths else "未造成人员死亡"
+    if missing:
+        death_text += f"、下落不明{fmt_count(missing)}人"
+    injury_text = f"受伤{fmt_count(injuries)}人" if injuries else "无人员受伤"
+    return f"{death_text}，{injury_text}"
+
+
+def overview_paragraph(
+    indicators_doc: dict, ranking_doc: dict | None, county: str | None, period: Period
+) -> str:
+    """The paragraph a leader copies: totals, sectors, 同比 of each indicator and the county's ranks."""
+    figures = indicators_doc["indicators"]
+    area = area_word(county)
+    accidents = figures["accidents"]
+    sentences = []
+    if accidents["value"] == 0:
+        if accidents["previous"] == 0:
+            sentences.append(f"{period.label}，{area}未发生生产安全事故，与去年同期持平")
+        else:
+            sentences.append(
+                f"{period.label}，{area}未发生生产安全事故（去年同期发生{fmt_count(accidents['previous'])}起，"
+                f"死亡{fmt_count(figures['deaths']['previous'])}人）"
+            )
+    else:
+        missing = (indicators_doc.get("missing") or {}).get("value", 0)
+        sentences.append(
+            f"{period.label}，{area}共发生各类生产安全事故{fmt_count(accidents['value'])}起，"
+            f"{_casualties(figures, missing)}，直接经济损失{fmt_money(figures['direct_loss_wan']['value'])}万元"
+            f"{_sector_clause(indicators_doc)}"
+        )
+        major = (indicators_doc.get("major_accidents") or {}).get("value", 0)
+        sentences.append(f"其中较大及以上事故{fmt_count(major)}起" if major else "未发生较大及以上事故")
+        if accidents["previous"] == 0:
+            sentences.append("去年同期未发生生产安全事故")
+    if accidents["previous"] != 0:
+        phrases = [
+            change_phrase(
+                figures[name]["value"],
+                figures[name]["previous"],
+                figures[name]["change_pct"],
+                INDICATOR_UNITS[name],
+            )
+            for name in INDICATORS
+        ]
+        if len(set(phrases)) == 1:
+            sentences.append(f"与去年同期相比，四项指标均{phrases[0]}")
+        else:
+            sentences.append(
+                "与去年同期相比，"
+                + "，".join(f"{INDICATOR_LABELS[n]}{p}" for n, p in zip(INDICATORS, phrases, strict=True))
+            )
+    if county and ranking_doc:
+        ranks = rank_sentence(ranking_doc, county)
+        if ranks:
+            sentences.append(ranks)
+    return "。".join(sentences) + "。"
+
+
+def month_text(year: int, month: int) -> str:
+    """ "2026年8月"."""
+    return f"{year}年{month}月"
+
+
+def data_as_of_text(period_json: dict) -> str:
+    """ "数据截至2026年8月" from a document's `period`."""
+    return f"数据截至{month_text(period_json['year'], period_json['months'][1])}"
+
+
+def provisional_note(indicators_doc: dict) -> str | None:
+    """A note for screens while the latest month may still be corrected; None once final."""
+    flag = indicators_doc.get("provisional") or {}
+    if not flag.get("provisional"):
+        return None
+    until = dt.date.fromisoformat(flag["until"])
+    period = indicators_doc["period"]
+    return (
+        f"{month_text(period['year'], period['months'][1])}数据为初步统计：事故发生后30日内（道路交通和火灾7日内）"
+        f"伤亡人数可能更正，{until.month}月{until.day}日后为最终数据。"
+    )

@@ -1,0 +1,89 @@
+"""Figure cards and coloured change text, drawn the same way on every page.
+
+Colour follows meaning, not sign (domain.md): for accidents a rise is bad
+(red), for 整改率 or training a rise is good (green). Callers say which way
+is good; the text itself comes from `analytics.wording`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import streamlit as st
+
+GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
+COLOURS = {GOOD: "#1a7f37", BAD: "#c62828", NEUTRAL: "#57606a"}
+
+
+def tone(change: float | None, value: float | None, lower_is_better: bool = True) -> str:
+    """good / bad / neutral for a 同比 change; `change` None means 新增 (previous was 0)."""
+    if change is None:
+        if not value:
+            return NEUTRAL
+        return BAD if lower_is_better else GOOD
+    if change == 0:
+        return NEUTRAL
+    rose = change > 0
+    return BAD if rose == lower_is_better else GOOD
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure: its label, the value as text, a second line (同期 …) and the coloured change."""
+
+    label: str
+    value: str
+    detail: str
+    change: str
+    tone: str = NEUTRAL
+
+
+_CSS = """
+<style>
+.kpi-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; background: #ffffff;
+  height: 100%;}
+.kpi-label {font-size: 1rem; color: #24292f; font-weight: 600;}
+.kpi-value {font-size: 2.2rem; font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;}
+.kpi-detail {font-size: 0.95rem; color: #57606a;}
+.kpi-change {font-size: 1.15rem; font-weight: 700; margin-top: 0.2rem;}
+.verdict {font-size: 1.35rem; font-weight: 700; padding: 0.5rem 0.9rem; border-radius: 6px;
+  border-left: 6px solid; background: #f6f8fa; margin: 0.4rem 0 0.8rem 0;}
+</style>
+"""
+
+
+def _css() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def card_html(card: Card) -> str:
+    """The card as HTML (escaped), for st.markdown."""
+    colour = COLOURS.get(card.tone, COLOURS[NEUTRAL])
+    return (
+        '<div class="kpi-card">'
+        f'<div class="kpi-label">{html.escape(card.label)}</div>'
+        f'<div class="kpi-value">{html.escape(card.value)}</div>'
+        f'<div class="kpi-detail">{html.escape(card.detail)}</div>'
+        f'<div class="kpi-change" style="color:{colour}">{html.escape(card.change)}</div>'
+        "</div>"
+    )
+
+
+def show_cards(cards: list[Card], per_row: int = 4) -> None:
+    """Cards side by side, `per_row` to a row."""
+    _css()
+    for start in range(0, len(cards), per_row):
+        columns = st.columns(per_row)
+        for column, card in zip(columns, cards[start : start + per_row], strict=False):
+            column.markdown(card_html(card), unsafe_allow_html=True)
+
+
+def verdict(text: str, tone_name: str = NEUTRAL) -> None:
+    """A one-line verdict (四项指标全面下降 …) in the colour of its meaning."""
+    _css()
+    colour = COLOURS.get(tone_name, COLOURS[NEUTRAL])
+    st.markdown(
+        f'<div class="verdict" style="border-color:{colour};color:{colour}">{html.escape(text)}</div>',
+        unsafe_allow_html=True,
+    )

@@ -1,0 +1,84 @@
+"""Cached data access for pages: analytics functions called through `st.cache_data`.
+
+The cache key is the database file, its data version and the plain arguments,
+so an import (by the upload page or the command line) shows at the next
+interaction. A connection is opened read-only for one cache miss and closed
+again: never shared between sessions, never held while the CLI wants to write.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from analytics import store
+
+
+def db_file() -> str:
+    """The database file this process serves ($SAFETY_DB or the default)."""
+    return str(store.db_path())
+
+
+def _resolve(target: str) -> Callable:
+    module, _, name = target.partition(":")
+    if not name:
+        raise ValueError(f"目标应写作 'module:function'：{target}")
+    return getattr(importlib.import_module(module), name)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(db: str, version: str, target: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
+    # `version` is part of the key only: a write to the file changes it.
+    function = _resolve(target)
+    with store.connect(db, read_only=True) as con:
+        return function(con, **dict(arguments))
+
+
+def query(target: str, **arguments: Any) -> Any:
+    """Call `module:function(con, **arguments)` on a read-only connection, cached by data version.
+
+    Arguments must be plain, hashable values (str, int, Period, tuples).
+    """
+    db = db_file()
+    return _cached_call(db, store.data_version(db), target, tuple(sorted(arguments.items())))
+
+
+def clear() -> None:
+    """Forget every cached result (after this process itself wrote to the database)."""
+    _cached_call.clear()
+
+
+@st.cache_resource(show_spinner="首次启动：正在载入示例数据……")
+def _load_sample_guard(db: str) -> bool:
+    # Once per process and database file: an empty database gets the bundled sample.
+    from analytics.sample import load_sample_if_empty
+
+    return bool(load_sample_if_empty(db))
+
+
+def load_sample_once() -> None:
+    """On the first start of an empty database, load the bundled sample (once per process)."""
+    _load_sample_guard(db_file())
+
+
+SAMPLE_NOTE = (
+    "示例数据：当前显示的是虚构城市的示例数据。删除方法：在“数据导入”页点击“清除示例数据”，"
+    "或运行 `python -m analytics undo …`（批次号见 `python -m analytics status`）。"
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sample_loaded(db: str, version: str) -> bool:
+    from analytics.sample import sample_loaded
+
+    return bool(sample_loaded(db))
+
+
+def sample_note() -> None:
+    """A visible note on every page while the bundled sample data is in the database."""
+    db = db_file()
+    if _sample_loaded(db, store.data_version(db)):
+        st.info(SAMPLE_NOTE, icon="ℹ️")

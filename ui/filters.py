@@ -1,0 +1,126 @@
+"""The shared filters (县市区, 年度, 月份范围) in the sidebar, kept in the URL.
+
+The URL is the state a leader can share: `?county=…&year=2026&months=1-8`.
+Navigating between pages clears query parameters, so the values also live in
+`st.session_state` and are written back to the URL on every run of the
+entrypoint. Pages read them through `current()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from analytics.periods import Period, parse_months
+from ui import data
+
+# Query parameter names (the URL contract of the dashboard).
+COUNTY, YEAR, MONTHS = "county", "year", "months"
+_STATE_KEYS = {COUNTY: "filter_county", YEAR: "filter_year", MONTHS: "filter_months"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page shows: one county and one period; both None while the database is empty."""
+
+    county: str | None
+    period: Period | None
+    home_county: str | None
+
+    @property
+    def empty(self) -> bool:
+        return self.county is None or self.period is None
+
+
+def _options() -> tuple[list[str], list[int], Period | None, str | None]:
+    counties = data.query("analytics.metrics.common:counties")
+    years = data.query("analytics.metrics.common:data_years")
+    default = data.query("analytics.metrics.common:default_period")
+    home = data.query("analytics.metrics.common:home_county")
+    return counties, years, default, home
+
+
+def _months_text(months: tuple[int, int]) -> str:
+    return f"{months[0]}-{months[1]}"
+
+
+def _from_url(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value if value else None
+
+
+def _initial_state(counties: list[str], years: list[int], default: Period, home: str | None) -> None:
+    """Fill session state once per session, from the URL where it holds a valid value."""
+    state = st.session_state
+    if _STATE_KEYS[COUNTY] not in state or state[_STATE_KEYS[COUNTY]] not in counties:
+        wanted = _from_url(COUNTY)
+        state[_STATE_KEYS[COUNTY]] = (
+            wanted if wanted in counties else (home if home in counties else counties[0])
+        )
+    if _STATE_KEYS[YEAR] not in state or state[_STATE_KEYS[YEAR]] not in years:
+        wanted = _from_url(YEAR)
+        state[_STATE_KEYS[YEAR]] = (
+            int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else default.year
+        )
+    if _STATE_KEYS[MONTHS] not in state:
+        try:
+            months = parse_months(_from_url(MONTHS) or "")
+        except ValueError:
+            months = (default.first_month, default.last_month)
+        state[_STATE_KEYS[MONTHS]] = months
+
+
+def render_sidebar() -> Filters:
+    """Draw the filters in the sidebar, mirror them into the URL, and return them."""
+    counties, years, default, home = _options()
+    if default is None or not counties:
+        st.session_state["filters"] = Filters(None, None, home)
+        return st.session_state["filters"]
+    if default.year not in years:
+        years = [default.year, *years]
+    _initial_state(counties, years, default, home)
+    with st.sidebar:
+        st.selectbox(
+            "县市区",
+            counties,
+            key=_STATE_KEYS[COUNTY],
+            format_func=lambda c: f"{c}（本县）" if c == home else c,
+        )
+        st.selectbox("年度", years, key=_STATE_KEYS[YEAR], format_func=lambda y: f"{y}年")
+        st.select_slider(
+            "月份范围",
+            options=list(range(1, 13)),
+            key=_STATE_KEYS[MONTHS],
+            format_func=lambda m: f"{m}月",
+        )
+    state = st.session_state
+    first, last = state[_STATE_KEYS[MONTHS]]
+    filters = Filters(state[_STATE_KEYS[COUNTY]], Period(int(state[_STATE_KEYS[YEAR]]), first, last), home)
+    st.session_state["filters"] = filters
+    write_url(filters)
+    return filters
+
+
+def write_url(filters: Filters) -> None:
+    """Put the filters into the URL (only what changed, so the browser history stays quiet)."""
+    wanted = {
+        COUNTY: filters.county,
+        YEAR: str(filters.period.year),
+        MONTHS: _months_text((filters.period.first_month, filters.period.last_month)),
+    }
+    for name, value in wanted.items():
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def url_params() -> dict[str, str]:
+    """The current query parameters, to carry across a programmatic page switch."""
+    return {name: st.query_params[name] for name in st.query_params}
+
+
+def current() -> Filters:
+    """The filters of this run (set by the entrypoint before the page runs)."""
+    if "filters" not in st.session_state:
+        return render_sidebar()
+    return st.session_state["filters"]

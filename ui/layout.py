@@ -1,0 +1,57 @@
+"""Page furniture shared by all pages: the empty state, the title line, charts with table and PNG."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import meeting
+from ui.filters import Filters
+
+IMPORT_PAGE = "pages/data_import.py"
+EMPTY_TITLE = "暂无数据"
+EMPTY_TEXT = "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。"
+
+
+def require_data(filters: Filters) -> None:
+    """Stop the page with a clear 暂无数据 note (and a link to 数据导入) while there is nothing to show."""
+    if not filters.empty:
+        return
+    show_empty()
+    meeting.exit_button()
+    st.stop()
+
+
+def show_empty(text: str = EMPTY_TEXT) -> None:
+    """The 暂无数据 state: a title, what to do, and a link to the import page."""
+    st.subheader(EMPTY_TITLE)
+    st.info(text)
+    st.page_link(IMPORT_PAGE, label="前往“数据导入”", icon="📥")
+
+
+def title(text: str, filters: Filters) -> None:
+    """The page title with the county and period it shows."""
+    st.title(text)
+    st.caption(f"{filters.county} · {filters.period.year}年{filters.period.label}")
+
+
+def chart(
+    figure, table: pd.DataFrame | None = None, file_stem: str = "chart", key: str | None = None
+) -> None:
+    """A Plotly chart, the same figures as a table beneath it, and a PNG download of the chart."""
+    from analytics.charts import figure_png
+
+    if meeting.active():
+        figure.update_layout(height=max(figure.layout.height or 0, 520), font_size=18)
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=key)
+    if table is not None and not meeting.active():
+        st.dataframe(table, hide_index=True, width="stretch")
+    if not meeting.active():
+        st.download_button(
+            "下载图片（PNG）",
+            data=lambda: figure_png(figure, 1200, 600),
+            file_name=f"{file_stem}.png",
+            mime="image/png",
+            key=f"png-{key or file_stem}",
+            on_click="ignore",
+        )

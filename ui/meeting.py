@@ -1,0 +1,121 @@
+"""会议模式: large type for a projector, no sidebar or controls, and an optional page carousel.
+
+Turned on by the sidebar switch or the URL (`?meeting=1`); `&cycle=30` steps
+through the leader pages every 30 seconds, keeping the filters in the URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+MEETING, CYCLE = "meeting", "cycle"
+_STATE = "meeting_mode"
+_CYCLE_STATE = "meeting_cycle_seconds"
+_TICKS = "meeting_cycle_ticks"
+MIN_CYCLE_SECONDS = 5
+
+# rem-based sizes in Streamlit scale with the root font size; 1280×720 must still fit.
+_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stDownloadButton"], [data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important;
+  max-width: 100% !important; padding-left: 2rem !important; padding-right: 2rem !important; }
+h1 { font-size: 2.1rem !important; }
+.kpi-value { font-size: 2.6rem !important; }
+.kpi-label, .kpi-change { font-size: 1.2rem !important; }
+.verdict { font-size: 1.5rem !important; }
+</style>
+"""
+
+
+def _url_flag() -> bool:
+    return st.query_params.get(MEETING) in ("1", "true", "yes", "on")
+
+
+def _url_cycle() -> int:
+    text = st.query_params.get(CYCLE) or ""
+    return max(int(text), MIN_CYCLE_SECONDS) if text.isdigit() and int(text) > 0 else 0
+
+
+def init() -> bool:
+    """Read the mode from the URL once per session; return whether it is on."""
+    if _STATE not in st.session_state:
+        st.session_state[_STATE] = _url_flag()
+        st.session_state[_CYCLE_STATE] = _url_cycle()
+    return active()
+
+
+def active() -> bool:
+    """Whether meeting mode is on in this session."""
+    return bool(st.session_state.get(_STATE, False))
+
+
+def cycle_seconds() -> int:
+    """Seconds per page of the carousel; 0 when it is off."""
+    return int(st.session_state.get(_CYCLE_STATE, 0)) if active() else 0
+
+
+def _write_url() -> None:
+    if active():
+        if st.query_params.get(MEETING) != "1":
+            st.query_params[MEETING] = "1"
+        seconds = cycle_seconds()
+        if seconds and st.query_params.get(CYCLE) != str(seconds):
+            st.query_params[CYCLE] = str(seconds)
+    else:
+        for name in (MEETING, CYCLE):
+            if name in st.query_params:
+                del st.query_params[name]
+
+
+def render_switch() -> None:
+    """The 会议模式 switch in the sidebar, mirrored into the URL."""
+    st.sidebar.divider()
+    st.sidebar.toggle(
+        "会议模式",
+        key=_STATE,
+        help="隐藏侧栏和控件、放大字号，适合投影；网址加 &cycle=30 可每30秒轮播领导视图各页。",
+    )
+    _write_url()
+
+
+def apply(pages: list, current) -> None:
+    """Style the page for a projector and, with a cycle set, move on to the next leader page in time."""
+    if not active():
+        return
+    st.html(_CSS)
+    seconds = cycle_seconds()
+    paths = [p.url_path for p in pages]
+    if seconds and current.url_path in paths:
+        following = pages[(paths.index(current.url_path) + 1) % len(pages)]
+        st.session_state[_TICKS] = 0
+        _carousel(following, seconds)
+
+
+def _carousel(following, seconds: int) -> None:
+    @st.fragment(run_every=seconds)
+    def tick() -> None:
+        # The first call is part of the full page run; later calls are the timer.
+        st.session_state[_TICKS] += 1
+        if st.session_state[_TICKS] > 1:
+            params = {name: st.query_params[name] for name in st.query_params}
+            st.switch_page(following, query_params=params)
+
+    tick()
+
+
+def exit_button() -> None:
+    """A quiet way out of meeting mode at the foot of the page (the sidebar is hidden)."""
+    if not active():
+        return
+    st.divider()
+    st.button("退出会议模式", type="tertiary", key="meeting-exit", on_click=_leave)
+
+
+def _leave() -> None:
+    # A callback runs before the widgets of the next run exist, so the toggle's state may change here.
+    st.session_state[_STATE] = False
+    st.session_state[_CYCLE_STATE] = 0
