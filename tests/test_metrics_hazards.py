@@ -1,0 +1,514 @@
+"""Hazards and inspections: table-driven edge cases and an independent pandas recomputation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from analytics import store
+from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
+from analytics.periods import Period
+
+D = dt.date
+PERIOD = Period(2026, 1, 8)  # as_of 2026-08-31 unless today is earlier
+COUNTY = "甲县"
+HAZARD_COLUMNS = (
+    "hazard_id",
+    "found_on",
+    "county",
+    "township",
+    "department",
+    "unit",
+    "level",
+    "deadline",
+    "rectified_on",
+    "order_issued",
+    "reviewed_on",
+)
+INSPECTION_COLUMNS = ("inspection_id", "inspected_on", "county", "township", "department", "unit", "kind")
+
+
+def insert(con, table: str, rows: list[dict]) -> None:
+    """Insert plain dicts through Arrow (dates stay dates; missing keys are NULL)."""
+    if rows:
+        con.register("incoming", pa.Table.from_pylist(rows))
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+
+
+def hazard(
+    hazard_id,
+    found_on,
+    deadline,
+    rectified_on=None,
+    township="A镇",
+    level="一般隐患",
+    order=False,
+    reviewed_on=None,
+    department="应急管理局",
+    county=COUNTY,
+    unit=None,
+):
+    return {
+        "hazard_id": hazard_id,
+        "found_on": found_on,
+        "county": county,
+        "township": township,
+        "department": department,
+        "unit": unit or f"单位{hazard_id}",
+        "level": level,
+        "deadline": deadline,
+        "rectified_on": rectified_on,
+        "order_issued": order,
+        "reviewed_on": reviewed_on,
+    }
+
+
+@pytest.fixture
+def db(empty_db):
+    """A writable connection on the empty database, with two townships of 甲县 in regions."""
+    with store.connect(empty_db, read_only=False) as con:
+        insert(
+            con,
+            "regions",
+            [
+                {"county": COUNTY, "township": "A镇", "city": "某市"},
+                {"county": COUNTY, "township": "B镇", "city": "某市"},
+                {"county": "乙县", "township": "C镇", "city": "某市"},
+            ],
+        )
+        yield con
+
+
+def row_of(document: dict, key) -> dict:
+    by = document["by"]
+    matches = [r for r in document["rows"] if r[by] == key]
+    assert len(matches) == 1, f"{key!r} should be exactly one row"
+    return matches[0]
+
+
+# (case, hazards inserted, today, {field: expected} for the A镇 row)
+EDGE_CASES = [
+    (
+        "rectified after as_of counts as open, and overdue past its deadline",
+        [hazard("h1", D(2026, 8, 1), D(2026, 8, 10), rectified_on=D(2026, 9, 2))],
+        D(2026, 9, 30),
+        {"found": 1, "rectified": 0, "rectification_rate": 0.0, "overdue": 1, "avg_days_to_rectify": None},
+    ),
+    (
+        "as_of is today when today is before the period's end",
+        [hazard("h1", D(2026, 3, 1), D(2026, 3, 10), rectified_on=D(2026, 6, 1))],
+        D(2026, 5, 31),
+        {"rectified": 0, "overdue": 1},
+    ),
+    (
+        "rectified on as_of counts as rectified",
+        [hazard("h1", D(2026, 8, 1), D(2026, 8, 10), rectified_on=D(2026, 8, 31))],
+        D(2026, 12, 1),
+        {"rectified": 1, "rectification_rate": 100.0, "overdue": 0, "avg_days_to_rectify": 30.0},
+    ),
+    (
+        "deadline equal to as_of is not overdue yet, but its order is due",
+        [hazard("h1", D(2026, 8, 1), D(2026, 8, 31), order=True)],
+        D(2026, 12, 1),
+        {"overdue": 0, "orders_issued": 1, "orders_due": 1, "reviewed": 0, "review_rate": 0.0},
+    ),
+    (
+        "an order not yet due is issued but not due, so no review rate",
+        [hazard("h1", D(2026, 8, 20), D(2026, 9, 15), order=True, reviewed_on=D(2026, 8, 25))],
+        D(2026, 12, 1),
+        {"orders_issued": 1, "orders_due": 0, "reviewed": 0, "review_rate": None, "overdue": 0},
+    ),
+    (
+        "a review after as_of does not count",
+        [
+            hazard("h1", D(2026, 7, 1), D(2026, 7, 10), order=True, reviewed_on=D(2026, 9, 3)),
+            hazard("h2", D(2026, 7, 1), D(2026, 7, 10), order=True, reviewed_on=D(2026, 7, 12)),
+        ],
+        D(2026, 12, 1),
+        {"orders_due": 2, "reviewed": 1, "review_rate": 50.0},
+    ),
+    (
+        "a review without an order does not count",
+        [hazard("h1", D(2026, 7, 1), D(2026, 7, 10), order=False, reviewed_on=D(2026, 7, 12))],
+        D(2026, 12, 1),
+        {"orders_issued": 0, "orders_due": 0, "reviewed": 0, "review_rate": None},
+    ),
+    (
+        "half-up rounding: 13 of 16 rectified is 81.25 -> 81.3",
+        [
+            hazard(f"h{i}", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 2) if i < 13 else None)
+            for i in range(16)
+        ],
+        D(2026, 12, 1),
+        {"found": 16, "rectified": 13, "rectification_rate": 81.3, "overdue": 3},
+    ),
+    (
+        "average days to rectify, 1 decimal half up: (0+0+0+1)/4 = 0.25 -> 0.3",
+        [
+            hazard("h1", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 1)),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 1)),
+            hazard("h3", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 1)),
+            hazard("h4", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 2)),
+            hazard("h5", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 9, 1)),
+        ],
+        D(2026, 12, 1),
+        {"rectified": 4, "avg_days_to_rectify": 0.3, "rectification_rate": 80.0, "overdue": 1},
+    ),
+    (
+        "major hazards counted apart, with their own rate",
+        [
+            hazard("h1", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患", rectified_on=D(2026, 5, 3)),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患"),
+            hazard("h3", D(2026, 5, 1), D(2026, 5, 30), rectified_on=D(2026, 5, 3)),
+        ],
+        D(2026, 12, 1),
+        {"major_found": 2, "major_rectified": 1, "major_rectification_rate": 50.0, "rectified": 2},
+    ),
+    (
+        "records outside the period or of another county are not counted",
+        [
+            hazard("h1", D(2025, 8, 1), D(2025, 8, 10)),
+            hazard("h2", D(2026, 9, 1), D(2026, 9, 10)),
+            hazard("h3", D(2026, 8, 1), D(2026, 8, 10), county="乙县"),
+            hazard("h4", D(2026, 1, 1), D(2026, 1, 10)),
+        ],
+        D(2026, 12, 1),
+        {"found": 1, "overdue": 1},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "today", "expected"), [c[1:] for c in EDGE_CASES], ids=[c[0] for c in EDGE_CASES]
+)
+def test_hazard_edge_cases(db, rows, today, expected):
+    insert(db, "hazards", rows)
+    document = hazards(db, PERIOD, COUNTY, today=today)
+    a_row = row_of(document, "A镇")
+    assert {k: a_row[k] for k in expected} == expected
+    # All records here are A镇's, so the county total says the same.
+    assert {k: document["total"][k] for k in expected} == expected
+
+
+def test_township_without_records_has_zeros_and_null_rates(db):
+    insert(db, "hazards", [hazard("h1", D(2026, 5, 1), D(2026, 5, 30))])
+    document = hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1))
+    assert [r["township"] for r in document["rows"]] == ["A镇", "B镇"]
+    b_row = row_of(document, "B镇")
+    assert b_row == {
+        "township": "B镇",
+        "found": 0,
+        "rectified": 0,
+        "rectification_rate": None,
+        "major_found": 0,
+        "major_rectified": 0,
+        "major_rectification_rate": None,
+        "overdue": 0,
+        "orders_issued": 0,
+        "orders_due": 0,
+        "reviewed": 0,
+        "review_rate": None,
+        "avg_days_to_rectify": None,
+        "inspections": 0,
+        "units_inspected": 0,
+    }
+
+
+def test_empty_township_is_one_null_row_last_and_counts_in_total(db):
+    insert(
+        db,
+        "hazards",
+        [
+            hazard("h1", D(2026, 5, 1), D(2026, 5, 30), township=None),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), township="  "),
+            hazard("h3", D(2026, 5, 1), D(2026, 5, 30), township="Z村", rectified_on=D(2026, 5, 2)),
+            hazard("h4", D(2026, 5, 1), D(2026, 5, 30), township="A镇"),
+        ],
+    )
+    document = hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1))
+    # regions order by name, a township seen only in records among them, the null row last
+    assert [r["township"] for r in document["rows"]] == ["A镇", "B镇", "Z村", None]
+    assert row_of(document, None)["found"] == 2
+    assert document["total"]["found"] == 4
+    assert document["total"]["rectification_rate"] == 25.0
+    assert document["total"]["township"] == "合计"
+
+
+def test_document_shape(db):
+    document = hazards(db, PERIOD, COUNTY, by="department", today=D(2026, 6, 15))
+    assert document["period"] == {
+        "year": 2026,
+        "months": [1, 8],
+        "start": "2026-01-01",
+        "end": "2026-08-31",
+        "as_of": "2026-06-15",
+    }
+    assert document["county"] == COUNTY
+    assert document["rows"] == []  # no department exists without a record
+    assert list(document["total"]) == [
+        "department",
+        "found",
+        "rectified",
+        "rectification_rate",
+        "major_found",
+        "major_rectified",
+        "major_rectification_rate",
+        "overdue",
+        "orders_issued",
+        "orders_due",
+        "reviewed",
+        "review_rate",
+        "avg_days_to_rectify",
+        "inspections",
+        "units_inspected",
+    ]
+    with pytest.raises(ValueError):
+        hazards(db, PERIOD, COUNTY, by="unit")
+
+
+def test_inspections_distinct_units_per_group_and_over_the_county(db):
+    insert(
+        db,
+        "inspections",
+        [
+            {"inspection_id": "i1", "inspected_on": D(2026, 2, 1), "county": COUNTY, "township": "A镇",
+             "department": "应急管理局", "unit": "甲厂", "kind": "日常检查"},
+            {"inspection_id": "i2", "inspected_on": D(2026, 3, 1), "county": COUNTY, "township": "A镇",
+             "department": "应急管理局", "unit": "甲厂", "kind": "复查"},
+            {"inspection_id": "i3", "inspected_on": D(2026, 3, 1), "county": COUNTY, "township": "B镇",
+             "department": "住建局", "unit": "甲厂", "kind": None},
+            {"inspection_id": "i4", "inspected_on": D(2026, 3, 2), "county": COUNTY, "township": "B镇",
+             "department": "住建局", "unit": "乙厂", "kind": "日常检查"},
+            {"inspection_id": "i5", "inspected_on": D(2025, 3, 2), "county": COUNTY, "township": "B镇",
+             "department": "住建局", "unit": "丙厂", "kind": "日常检查"},
+        ],
+    )  # fmt: skip
+    document = hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1))
+    assert (row_of(document, "A镇")["inspections"], row_of(document, "A镇")["units_inspected"]) == (2, 1)
+    assert (row_of(document, "B镇")["inspections"], row_of(document, "B镇")["units_inspected"]) == (2, 2)
+    # 甲厂 was inspected in both townships: the county counts it once.
+    assert (document["total"]["inspections"], document["total"]["units_inspected"]) == (4, 2)
+    assert document["total"]["found"] == 0 and document["total"]["rectification_rate"] is None
+
+    by_kind = inspections_by(db, PERIOD, COUNTY, by="kind").fillna({"kind": "未填"})
+    assert by_kind.to_dict("records") == [
+        {"kind": "日常检查", "inspections": 2, "units_inspected": 2},
+        {"kind": "复查", "inspections": 1, "units_inspected": 1},
+        {"kind": "未填", "inspections": 1, "units_inspected": 1},
+    ]
+    by_department = inspections_by(db, PERIOD, COUNTY, by="department")
+    assert by_department.to_dict("records") == [
+        {"department": name, "inspections": 2, "units_inspected": units}
+        for name, units in sorted([("应急管理局", 1), ("住建局", 2)])
+    ]
+
+
+def test_overdue_list_holds_overdue_and_open_major_hazards_most_overdue_first(db):
+    insert(
+        db,
+        "hazards",
+        [
+            hazard("late", D(2026, 3, 1), D(2026, 3, 10)),
+            hazard("later", D(2026, 2, 1), D(2026, 2, 10), township=None),
+            hazard("major-open", D(2026, 8, 20), D(2026, 9, 30), level="重大隐患"),
+            hazard("major-done", D(2026, 8, 1), D(2026, 8, 5), level="重大隐患", rectified_on=D(2026, 8, 6)),
+            hazard("not-late", D(2026, 8, 20), D(2026, 9, 30)),
+            hazard("fixed-late", D(2026, 3, 1), D(2026, 3, 10), rectified_on=D(2026, 9, 5)),
+        ],
+    )
+    listed = overdue_hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1))
+    assert list(listed.columns) == [
+        "hazard_id",
+        "unit",
+        "township",
+        "department",
+        "level",
+        "found_on",
+        "deadline",
+        "days_overdue",
+    ]
+    assert list(listed["hazard_id"]) == ["later", "fixed-late", "late", "major-open"]
+    assert list(listed["days_overdue"]) == [202, 174, 174, 0]
+    assert listed["township"].isna().tolist() == [True, False, False, False]
+    assert len(overdue_hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1), limit=2)) == 2
+
+
+def test_monthly_trend_adds_up_to_the_period(db):
+    insert(
+        db,
+        "hazards",
+        [
+            hazard("h1", D(2026, 1, 5), D(2026, 1, 20), rectified_on=D(2026, 1, 9)),
+            hazard("h2", D(2026, 1, 25), D(2026, 2, 20), rectified_on=D(2026, 3, 9)),
+            hazard("h3", D(2026, 3, 5), D(2026, 3, 20)),
+            hazard("h4", D(2026, 3, 5), D(2026, 3, 20), rectified_on=D(2026, 4, 2)),
+        ],
+    )
+    monthly = hazard_monthly(db, 2026, COUNTY, today=D(2026, 12, 1), last_month=3)
+    assert monthly["month"].tolist() == [1, 2, 3]
+    assert monthly["found"].tolist() == [2, 0, 2]
+    # As of 3月31日 h4 (rectified 4月2日) is still open.
+    assert monthly["rectified"].tolist() == [2, 0, 0]
+    assert monthly["rectification_rate"].tolist()[0] == 100.0
+    assert pd.isna(monthly["rectification_rate"].tolist()[1])
+    total = hazards(db, Period(2026, 1, 3), COUNTY, today=D(2026, 12, 1))["total"]
+    assert (total["found"], total["rectified"]) == (monthly["found"].sum(), monthly["rectified"].sum())
+
+
+# ---------------------------------------------------------------- independent recomputation
+
+
+def half_up(value: Decimal, places: int = 1) -> float:
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def pct(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else half_up(Decimal(int(numerator)) * 100 / Decimal(int(denominator)))
+
+
+TOWNSHIP_CHOICES = ["A镇", "B镇", "C镇", "新区", "", None]  # C镇 and 新区 are not in regions
+DEPARTMENTS = ["应急管理局", "住建局", "交通运输局", "市场监管局"]
+
+
+def random_hazards(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
+    """Hazards of two counties over 2025–2026 with random deadlines, rectifications, orders and reviews."""
+    rows = []
+    first = D(2025, 1, 1)
+    span = (today - first).days
+    for i in range(n):
+        found = first + dt.timedelta(days=int(rng.integers(0, span + 1)))
+        deadline = found + dt.timedelta(days=int(rng.integers(0, 60)))
+        rectified = None
+        if rng.random() < 0.75:
+            rectified = min(found + dt.timedelta(days=int(rng.integers(0, 90))), today)
+        order = bool(rng.random() < 0.5)
+        reviewed = None
+        if order and rng.random() < 0.7:
+            reviewed = min(deadline + dt.timedelta(days=int(rng.integers(-5, 40))), today)
+            reviewed = max(reviewed, found)
+        rows.append(
+            hazard(
+                f"H{i:05d}",
+                found,
+                deadline,
+                rectified_on=rectified,
+                township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+                level="重大隐患" if rng.random() < 0.15 else "一般隐患",
+                order=order,
+                reviewed_on=reviewed,
+                department=DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
+                county=COUNTY if rng.random() < 0.8 else "乙县",
+                unit=f"单位{int(rng.integers(0, 120))}",
+            )
+        )
+    return rows
+
+
+def random_inspections(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
+    first = D(2025, 1, 1)
+    span = (today - first).days
+    return [
+        {
+            "inspection_id": f"I{i:05d}",
+            "inspected_on": first + dt.timedelta(days=int(rng.integers(0, span + 1))),
+            "county": COUNTY if rng.random() < 0.8 else "乙县",
+            "township": TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+            "department": DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
+            "unit": f"单位{int(rng.integers(0, 80))}",
+            "kind": ["日常检查", "专项检查", "联合检查", None][int(rng.integers(0, 4))],
+        }
+        for i in range(n)
+    ]
+
+
+NONE_KEY = "<none>"
+
+
+def group_key(series: pd.Series) -> pd.Series:
+    """Empty or blank names become one sentinel group (the null row)."""
+    return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) or not str(v).strip() else str(v).strip())
+
+
+def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
+    """{key (None for no township, "合计" for the total): ROW} from metrics.md, in pandas."""
+    frame = pd.DataFrame(hazard_rows)
+    for column in ("found_on", "deadline", "rectified_on", "reviewed_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    start, end, as_of = pd.Timestamp(period.start), pd.Timestamp(period.end), pd.Timestamp(as_of)
+    frame = frame[(frame["county"] == COUNTY) & frame["found_on"].between(start, end)].copy()
+    frame["key"] = group_key(frame[by])
+    frame["rectified"] = frame["rectified_on"].notna() & (frame["rectified_on"] <= as_of)
+    frame["major"] = frame["level"] == "重大隐患"
+    frame["overdue"] = ~frame["rectified"] & (frame["deadline"] < as_of)
+    frame["due"] = frame["order_issued"] & (frame["deadline"] <= as_of)
+    frame["reviewed"] = frame["due"] & frame["reviewed_on"].notna() & (frame["reviewed_on"] <= as_of)
+    frame["days"] = (frame["rectified_on"] - frame["found_on"]).dt.days
+
+    visits = pd.DataFrame(inspection_rows)
+    visits["inspected_on"] = pd.to_datetime(visits["inspected_on"])
+    visits = visits[(visits["county"] == COUNTY) & visits["inspected_on"].between(start, end)].copy()
+    visits["key"] = group_key(visits[by])
+
+    def row(part: pd.DataFrame, seen: pd.DataFrame) -> dict:
+        rectified = part[part["rectified"]]
+        days = int(rectified["days"].sum())
+        return {
+            "found": len(part),
+            "rectified": len(rectified),
+            "rectification_rate": pct(len(rectified), len(part)),
+            "major_found": int(part["major"].sum()),
+            "major_rectified": int((part["major"] & part["rectified"]).sum()),
+            "major_rectification_rate": pct((part["major"] & part["rectified"]).sum(), part["major"].sum()),
+            "overdue": int(part["overdue"].sum()),
+            "orders_issued": int(part["order_issued"].sum()),
+            "orders_due": int(part["due"].sum()),
+            "reviewed": int(part["reviewed"].sum()),
+            "review_rate": pct(part["reviewed"].sum(), part["due"].sum()),
+            "avg_days_to_rectify": half_up(Decimal(days) / len(rectified)) if len(rectified) else None,
+            "inspections": len(seen),
+            "units_inspected": seen["unit"].nunique(),
+        }
+
+    keys = set(frame["key"]) | set(visits["key"])
+    if by == "township":
+        keys |= set(region_townships)
+    expected = {
+        (None if key == NONE_KEY else key): row(frame[frame["key"] == key], visits[visits["key"] == key])
+        for key in keys
+    }
+    expected["合计"] = row(frame, visits)
+    return expected
+
+
+@pytest.mark.parametrize("by", ["township", "department"])
+@pytest.mark.parametrize(
+    ("period", "today"), [(Period(2026, 1, 8), D(2026, 7, 20)), (Period(2025, 3, 5), None)]
+)
+def test_figures_match_an_independent_pandas_recomputation(db, by, period, today):
+    today_for_data = today or D(2026, 7, 20)
+    rng = np.random.default_rng(20260828)
+    hazard_rows = random_hazards(rng, 3000, today_for_data)
+    inspection_rows = random_inspections(rng, 1500, today_for_data)
+    insert(db, "hazards", hazard_rows)
+    insert(db, "inspections", inspection_rows)
+
+    document = hazards(db, period, COUNTY, by=by, today=today)
+    expected = expected_hazard_rows(
+        hazard_rows, inspection_rows, period, period.as_of(today), by, ["A镇", "B镇"]
+    )
+
+    actual = {r[by]: {k: v for k, v in r.items() if k != by} for r in document["rows"]}
+    actual["合计"] = {k: v for k, v in document["total"].items() if k != by}
+    assert set(actual) == set(expected)
+    for key, figures in expected.items():
+        assert actual[key] == figures, f"{by}={key!r}"
+    named = [r[by] for r in document["rows"] if r[by] is not None]
+    assert named == sorted(named)
+    if by == "township":  # the data hold empty townships: their row comes last
+        assert document["rows"][-1][by] is None
