@@ -1,0 +1,261 @@
+"""Enforcement: 同比 edge cases, breakdowns and an independent pandas recomputation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.datasets import MEASURES
+from analytics.metrics.enforcement import enforcement, enforcement_by_measure, enforcement_monthly
+from analytics.periods import Period
+from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert
+
+D = dt.date
+PERIOD = Period(2026, 1, 8)
+COUNTY = "甲县"
+
+
+def case(
+    case_id, filed_on, measure="罚款", fine=None, township="A镇", department="应急管理局", county=COUNTY
+):
+    return {
+        "case_id": case_id,
+        "filed_on": filed_on,
+        "county": county,
+        "township": township,
+        "department": department,
+        "measure": measure,
+        "fine_wan": fine,
+    }
+
+
+@pytest.fixture
+def db(empty_db):
+    with store.connect(empty_db, read_only=False) as con:
+        insert(
+            con,
+            "regions",
+            [
+                {"county": COUNTY, "township": "A镇", "city": "某市"},
+                {"county": COUNTY, "township": "B镇", "city": "某市"},
+            ],
+        )
+        yield con
+
+
+def row_of(document: dict, key) -> dict:
+    by = document["by"]
+    (row,) = [r for r in document["rows"] if r[by] == key]
+    return row
+
+
+# (case, cases inserted, expected fields of the A镇 row)
+EDGE_CASES = [
+    (
+        "同期 0 and now 0: change 0.0 (持平)",
+        [],
+        {"cases": 0, "fine_wan": 0.0, "previous": {"cases": 0, "fine_wan": 0.0},
+         "change_pct": {"cases": 0.0, "fine_wan": 0.0}},
+    ),
+    (
+        "同期 0 and now above 0: change null (新增)",
+        [case("c1", D(2026, 3, 1), fine=2.5)],
+        {"cases": 1, "fine_wan": 2.5, "previous": {"cases": 0, "fine_wan": 0.0},
+         "change_pct": {"cases": None, "fine_wan": None}},
+    ),
+    (
+        "now 0 against 同期: down 100%",
+        [case("c1", D(2025, 3, 1), fine=2.5)],
+        {"cases": 0, "previous": {"cases": 1, "fine_wan": 2.5}, "change_pct": {"cases": -100.0, "fine_wan": -100.0}},
+    ),
+    (
+        "同比 rounds half up: 3 cases against 8 is -62.5%, fines 1.125 -> 1.13",
+        [case(f"p{i}", D(2025, 5, 1), fine=0.125) for i in range(8)]
+        + [case(f"c{i}", D(2026, 5, 1), fine=0.375) for i in range(3)],
+        {"cases": 3, "fine_wan": 1.13, "previous": {"cases": 8, "fine_wan": 1.0},
+         "change_pct": {"cases": -62.5, "fine_wan": 13.0}},
+    ),
+    (
+        "suspensions and closures counted by measure; an empty fine is 0",
+        [
+            case("c1", D(2026, 2, 1), measure="责令停产停业整改"),
+            case("c2", D(2026, 2, 1), measure="取缔关闭"),
+            case("c3", D(2026, 2, 1), measure="取缔关闭", fine=1),
+            case("c4", D(2025, 2, 1), measure="取缔关闭"),
+        ],
+        {"cases": 3, "fine_wan": 1.0, "suspensions": 1, "closures": 2, "previous": {"cases": 1, "fine_wan": 0.0}},
+    ),
+    (
+        "cases outside both periods or of another county are not counted",
+        [
+            case("c1", D(2026, 9, 1)),
+            case("c2", D(2025, 9, 1)),
+            case("c3", D(2024, 3, 1)),
+            case("c4", D(2026, 3, 1), county="乙县"),
+            case("c5", D(2026, 8, 31)),
+            case("c6", D(2025, 1, 1)),
+        ],
+        {"cases": 1, "previous": {"cases": 1, "fine_wan": 0.0}, "change_pct": {"cases": 0.0, "fine_wan": 0.0}},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rows", "expected"), [c[1:] for c in EDGE_CASES], ids=[c[0] for c in EDGE_CASES])
+def test_enforcement_edge_cases(db, rows, expected):
+    insert(db, "enforcement", rows)
+    document = enforcement(db, PERIOD, COUNTY, by="township", today=D(2026, 12, 1))
+    a_row = row_of(document, "A镇")
+    assert {k: a_row[k] for k in expected} == expected
+    assert {k: document["total"][k] for k in expected} == expected
+
+
+def test_rows_include_regions_previous_only_groups_and_the_null_township_last(db):
+    insert(
+        db,
+        "enforcement",
+        [
+            case("c1", D(2026, 3, 1), township=None, department="住建局"),
+            case("c2", D(2026, 3, 1), township="", department="住建局"),
+            case("c3", D(2025, 3, 1), township="旧镇", department="交通运输局"),
+        ],
+    )
+    by_township = enforcement(db, PERIOD, COUNTY, by="township")
+    assert [r["township"] for r in by_township["rows"]] == ["A镇", "B镇", "旧镇", None]
+    assert row_of(by_township, None)["cases"] == 2
+    assert row_of(by_township, "旧镇")["change_pct"]["cases"] == -100.0
+    assert row_of(by_township, "B镇")["cases"] == 0
+    by_department = enforcement(db, PERIOD, COUNTY, by="department")
+    assert [r["department"] for r in by_department["rows"]] == sorted(["住建局", "交通运输局"])
+    assert by_department["total"] == {
+        "department": "合计",
+        "cases": 2,
+        "fine_wan": 0.0,
+        "suspensions": 0,
+        "closures": 0,
+        "previous": {"cases": 1, "fine_wan": 0.0},
+        "change_pct": {"cases": 100.0, "fine_wan": 0.0},
+    }
+    assert by_department["period"]["months"] == [1, 8] and by_department["county"] == COUNTY
+
+
+def test_by_measure_lists_every_measure_in_contract_order(db):
+    insert(
+        db,
+        "enforcement",
+        [
+            case("c1", D(2026, 3, 1), fine=1.5),
+            case("c2", D(2025, 3, 1), measure="警告"),
+            case("c3", D(2026, 4, 1)),
+        ],
+    )
+    table = enforcement_by_measure(db, PERIOD, COUNTY)
+    assert table["measure"].tolist() == list(MEASURES)
+    fine = table.set_index("measure").loc["罚款"]
+    assert (fine["cases"], fine["fine_wan"], fine["previous_cases"]) == (2, 1.5, 0)
+    assert pd.isna(fine["cases_change_pct"])
+    warning = table.set_index("measure").loc["警告"]
+    assert (warning["cases"], warning["previous_cases"], warning["cases_change_pct"]) == (0, 1, -100.0)
+
+
+def test_monthly_sets_this_year_beside_last_year(db):
+    insert(
+        db,
+        "enforcement",
+        [
+            case("c1", D(2026, 1, 31), fine=1.005),
+            case("c2", D(2026, 1, 2), fine=1),
+            case("c3", D(2025, 1, 15), fine=3),
+            case("c4", D(2025, 12, 15), fine=3),
+            case("c5", D(2026, 2, 1), county="乙县"),
+        ],
+    )
+    monthly = enforcement_monthly(db, 2026, COUNTY, last_month=2)
+    assert monthly.to_dict("records") == [
+        {"month": 1, "cases": 2, "fine_wan": 2.01, "previous_cases": 1, "previous_fine_wan": 3.0},
+        {"month": 2, "cases": 0, "fine_wan": 0.0, "previous_cases": 0, "previous_fine_wan": 0.0},
+    ]
+    assert len(enforcement_monthly(db, 2026, COUNTY)) == 12
+
+
+# ---------------------------------------------------------------- independent recomputation
+
+
+def money(value) -> float:
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def change(value, previous) -> float | None:
+    value, previous = Decimal(str(value)), Decimal(str(previous))
+    if previous == 0:
+        return 0.0 if value == 0 else None
+    return float(((value - previous) * 100 / previous).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def random_cases(rng: np.random.Generator, n: int) -> list[dict]:
+    first, span = D(2025, 1, 1), (D(2026, 8, 31) - D(2025, 1, 1)).days
+    return [
+        case(
+            f"E{i:05d}",
+            first + dt.timedelta(days=int(rng.integers(0, span + 1))),
+            measure=MEASURES[int(rng.integers(0, len(MEASURES)))],
+            fine=None if rng.random() < 0.2 else int(rng.integers(0, 5000)) / 100,
+            township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+            department=["应急管理局", "住建局", "交通运输局"][int(rng.integers(0, 3))],
+            county=COUNTY if rng.random() < 0.8 else "乙县",
+        )
+        for i in range(n)
+    ]
+
+
+def expected_rows(rows: list[dict], period: Period, by: str) -> dict:
+    frame = pd.DataFrame(rows)
+    frame["filed_on"] = pd.to_datetime(frame["filed_on"])
+    frame["fine_wan"] = frame["fine_wan"].fillna(0)
+    frame = frame[frame["county"] == COUNTY].copy()
+    frame["key"] = group_key(frame[by])
+    now = frame[frame["filed_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
+    before = frame[
+        frame["filed_on"].between(pd.Timestamp(period.previous.start), pd.Timestamp(period.previous.end))
+    ]
+
+    def row(current: pd.DataFrame, previous: pd.DataFrame) -> dict:
+        fine, previous_fine = money(current["fine_wan"].sum()), money(previous["fine_wan"].sum())
+        return {
+            "cases": len(current),
+            "fine_wan": fine,
+            "suspensions": int((current["measure"] == "责令停产停业整改").sum()),
+            "closures": int((current["measure"] == "取缔关闭").sum()),
+            "previous": {"cases": len(previous), "fine_wan": previous_fine},
+            "change_pct": {
+                "cases": change(len(current), len(previous)),
+                "fine_wan": change(fine, previous_fine),
+            },
+        }
+
+    keys = set(now["key"]) | set(before["key"])
+    if by == "township":
+        keys |= {"A镇", "B镇"}
+    expected = {
+        (None if k == NONE_KEY else k): row(now[now["key"] == k], before[before["key"] == k]) for k in keys
+    }
+    expected["合计"] = row(now, before)
+    return expected
+
+
+@pytest.mark.parametrize("by", ["department", "township"])
+@pytest.mark.parametrize("period", [Period(2026, 1, 8), Period(2026, 7, 7)])
+def test_figures_match_an_independent_pandas_recomputation(db, by, period):
+    rows = random_cases(np.random.default_rng(7), 2500)
+    insert(db, "enforcement", rows)
+    document = enforcement(db, period, COUNTY, by=by)
+    actual = {r[by]: {k: v for k, v in r.items() if k != by} for r in document["rows"]}
+    actual["合计"] = {k: v for k, v in document["total"].items() if k != by}
+    expected = expected_rows(rows, period, by)
+    assert set(actual) == set(expected)
+    for key, figures in expected.items():
+        assert actual[key] == figures, f"{by}={key!r}"
