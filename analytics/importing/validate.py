@@ -22,6 +22,10 @@ from analytics.importing.headers import is_serial_header, match_column
 from analytics.importing.readers import RawTable
 
 TOTAL_WORDS = ("合计", "总计", "小计")
+# The words as cells carry them, also spread out with spaces ("合  计") as titles often are.
+TOTAL_CELLS = pa.array(
+    sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
+)
 MAX_ERRORS = 5000
 DECIMAL_PLACES = 4  # DECIMAL(18,4) in the store
 DECIMAL_TYPE = pa.decimal128(18, DECIMAL_PLACES)
@@ -204,39 +208,34 @@ def _convert(
     return typed
 
 
+# Rules between two columns of one row: (lower, higher, message) means lower <= higher.
+ORDER_RULES = (
+    ("serious_injuries", "injuries", "“受伤人数”应包含重伤人数，不能少于“重伤人数”"),
+    ("passed", "trainees", "“考核合格人数”不能多于“参训人数”"),
+    ("found_on", "deadline", "“整改期限”不能早于“排查日期”"),
+    ("found_on", "rectified_on", "“整改完成日期”不能早于“排查日期”"),
+    ("found_on", "reviewed_on", "“复查日期”不能早于“排查日期”"),
+)
+REVIEW_RULE = "填写了“复查日期”，但“下达整改指令书”不是“是”：只有下达了整改指令书的隐患才有复查"
+
+
 def _cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]):
     """(mask, column, message) for the rules that compare two columns of one row."""
     rules = []
-
-    def pair(low: str, high: str, make_message):
-        if low in columns and high in columns and low in headers and high in headers:
-            rules.append((pc.less(columns[high], columns[low]), high, make_message))
-
-    pair("serious_injuries", "injuries", "“受伤人数”应包含重伤人数，不能少于“重伤人数”")
-    pair("passed", "trainees", "“考核合格人数”不能多于“参训人数”")
-    pair("found_on", "deadline", "“整改期限”不能早于“排查日期”")
-    pair("found_on", "rectified_on", "“整改完成日期”不能早于“排查日期”")
-    pair("found_on", "reviewed_on", "“复查日期”不能早于“排查日期”")
+    for low, high, message in ORDER_RULES:
+        if low in headers and high in headers:
+            rules.append((pc.less(columns[high], columns[low]), high, message))
     if "reviewed_on" in headers:
-        issued = columns.get("order_issued")
-        no_order = pc.invert(pc.fill_null(issued, False)) if issued is not None else None
-        if no_order is None:
-            no_order = pa.array(np.ones(len(columns["reviewed_on"]), dtype=bool))
-        rules.append(
-            (
-                pc.and_(pc.is_valid(columns["reviewed_on"]), no_order),
-                "reviewed_on",
-                "填写了“复查日期”，但“下达整改指令书”不是“是”：只有下达整改指令书的隐患才有复查",
-            )
-        )
+        no_order = pc.invert(pc.fill_null(columns["order_issued"], False))
+        rules.append((pc.and_(pc.is_valid(columns["reviewed_on"]), no_order), "reviewed_on", REVIEW_RULE))
     return rules
 
 
 def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], problems: Problems, raw) -> None:
     key_ok = [c for c in dataset.key if dataset.column(c).required]
-    valid = pc.and_kleene(*[pc.is_valid(table[c]) for c in key_ok]) if len(key_ok) > 1 else None
-    if valid is None:
-        valid = pc.is_valid(table[key_ok[0]])
+    valid = pc.is_valid(table[key_ok[0]])
+    for name in key_ok[1:]:
+        valid = pc.and_(valid, pc.is_valid(table[name]))
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
     if keyed.num_rows == 0:
         return
@@ -303,8 +302,7 @@ def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> V
             empty = pc.and_(empty, pc.equal(column, ""))
         total = None
         for column in trimmed_all:
-            squeezed = pc.replace_substring_regex(column, r"\s+", "")
-            hit = pc.is_in(squeezed, pa.array(TOTAL_WORDS))
+            hit = pc.is_in(column, TOTAL_CELLS)
             total = hit if total is None else pc.or_(total, hit)
         total = pc.and_(total, pc.invert(empty))
         for position in pc.indices_nonzero(total).to_pylist():

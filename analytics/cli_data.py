@@ -1,0 +1,97 @@
+"""Command-line handlers for the data subcommands: init, import, undo, status (see spec/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+
+from analytics import store
+from analytics.cli import RejectedInput, UsageError
+from analytics.importing import UndoRefused, UnknownDataset, dataset_status, import_file, undo_batch
+
+STATUS_WORDS = {"imported": "已导入", "rejected": "已拒绝", "unchanged": "无变化"}
+
+
+def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
+    """Create the database and, with --sample, load the bundled sample data."""
+    path = store.ensure_schema(args.db)
+    document: dict = {"db": str(path), "sample": bool(args.sample)}
+    lines = [f"数据库已就绪：{path}"]
+    if args.sample:
+        from analytics.sample import load_sample
+
+        loaded = load_sample(path)
+        if isinstance(loaded, list | dict):
+            document["files"] = loaded
+        rejected = [f for f in loaded if f.get("status") == "rejected"] if isinstance(loaded, list) else []
+        if rejected:
+            return 1, document, "示例数据载入失败：" + "、".join(f["file"] for f in rejected)
+        lines.append("示例数据已载入（页面上会标明“示例数据”；撤销对应批次即可移除）")
+    return 0, document, "\n".join(lines)
+
+
+def _describe(result: dict) -> str:
+    head = f"{result['file']}：{STATUS_WORDS[result['status']]}"
+    if result.get("dataset"):
+        head += f"（{result['dataset']}）"
+    if result["status"] != "rejected":
+        head += (
+            f" 新增 {result['rows_inserted']} 行，更新 {result['rows_updated']} 行，"
+            f"未变 {result['rows_unchanged']} 行，删除 {result['rows_removed']} 行"
+        )
+        if result.get("batch_id"):
+            head += f"，批次 {result['batch_id']}"
+        if result.get("dry_run"):
+            head += "（试运行，未写入）"
+    lines = [head]
+    for error in result["errors"]:
+        where = f"第 {error['row']} 行" if error["row"] is not None else "整个文件"
+        column = f"“{error['column']}”列" if error["column"] else ""
+        lines.append(f"  错误 {where}{column}：{error['message']}")
+    lines.extend(f"  提示 {w}" for w in result["warnings"])
+    return "\n".join(lines)
+
+
+def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
+    """Import each file as its own batch; exit 1 if any file is rejected."""
+    results = []
+    for file in args.files:
+        try:
+            result = import_file(file, dataset=args.dataset, mode=args.mode, dry_run=args.dry_run, db=args.db)
+        except UnknownDataset as error:
+            raise UsageError(str(error)) from error
+        results.append(result)
+    status = 1 if any(r["status"] == "rejected" for r in results) else 0
+    return status, {"files": results}, "\n".join(_describe(r) for r in results)
+
+
+def cmd_undo(args: argparse.Namespace) -> tuple[int, dict, str]:
+    """Reverse one import batch exactly."""
+    try:
+        result = undo_batch(args.batch_id, db=args.db)
+    except UndoRefused as error:
+        raise RejectedInput(str(error)) from error
+    text = (
+        f"批次 {result['batch_id']}（{result['file']}）已撤销：移除 {result['rows_removed']} 行，"
+        f"恢复 {result['rows_restored']} 行"
+    )
+    return 0, result, text
+
+
+def cmd_status(args: argparse.Namespace) -> tuple[int, dict, str]:
+    """Rows and date range per dataset, and the import batches."""
+    document = dataset_status(args.db)
+    lines = ["数据集            行数    起始日期    截止日期"]
+    for name, info in document["datasets"].items():
+        lines.append(
+            f"{name:<16} {info['rows']:>7}  {info['min_date'] or '-':>10}  {info['max_date'] or '-':>10}"
+        )
+    if document["batches"]:
+        lines.append("")
+        lines.append("导入批次：")
+        for b in document["batches"]:
+            flag = "（已撤销）" if b["undone"] else ""
+            lines.append(
+                f"  {b['batch_id']:>4} {b['imported_at']} {b['dataset']:<16} {b['file']} "
+                f"新增 {b['rows_inserted']} 更新 {b['rows_updated']}{flag}"
+            )
+    return 0, document, "\n".join(lines)
