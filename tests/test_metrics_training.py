@@ -1,0 +1,289 @@
+"""Training coverage: targets rule, pass rate, gaps, and an independent pandas recomputation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.datasets import TRAINING_CATEGORIES
+from analytics.metrics.training import time_progress, training, training_gaps
+from analytics.periods import Period
+from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert, pct
+
+D = dt.date
+PERIOD = Period(2026, 1, 8)
+COUNTY = "甲县"
+BOSS, MANAGER, SPECIAL = TRAINING_CATEGORIES[:3]  # 主要负责人, 安全管理人员, 特种作业人员
+
+
+def session(session_id, held_on, category=BOSS, trainees=10, passed=None, township="A镇", county=COUNTY):
+    return {
+        "session_id": session_id,
+        "held_on": held_on,
+        "county": county,
+        "township": township,
+        "category": category,
+        "trainees": trainees,
+        "passed": passed,
+    }
+
+
+def target(category, required, township=None, year=2026, county=COUNTY):
+    return {"year": year, "county": county, "township": township, "category": category, "required": required}
+
+
+@pytest.fixture
+def db(empty_db):
+    with store.connect(empty_db, read_only=False) as con:
+        insert(
+            con,
+            "regions",
+            [
+                {"county": COUNTY, "township": "A镇", "city": "某市"},
+                {"county": COUNTY, "township": "B镇", "city": "某市"},
+            ],
+        )
+        yield con
+
+
+def rows_by_key(document: dict) -> dict:
+    by = document["by"]
+    return {r[by]: r for r in document["rows"]}
+
+
+def test_county_required_takes_the_county_wide_row_else_the_sum_of_townships(db):
+    insert(
+        db,
+        "training_targets",
+        [
+            target(BOSS, 100),  # county-wide row wins over the townships' 30 + 40
+            target(BOSS, 30, township="A镇"),
+            target(BOSS, 40, township="B镇"),
+            target(MANAGER, 25, township="A镇"),  # no county-wide row: 25 + 15
+            target(MANAGER, 15, township="B镇"),
+            target(SPECIAL, 999, year=2025),  # another year
+            target(SPECIAL, 999, county="乙县"),  # another county
+        ],
+    )
+    insert(
+        db,
+        "training",
+        [session("s1", D(2026, 3, 1), BOSS, trainees=50), session("s2", D(2026, 3, 1), MANAGER, 20)],
+    )
+    by_category = rows_by_key(training(db, PERIOD, COUNTY, by="category"))
+    assert list(by_category) == list(TRAINING_CATEGORIES)
+    assert (by_category[BOSS]["required"], by_category[BOSS]["coverage_pct"]) == (100, 50.0)
+    assert (by_category[MANAGER]["required"], by_category[MANAGER]["coverage_pct"]) == (40, 50.0)
+    assert (by_category[SPECIAL]["required"], by_category[SPECIAL]["coverage_pct"]) == (0, None)
+
+    by_township = training(db, PERIOD, COUNTY, by="township")
+    townships = rows_by_key(by_township)
+    assert list(townships) == ["A镇", "B镇"]
+    assert (townships["A镇"]["required"], townships["A镇"]["trained"], townships["A镇"]["coverage_pct"]) == (
+        55,
+        70,
+        127.3,  # coverage may exceed 100
+    )
+    assert (townships["B镇"]["required"], townships["B镇"]["trained"], townships["B镇"]["coverage_pct"]) == (
+        55,
+        0,
+        0.0,
+    )
+    assert by_township["total"] == {
+        "township": "合计",
+        "trained": 70,
+        "passed": 0,
+        "required": 140,
+        "coverage_pct": 50.0,
+        "pass_rate": None,
+    }
+
+
+def test_pass_rate_counts_only_sessions_that_report_passed(db):
+    insert(
+        db,
+        "training",
+        [
+            session("s1", D(2026, 3, 1), trainees=10, passed=8),
+            session("s2", D(2026, 3, 2), trainees=30, passed=None),
+            session("s3", D(2026, 3, 3), trainees=6, passed=5),
+        ],
+    )
+    row = rows_by_key(training(db, PERIOD, COUNTY))["A镇"]
+    assert (row["trained"], row["passed"], row["pass_rate"]) == (46, 13, 81.3)  # 13/16 = 81.25 -> 81.3
+
+
+def test_township_without_records_and_the_null_township_row(db):
+    insert(db, "training_targets", [target(BOSS, 20)])
+    insert(
+        db,
+        "training",
+        [
+            session("s1", D(2026, 3, 1), township=None, trainees=4, passed=4),
+            session("s2", D(2026, 3, 1), township=" ", trainees=6),
+            session("s3", D(2025, 3, 1), township=None, trainees=99),
+        ],
+    )
+    document = training(db, PERIOD, COUNTY)
+    assert [r["township"] for r in document["rows"]] == ["A镇", "B镇", None]
+    townships = rows_by_key(document)
+    assert townships["B镇"] == {
+        "township": "B镇",
+        "trained": 0,
+        "passed": 0,
+        "required": 0,
+        "coverage_pct": None,
+        "pass_rate": None,
+    }
+    # No target belongs to records without a township: required null, coverage null.
+    assert townships[None] == {
+        "township": None,
+        "trained": 10,
+        "passed": 4,
+        "required": None,
+        "coverage_pct": None,
+        "pass_rate": 100.0,
+    }
+    assert (
+        document["total"]["trained"],
+        document["total"]["required"],
+        document["total"]["coverage_pct"],
+    ) == (
+        10,
+        20,
+        50.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        (Period(2026, 1, 8), 66.7),
+        (Period(2026, 1, 12), 100.0),
+        (Period(2026, 3, 3), 25.0),
+        (Period(2026, 1, 1), 8.3),
+    ],
+)
+def test_time_progress_is_last_month_over_twelve(period, expected):
+    assert time_progress(period) == expected
+
+
+def test_gaps_list_pairs_behind_time_progress_furthest_first(db):
+    insert(
+        db,
+        "training_targets",
+        [
+            target(BOSS, 100, township="A镇"),  # 10% done: 56.7 points behind
+            target(MANAGER, 10, township="A镇"),  # 9 of 10: ahead of 66.7%
+            target(BOSS, 40, township="B镇"),  # 20 of 40: 16.7 behind
+            target(SPECIAL, 0, township="B镇"),  # no target: never a gap
+            target(SPECIAL, 50),  # county-wide rows are not township pairs
+        ],
+    )
+    insert(
+        db,
+        "training",
+        [
+            session("s1", D(2026, 2, 1), BOSS, 10, township="A镇"),
+            session("s2", D(2026, 2, 1), MANAGER, 9, township="A镇"),
+            session("s3", D(2026, 2, 1), BOSS, 20, township="B镇"),
+        ],
+    )
+    gaps = training_gaps(db, PERIOD, COUNTY)
+    assert gaps.to_dict("records") == [
+        {"township": "A镇", "category": BOSS, "trained": 10, "required": 100, "coverage_pct": 10.0,
+         "time_progress": 66.7, "gap": 56.7},
+        {"township": "B镇", "category": BOSS, "trained": 20, "required": 40, "coverage_pct": 50.0,
+         "time_progress": 66.7, "gap": 16.7},
+    ]  # fmt: skip
+    assert len(training_gaps(db, PERIOD, COUNTY, limit=1)) == 1
+
+
+# ---------------------------------------------------------------- independent recomputation
+
+
+def random_training(rng: np.random.Generator, n: int) -> tuple[list[dict], list[dict]]:
+    first, span = D(2025, 1, 1), (D(2026, 8, 31) - D(2025, 1, 1)).days
+    sessions = []
+    for i in range(n):
+        trainees = int(rng.integers(1, 60))
+        sessions.append(
+            session(
+                f"T{i:05d}",
+                first + dt.timedelta(days=int(rng.integers(0, span + 1))),
+                TRAINING_CATEGORIES[int(rng.integers(0, len(TRAINING_CATEGORIES)))],
+                trainees=trainees,
+                passed=None if rng.random() < 0.3 else int(rng.integers(0, trainees + 1)),
+                township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+                county=COUNTY if rng.random() < 0.8 else "乙县",
+            )
+        )
+    targets = []
+    for year in (2025, 2026):
+        for category in TRAINING_CATEGORIES:
+            for township in ("A镇", "B镇", "C镇"):
+                if rng.random() < 0.7:
+                    targets.append(target(category, int(rng.integers(0, 400)), township=township, year=year))
+            if rng.random() < 0.5:
+                targets.append(target(category, int(rng.integers(0, 900)), year=year))
+    return sessions, targets
+
+
+def expected_rows(sessions: list[dict], targets: list[dict], period: Period, by: str) -> dict:
+    frame = pd.DataFrame(sessions)
+    frame["held_on"] = pd.to_datetime(frame["held_on"])
+    frame = frame[
+        (frame["county"] == COUNTY)
+        & frame["held_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    ].copy()
+    frame["key"] = group_key(frame[by])
+    goals = pd.DataFrame(targets)
+    goals = goals[(goals["county"] == COUNTY) & (goals["year"] == period.year)].copy()
+    goals["key"] = group_key(goals["township"])
+
+    def county_required(category: str) -> int:
+        rows = goals[goals["category"] == category]
+        county_wide = rows[rows["key"] == NONE_KEY]
+        return int(county_wide["required"].sum() if len(county_wide) else rows["required"].sum())
+
+    def row(part: pd.DataFrame, required: int | None) -> dict:
+        examined = part[part["passed"].notna()]
+        return {
+            "trained": int(part["trainees"].sum()),
+            "passed": int(examined["passed"].sum()),
+            "required": required,
+            "coverage_pct": pct(part["trainees"].sum(), required) if required else None,
+            "pass_rate": pct(examined["passed"].sum(), examined["trainees"].sum()),
+        }
+
+    if by == "township":
+        keys = set(frame["key"]) | {"A镇", "B镇"} | (set(goals["key"]) - {NONE_KEY})
+        required = {
+            k: None if k == NONE_KEY else int(goals.loc[goals["key"] == k, "required"].sum()) for k in keys
+        }
+    else:
+        keys = set(TRAINING_CATEGORIES)
+        required = {k: county_required(k) for k in keys}
+    expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k], required[k]) for k in keys}
+    expected["合计"] = row(frame, sum(county_required(c) for c in TRAINING_CATEGORIES))
+    return expected
+
+
+@pytest.mark.parametrize("by", ["township", "category"])
+@pytest.mark.parametrize("period", [Period(2026, 1, 8), Period(2025, 4, 9)])
+def test_figures_match_an_independent_pandas_recomputation(db, by, period):
+    sessions, targets = random_training(np.random.default_rng(11), 2000)
+    insert(db, "training", sessions)
+    insert(db, "training_targets", targets)
+    document = training(db, period, COUNTY, by=by)
+    actual = {r[by]: {k: v for k, v in r.items() if k != by} for r in document["rows"]}
+    actual["合计"] = {k: v for k, v in document["total"].items() if k != by}
+    expected = expected_rows(sessions, targets, period, by)
+    assert set(actual) == set(expected)
+    for key, figures in expected.items():
+        assert actual[key] == figures, f"{by}={key!r}"
+    assert document["time_progress"] == time_progress(period)
