@@ -47,8 +47,16 @@ _PREVIOUS = "occurred_on BETWEEN $previous_start AND $previous_end"
 
 
 def _clean(row: dict) -> dict:
-    """Database numbers as JSON-ready ints and 2-decimal floats."""
-    return {key: money(value) if key == "direct_loss_wan" else int(value or 0) for key, value in row.items()}
+    """Counts as ints; money stays an exact Decimal until shown, so 同比 uses the unrounded sums."""
+    return {
+        key: Decimal(str(value or 0)) if key == "direct_loss_wan" else int(value or 0)
+        for key, value in row.items()
+    }
+
+
+def _shown(name: str, value: int | Decimal) -> int | float:
+    """A figure as JSON carries it: counts as ints, money in 万元 with 2 decimals."""
+    return money(value) if name == "direct_loss_wan" else value
 
 
 def _zero() -> dict:
@@ -112,8 +120,8 @@ def _compare(current: dict, previous: dict) -> dict:
     """{INDICATOR: {"value", "previous", "change_pct"}} for the four indicators."""
     return {
         name: {
-            "value": current[name],
-            "previous": previous[name],
+            "value": _shown(name, current[name]),
+            "previous": _shown(name, previous[name]),
             "change_pct": change_pct(current[name], previous[name]),
         }
         for name in INDICATORS
@@ -208,8 +216,10 @@ def by_sector(con: duckdb.DuckDBPyConnection, period: Period, county: str | None
 def _breakdown_row(key: str, label: str | None, current: dict, previous: dict) -> dict:
     return {
         key: label,
-        **{name: current[name] for name in (*INDICATORS, "missing", "major_accidents")},
-        "previous": {name: previous[name] for name in (*INDICATORS, "missing", "major_accidents")},
+        **{name: _shown(name, current[name]) for name in (*INDICATORS, "missing", "major_accidents")},
+        "previous": {
+            name: _shown(name, previous[name]) for name in (*INDICATORS, "missing", "major_accidents")
+        },
         "change_pct": {name: change_pct(current[name], previous[name]) for name in INDICATORS},
     }
 

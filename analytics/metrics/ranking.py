@@ -84,6 +84,10 @@ GROUP BY s.county, s.year
 """
 
 
+_WHEN = ("current", "previous")
+_EXACT = {"direct_loss_wan": "exact_loss"}
+
+
 def competition_rank(values: dict[str, float | int | None], nulls_last: bool = True) -> dict[str, int | None]:
     """Rank 1 = smallest, ties share the smallest rank (1, 2, 2, 4).
 
@@ -133,6 +137,8 @@ def _figures(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict]:
             "deaths": int(deaths),
             "injuries": int(injuries),
             "direct_loss_wan": money(loss),
+            # 同比 from the unrounded sum; ranks and JSON use the 2-decimal figure.
+            "exact_loss": Decimal(str(loss)),
             "road_deaths": int(road),
             "non_road_deaths": int(non_road),
             "split_unknown": bool(unknown),
@@ -184,7 +190,7 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
     table = _figures(con, period)
     ranks = _ranks(table)
     changes = {
-        county: {name: change_pct(both["current"][name], both["previous"][name]) for name in INDICATORS}
+        county: {name: change_pct(*(both[w][_EXACT.get(name, name)] for w in _WHEN)) for name in INDICATORS}
         for county, both in table.items()
     }
     change_ranks = {
