@@ -1,0 +1,191 @@
+"""Township comparison: rows, order, the null row, and figures recomputed independently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import store
+from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
+from analytics.periods import Period
+from tests import test_metrics_enforcement as enforcement_test
+from tests import test_metrics_hazards as hazards_test
+from tests import test_metrics_training as training_test
+from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert
+
+D = dt.date
+COUNTY = "甲县"
+
+
+@pytest.fixture
+def db(empty_db):
+    with store.connect(empty_db, read_only=False) as con:
+        insert(
+            con,
+            "regions",
+            [
+                {"county": COUNTY, "township": "A镇", "city": "某市"},
+                {"county": COUNTY, "township": "B镇", "city": "某市"},
+                {"county": "乙县", "township": "C镇", "city": "某市"},
+            ],
+        )
+        yield con
+
+
+def accident(accident_id, occurred_on, township="A镇", deaths=0, injuries=0, loss=0, county=COUNTY):
+    return {
+        "accident_id": accident_id,
+        "occurred_on": occurred_on,
+        "county": county,
+        "township": township,
+        "sector": "道路交通",
+        "deaths": deaths,
+        "injuries": injuries,
+        "direct_loss_wan": loss,
+    }
+
+
+def test_every_region_township_appears_with_zeros_and_the_null_row_last(db):
+    insert(
+        db,
+        "accidents",
+        [
+            accident("a1", D(2026, 2, 1), township=None, deaths=1, injuries=2, loss=3.456),
+            accident("a2", D(2026, 2, 1), township="A镇", deaths=0, injuries=1, loss=1.005),
+            accident("a3", D(2025, 2, 1), township="旧镇", deaths=1),  # 同期 only: not a row here
+        ],
+    )
+    insert(
+        db, "inspections", [hazards_test.random_inspections(np.random.default_rng(1), 1, D(2026, 1, 2))[0]]
+    )
+    document = townships(db, Period(2026, 1, 8), COUNTY, today=D(2026, 12, 1))
+    assert [r["township"] for r in document["rows"]] == ["A镇", "B镇", None]
+    rows = {r["township"]: r for r in document["rows"]}
+    assert list(rows["B镇"]) == ["township", *TOWNSHIP_FIELDS]
+    assert rows["B镇"] == {
+        "township": "B镇",
+        "accidents": 0,
+        "deaths": 0,
+        "injuries": 0,
+        "direct_loss_wan": 0.0,
+        "found": 0,
+        "rectification_rate": None,
+        "overdue": 0,
+        "cases": 0,
+        "fine_wan": 0.0,
+        "trained": 0,
+        "coverage_pct": None,
+    }
+    assert (rows[None]["accidents"], rows[None]["deaths"], rows[None]["direct_loss_wan"]) == (1, 1, 3.46)
+    assert rows["A镇"]["direct_loss_wan"] == 1.01
+    assert document["total"]["township"] == "合计"
+    # The total is computed over all records, not summed from rounded rows: 4.461 -> 4.46.
+    assert (document["total"]["accidents"], document["total"]["direct_loss_wan"]) == (2, 4.46)
+    assert document["county"] == COUNTY and document["period"]["as_of"] == "2026-08-31"
+
+
+def test_empty_county_has_its_region_rows_only(db):
+    document = townships(db, Period(2026, 1, 8), "乙县")
+    assert [r["township"] for r in document["rows"]] == ["C镇"]
+    assert document["total"]["found"] == 0 and document["total"]["coverage_pct"] is None
+
+
+# ---------------------------------------------------------------- independent recomputation
+
+
+def money(value) -> float:
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def random_accidents(rng: np.random.Generator, n: int) -> list[dict]:
+    first, span = D(2025, 1, 1), (D(2026, 8, 31) - D(2025, 1, 1)).days
+    return [
+        accident(
+            f"A{i:05d}",
+            first + dt.timedelta(days=int(rng.integers(0, span + 1))),
+            township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+            deaths=int(rng.integers(0, 3)),
+            injuries=int(rng.integers(0, 5)),
+            loss=int(rng.integers(0, 100000)) / 1000,
+            county=COUNTY if rng.random() < 0.8 else "乙县",
+        )
+        for i in range(n)
+    ]
+
+
+def expected_accidents(rows: list[dict], period: Period) -> dict:
+    frame = pd.DataFrame(rows)
+    frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
+    frame = frame[
+        (frame["county"] == COUNTY)
+        & frame["occurred_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    ].copy()
+    frame["key"] = group_key(frame["township"])
+
+    def row(part: pd.DataFrame) -> dict:
+        return {
+            "accidents": len(part),
+            "deaths": int(part["deaths"].sum()),
+            "injuries": int(part["injuries"].sum()),
+            "direct_loss_wan": money(sum(Decimal(str(v)) for v in part["direct_loss_wan"])),
+        }
+
+    expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k]) for k in set(frame["key"])}
+    expected["合计"] = row(frame)
+    return expected
+
+
+def test_figures_match_an_independent_pandas_recomputation(db):
+    rng = np.random.default_rng(99)
+    today = D(2026, 8, 20)
+    period = Period(2026, 1, 8)
+    accident_rows = random_accidents(rng, 600)
+    hazard_rows = hazards_test.random_hazards(rng, 1500, today)
+    inspection_rows = hazards_test.random_inspections(rng, 500, today)
+    case_rows = enforcement_test.random_cases(rng, 800)
+    sessions, targets = training_test.random_training(rng, 800)
+    for table, rows in (
+        ("accidents", accident_rows),
+        ("hazards", hazard_rows),
+        ("inspections", inspection_rows),
+        ("enforcement", case_rows),
+        ("training", sessions),
+        ("training_targets", targets),
+    ):
+        insert(db, table, rows)
+
+    document = townships(db, period, COUNTY, today=today)
+
+    accidents = expected_accidents(accident_rows, period)
+    found = hazards_test.expected_hazard_rows(
+        hazard_rows, inspection_rows, period, period.as_of(today), "township", ["A镇", "B镇"]
+    )
+    cases = enforcement_test.expected_rows(case_rows, period, "township")
+    trained = training_test.expected_rows(sessions, targets, period, "township")
+    keys = {"A镇", "B镇"} | set(accidents)
+    keys |= {k for k, r in found.items() if r["found"]}
+    keys |= {k for k, r in cases.items() if r["cases"]}
+    keys |= {k for k, r in trained.items() if r["trained"] or r["required"]}
+    zero_accidents = {"accidents": 0, "deaths": 0, "injuries": 0, "direct_loss_wan": 0.0}
+    nothing = {"found": 0, "rectification_rate": None, "overdue": 0, "cases": 0, "fine_wan": 0.0}
+    nothing |= {"trained": 0, "coverage_pct": None}
+    expected = {
+        key: {
+            **accidents.get(key, zero_accidents),
+            **{f: found.get(key, nothing)[f] for f in ("found", "rectification_rate", "overdue")},
+            **{f: cases.get(key, nothing)[f] for f in ("cases", "fine_wan")},
+            **{f: trained.get(key, nothing)[f] for f in ("trained", "coverage_pct")},
+        }
+        for key in keys | {"合计"}
+    }
+    actual = {r["township"]: {k: v for k, v in r.items() if k != "township"} for r in document["rows"]}
+    actual["合计"] = {k: v for k, v in document["total"].items() if k != "township"}
+    assert set(actual) == set(expected)
+    for key, figures in expected.items():
+        assert actual[key] == figures, f"township={key!r}"
+    named = [r["township"] for r in document["rows"][:-1]]
+    assert named == sorted(named) and document["rows"][-1]["township"] is None
