@@ -1,0 +1,109 @@
+"""Helpers for the import tests: write analyst-style files and snapshot every table of a database."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from analytics.datasets import DATASETS
+
+ACCIDENT_HEADER = [
+    "事故编号",
+    "发生日期",
+    "县市区",
+    "乡镇（街道）",
+    "行业领域",
+    "死亡人数",
+    "受伤人数",
+    "直接经济损失（万元）",
+]
+HAZARD_HEADER = [
+    "隐患编号",
+    "排查日期",
+    "县市区",
+    "乡镇（街道）",
+    "检查部门",
+    "隐患单位",
+    "隐患等级",
+    "整改期限",
+    "整改完成日期",
+    "下达整改指令书",
+    "复查日期",
+]
+REGIONS = [["甲县", "城关镇", "示例市"], ["甲县", "河口乡", "示例市"], ["乙县", "新华街道", "示例市"]]
+
+
+def accident(
+    i: int, day: str = "2026-08-03", county: str = "甲县", township: str = "城关镇", deaths: int = 0
+):
+    return [f"SG{i:04d}", day, county, township, "道路交通", deaths, 1, "2.5"]
+
+
+def hazard(
+    i: int, found="2026-08-01", deadline="2026-08-20", done="2026-08-10", order="是", reviewed="2026-08-12"
+):
+    return [
+        f"YH{i:04d}",
+        found,
+        "甲县",
+        "城关镇",
+        "县应急管理局",
+        f"单位{i}",
+        "一般隐患",
+        deadline,
+        done,
+        order,
+        reviewed,
+    ]
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
+    path.write_bytes(csv_bytes(rows, encoding))
+    return path
+
+
+def write_xlsx(
+    path: Path, rows: list[list], sheet: str = "Sheet1", extra_sheets: tuple[str, ...] = ()
+) -> Path:
+    """Write rows to an xlsx; date objects become real Excel date cells."""
+    workbook = xlsxwriter.Workbook(str(path))
+    for name in extra_sheets:
+        workbook.add_worksheet(name).write(0, 0, "说明文字")
+    sheet_ = workbook.add_worksheet(sheet)
+    date_format = workbook.add_format({"num_format": "yyyy/m/d"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet_.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif value is not None:
+                sheet_.write(r, c, value)
+    workbook.close()
+    return path
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every table (data, history, batches, meta), sorted, for before/after comparison."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        result = {}
+        for table in sorted(tables):
+            rows = con.execute(f"SELECT * FROM {table}").fetchall()
+            result[table] = sorted(rows, key=repr)
+        return result
+
+
+def data_snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Only the dataset tables: what the dashboard reads."""
+    full = snapshot(db)
+    return {name: full[name] for name in DATASETS}

@@ -1,0 +1,172 @@
+"""Each reader: CSV in UTF-8, UTF-8 with BOM and GB18030; xlsx with title rows; Excel serial dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from analytics.importing import import_file
+from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes, snapshot, write_csv, write_xlsx
+
+TITLE = ["某市甲县2026年8月生产安全事故台账"]
+
+
+def stored(
+    db,
+    sql="SELECT accident_id, occurred_on, county, township, sector, deaths, direct_loss_wan FROM accidents",
+):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return sorted(con.execute(sql).fetchall())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"), [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8-BOM"), ("gb18030", "GB18030")]
+)
+def test_csv_encodings_are_detected(empty_db, tmp_path, encoding, label):
+    path = write_csv(
+        tmp_path / "a.csv", [TITLE, ACCIDENT_HEADER, accident(1), accident(2, township="河口乡")], encoding
+    )
+    result = import_file(path, db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["encoding"] == label
+    assert result["dataset"] == "accidents"
+    rows = stored(empty_db)
+    assert [r[3] for r in rows] == ["城关镇", "河口乡"]
+    assert rows[0][2] == "甲县" and rows[0][4] == "道路交通"
+
+
+def test_gbk_bytes_are_never_read_as_latin1(empty_db):
+    data = csv_bytes([ACCIDENT_HEADER, accident(1, county="鹤溪县", township="东关街道")], "gbk")
+    result = import_file(data, file_name="gbk.csv", db=empty_db)
+    assert result["status"] == "imported"
+    assert stored(empty_db)[0][2:4] == ("鹤溪县", "东关街道")
+
+
+def test_undecodable_file_is_a_whole_file_error(empty_db):
+    before = snapshot(empty_db)
+    data = csv_bytes([ACCIDENT_HEADER, accident(1)]) + b"\xff\xfe\x80\x81\xff\n"
+    result = import_file(data, file_name="bad.csv", db=empty_db)
+    assert result["status"] == "rejected"
+    assert result["errors"][0]["row"] is None
+    assert "编码" in result["errors"][0]["message"]
+    assert snapshot(empty_db) == before
+
+
+def test_xlsx_with_title_and_notes_rows_and_date_cells(empty_db, tmp_path):
+    rows = [
+        TITLE,
+        ["说明：金额单位为万元"],
+        [],
+        ["序号", *ACCIDENT_HEADER],
+        [1, "SG0001", dt.date(2026, 8, 3), "甲县", "城关镇", "道路交通", 1, 2, 12.5],
+        [2, "SG0002", dt.date(2026, 8, 9), "甲县", None, "工贸", 0, 1, 3],
+    ]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    result = import_file(path, db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["header_row"] == 4
+    assert stored(empty_db) == [
+        ("SG0001", dt.date(2026, 8, 3), "甲县", "城关镇", "道路交通", 1, Decimal("12.5")),
+        ("SG0002", dt.date(2026, 8, 9), "甲县", None, "工业", 0, 3),
+    ]
+
+
+def test_xlsx_error_rows_are_excel_row_numbers(empty_db, tmp_path):
+    rows = [TITLE, ACCIDENT_HEADER, accident(1), accident(2, deaths=-1)]
+    result = import_file(write_xlsx(tmp_path / "a.xlsx", rows), db=empty_db)
+    assert result["status"] == "rejected"
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(4, "死亡人数")]
+
+
+def test_excel_serial_dates_as_numbers_and_as_csv_text(empty_db, tmp_path):
+    serial = (dt.date(2026, 8, 31) - dt.date(1899, 12, 30)).days
+    xlsx_rows = [ACCIDENT_HEADER, ["SG0001", serial, "甲县", "城关镇", "道路交通", 0, 1, 1]]
+    assert import_file(write_xlsx(tmp_path / "s.xlsx", xlsx_rows), db=empty_db)["status"] == "imported"
+    csv_rows = [ACCIDENT_HEADER, ["SG0002", str(serial), "甲县", "城关镇", "道路交通", 0, 1, 1]]
+    assert import_file(write_csv(tmp_path / "s.csv", csv_rows), db=empty_db)["status"] == "imported"
+    dates = stored(empty_db, "SELECT accident_id, occurred_on FROM accidents")
+    assert dates == [("SG0001", dt.date(2026, 8, 31)), ("SG0002", dt.date(2026, 8, 31))]
+
+
+def test_sheet_named_after_dataset_is_chosen(empty_db, tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_xlsx(path, [ACCIDENT_HEADER, accident(7)], sheet="生产安全事故", extra_sheets=("封面",))
+    result = import_file(path, db=empty_db)
+    assert result["status"] == "imported" and result["sheet"] == "生产安全事故"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-08-31",
+        "2026/8/31",
+        "2026.8.31",
+        "2026年8月31日",
+        "２０２６年８月３１日",
+        "2026/8/31 0:00",
+        "46265",
+    ],
+)
+def test_date_formats(empty_db, text):
+    data = csv_bytes([ACCIDENT_HEADER, ["SG0001", text, "甲县", "", "道路交通", 0, 0, 0]])
+    result = import_file(data, file_name="d.csv", db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert stored(empty_db, "SELECT occurred_on FROM accidents") == [(dt.date(2026, 8, 31),)]
+
+
+def test_headers_tolerate_spaces_brackets_units_and_english(empty_db):
+    header = [
+        " 事故编号 ",
+        "occurred_on",
+        "县市区",
+        "乡镇(街道)",
+        "行业领域",
+        "死亡人数（人）",
+        "受伤人数",
+        "直接经济损失(万元)",
+    ]
+    result = import_file(csv_bytes([header, accident(1)]), file_name="h.csv", db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["warnings"] == []
+
+
+def test_numbers_with_units_full_width_digits_and_separators(empty_db):
+    row = ["SG0001", "2026-08-03", "甲县", "城关镇", "道路交通", "３人", "12人", "1,234.56万元"]
+    result = import_file(csv_bytes([ACCIDENT_HEADER, row]), file_name="n.csv", db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    rows = stored(empty_db, "SELECT deaths, injuries, direct_loss_wan FROM accidents")
+    assert rows == [(3, 12, Decimal("1234.56"))]
+
+
+def test_summary_and_empty_rows_and_serial_column(empty_db):
+    rows = [
+        ["序号", *ACCIDENT_HEADER, "备注"],
+        ["1", *accident(1), ""],
+        ["", "", "", "", "", "", "", "", "", ""],
+        ["2", *accident(2), "复核中"],
+        ["合 计", "", "", "", "", "", "0", "2", "5", ""],
+    ]
+    result = import_file(csv_bytes(rows), file_name="t.csv", db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["rows_inserted"] == 2
+    assert any("第 5 行" in w and "合计" in w for w in result["warnings"])
+    assert any("备注" in w for w in result["warnings"])
+    assert not any("序号" in w for w in result["warnings"])
+
+
+def test_csv_with_uneven_rows_keeps_row_numbers(empty_db):
+    text = "\r\n".join(
+        [
+            ",".join(ACCIDENT_HEADER),
+            ",".join(map(str, accident(1))),
+            "SG0002,2026-08-03,甲县",
+            "",
+            "SG0003,2026-08-04",
+        ]
+    ).encode()
+    result = import_file(text, file_name="u.csv", db=empty_db)
+    assert result["status"] == "rejected"
+    assert {e["row"] for e in result["errors"]} == {3, 5}
