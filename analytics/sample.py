@@ -1116,6 +1116,11 @@ def generate(
         raise ValueError("规模系数必须大于 0")
     if end_month < START_MONTH or not 1 <= end_month[1] <= 12:
         raise ValueError(f"结束月份无效：{end_month[0]}-{end_month[1]}")
+    if end_month > last_full_month():
+        # Records dated after today would be rejected on import ("not after today").
+        raise ValueError(
+            f"结束月份 {end_month[0]}-{end_month[1]:02d} 尚未结束，示例数据只能生成到上一个完整月份"
+        )
     months = _months(end_month)
     years = sorted({year for year, _ in months})
     calendar_ = _calendar(end_month)
