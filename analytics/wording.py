@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.datasets import INDUSTRY_TRADE_SECTORS
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
 from analytics.periods import Period, money, round_half_up
 
 DASH = "—"  # a figure that cannot be computed
@@ -163,18 +164,28 @@ def rank_sentence(ranking_doc: dict, county: str) -> str:
 
 
 def _sector_clause(indicators_doc: dict) -> str:
+    """ "（事故全部发生在道路交通领域，工矿商贸领域未发生生产安全事故）" or a count per field.
+
+    The 工矿商贸 sectors are counted as one field, as the bureau reports them.
+    """
     rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
-    trade_none = indicators_doc["industry_trade"]["no_accidents"]
-    trade_note = "工矿商贸领域未发生生产安全事故" if trade_none else ""
     if not rows:
         return ""
+    trade = sum(row["accidents"] for row in rows if row["sector"] in INDUSTRY_TRADE_SECTORS)
+    fields = [
+        (row["sector"], row["accidents"]) for row in rows if row["sector"] not in INDUSTRY_TRADE_SECTORS
+    ]
+    if trade:
+        fields.append((INDUSTRY_TRADE, trade))
     if len(rows) == 1:
         parts = [f"事故全部发生在{rows[0]['sector']}领域"]
+    elif len(fields) == 1:
+        parts = [f"事故全部发生在{INDUSTRY_TRADE}领域"]
     else:
-        ordered = sorted(rows, key=lambda row: -row["accidents"])
-        parts = ["其中" + "、".join(f"{row['sector']}领域{fmt_count(row['accidents'])}起" for row in ordered)]
-    if trade_note:
-        parts.append(trade_note)
+        fields.sort(key=lambda field: -field[1])  # stable: ties keep the contract's order
+        parts = ["、".join(f"{name}领域{fmt_count(count)}起" for name, count in fields)]
+    if indicators_doc["industry_trade"]["no_accidents"]:
+        parts.append(f"{INDUSTRY_TRADE}领域未发生生产安全事故")
     return f"（{'，'.join(parts)}）"
 
 
@@ -211,7 +222,7 @@ def overview_paragraph(
             f"{_sector_clause(indicators_doc)}"
         )
         major = (indicators_doc.get("major_accidents") or {}).get("value", 0)
-        sentences.append(f"其中较大及以上事故{fmt_count(major)}起" if major else "未发生较大及以上事故")
+        sentences[-1] += f"，其中较大及以上事故{fmt_count(major)}起" if major else "，未发生较大及以上事故"
         if accidents["previous"] == 0:
             sentences.append("去年同期未发生生产安全事故")
     if accidents["previous"] != 0:

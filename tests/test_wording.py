@@ -108,7 +108,7 @@ def test_overview_paragraph_seed_register():
     )
     assert text == (
         "1-8月，全县共发生各类生产安全事故12起，死亡9人，受伤15人，直接经济损失123.45万元"
-        "（事故全部发生在道路交通领域，工矿商贸领域未发生生产安全事故）。未发生较大及以上事故。"
+        "（事故全部发生在道路交通领域，工矿商贸领域未发生生产安全事故），未发生较大及以上事故。"
         "与去年同期相比，事故起数下降14.3%，死亡人数下降25.0%，受伤人数下降25.0%，直接经济损失下降17.7%。"
         "“四项考核指标”在全市3个县市区中分别排第3、2、2、3位（排位依据事故台账统计）。"
     )
@@ -131,8 +131,7 @@ def test_overview_paragraph_ties_new_and_sectors():
         Period(2026, 8, 8),
     )
     assert text.startswith("8月，全区共发生各类生产安全事故5起，死亡2人、下落不明1人，无人员受伤")
-    assert "（其中道路交通领域4起、工业领域1起）" in text
-    assert "其中较大及以上事故1起" in text
+    assert "（道路交通领域4起、工矿商贸领域1起），其中较大及以上事故1起。" in text
     assert "去年同期未发生生产安全事故" in text and "新增" not in text
     assert "事故起数并列第2位，死亡人数并列第2位，受伤人数并列第1位，直接经济损失排第3位" in text
     assert "排位依据全市通报，未通报月份依据事故台账统计" in text
@@ -188,3 +187,32 @@ def test_rank_phrase():
     assert wording.rank_phrase(2, tied=True) == "并列第2位"
     assert wording.rank_phrase(3) == "第3位"
     assert wording.rank_phrase(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("sectors", "trade_none", "clause"),
+    [
+        ([("道路交通", 3)], True, "（事故全部发生在道路交通领域，工矿商贸领域未发生生产安全事故）"),
+        ([("工业", 2), ("建筑施工", 1)], False, "（事故全部发生在工矿商贸领域）"),
+        ([("建筑施工", 3)], False, "（事故全部发生在建筑施工领域）"),
+        (
+            [("道路交通", 1), ("工业", 1), ("商贸", 1), ("消防火灾", 2)],
+            False,
+            "（消防火灾领域2起、工矿商贸领域2起、道路交通领域1起）",
+        ),
+        (
+            [("道路交通", 2), ("消防火灾", 2), ("工业", 0)],
+            True,
+            "（道路交通领域2起、消防火灾领域2起，工矿商贸领域未发生生产安全事故）",
+        ),
+    ],
+)
+def test_sector_clause(sectors, trade_none, clause):
+    total = sum(n for _, n in sectors)
+    text = wording.overview_paragraph(
+        doc((total, total), (0, 0), (0, 0), (0, 0), sectors=sectors, trade_none=trade_none),
+        None,
+        "甲县",
+        Period(2026, 1, 8),
+    )
+    assert f"直接经济损失0.00万元{clause}，未发生较大及以上事故。" in text

@@ -224,19 +224,21 @@ def _breakdown_row(key: str, label: str | None, current: dict, previous: dict) -
     }
 
 
-def by_township(con: duckdb.DuckDBPyConnection, period: Period, county: str) -> list[dict]:
+def by_township(con: duckdb.DuckDBPyConnection, period: Period, county: str | None) -> list[dict]:
     """One row per township of the county: every township in regions (zeros included) and any in records.
 
     Rows are sorted by township name; records with an empty township form one
     last row with `township` None (shown as `common.NO_TOWNSHIP`), present only
     when such records exist in the period or in 同期. Row keys as in `by_sector`.
+    With county None the whole city's records are grouped by township name.
     """
     groups = _aggregate(con, "NULLIF(trim(township), '')", period, county)
     listed = {
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT trim(township) FROM regions WHERE county = ? AND NULLIF(trim(township), '') IS NOT NULL",
-            [county],
+            "SELECT DISTINCT trim(township) FROM regions "
+            "WHERE ($county IS NULL OR county = $county) AND NULLIF(trim(township), '') IS NOT NULL",
+            {"county": county},
         ).fetchall()
     }
     names = sorted(listed | {g for g in groups if g is not None})
