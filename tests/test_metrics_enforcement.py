@@ -74,11 +74,11 @@ EDGE_CASES = [
         {"cases": 0, "previous": {"cases": 1, "fine_wan": 2.5}, "change_pct": {"cases": -100.0, "fine_wan": -100.0}},
     ),
     (
-        "同比 rounds half up: 3 cases against 8 is -62.5%, fines 1.125 -> 1.13",
+        "同比 rounds half up: 3 cases against 8 is -62.5%; fines 1.125 show 1.13, 同比 from the exact 1.125",
         [case(f"p{i}", D(2025, 5, 1), fine=0.125) for i in range(8)]
         + [case(f"c{i}", D(2026, 5, 1), fine=0.375) for i in range(3)],
         {"cases": 3, "fine_wan": 1.13, "previous": {"cases": 8, "fine_wan": 1.0},
-         "change_pct": {"cases": -62.5, "fine_wan": 13.0}},
+         "change_pct": {"cases": -62.5, "fine_wan": 12.5}},
     ),
     (
         "suspensions and closures counted by measure; an empty fine is 0",
@@ -203,7 +203,7 @@ def random_cases(rng: np.random.Generator, n: int) -> list[dict]:
             f"E{i:05d}",
             first + dt.timedelta(days=int(rng.integers(0, span + 1))),
             measure=MEASURES[int(rng.integers(0, len(MEASURES)))],
-            fine=None if rng.random() < 0.2 else int(rng.integers(0, 5000)) / 100,
+            fine=None if rng.random() < 0.2 else int(rng.integers(0, 50000)) / 1000,
             township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
             department=["应急管理局", "住建局", "交通运输局"][int(rng.integers(0, 3))],
             county=COUNTY if rng.random() < 0.8 else "乙县",
@@ -224,13 +224,14 @@ def expected_rows(rows: list[dict], period: Period, by: str) -> dict:
     ]
 
     def row(current: pd.DataFrame, previous: pd.DataFrame) -> dict:
-        fine, previous_fine = money(current["fine_wan"].sum()), money(previous["fine_wan"].sum())
+        fine = sum((Decimal(str(v)) for v in current["fine_wan"]), Decimal(0))
+        previous_fine = sum((Decimal(str(v)) for v in previous["fine_wan"]), Decimal(0))
         return {
             "cases": len(current),
-            "fine_wan": fine,
+            "fine_wan": money(fine),
             "suspensions": int((current["measure"] == "责令停产停业整改").sum()),
             "closures": int((current["measure"] == "取缔关闭").sum()),
-            "previous": {"cases": len(previous), "fine_wan": previous_fine},
+            "previous": {"cases": len(previous), "fine_wan": money(previous_fine)},
             "change_pct": {
                 "cases": change(len(current), len(previous)),
                 "fine_wan": change(fine, previous_fine),

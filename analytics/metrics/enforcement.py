@@ -66,16 +66,16 @@ def _counts(con, period: Period, county: str, key_sql: str) -> tuple[dict, dict]
 
 def _row(figures: dict | None) -> dict:
     f = figures or dict.fromkeys(_COLUMNS, 0)
-    fine, previous_fine = money(f["fine"]), money(f["previous_fine"])
+    # 同比 of fines from the exact sums, as the four indicators do for direct loss.
     return {
         "cases": f["cases"],
-        "fine_wan": fine,
+        "fine_wan": money(f["fine"]),
         "suspensions": f["suspensions"],
         "closures": f["closures"],
-        "previous": {"cases": f["previous_cases"], "fine_wan": previous_fine},
+        "previous": {"cases": f["previous_cases"], "fine_wan": money(f["previous_fine"])},
         "change_pct": {
             "cases": change_pct(f["cases"], f["previous_cases"]),
-            "fine_wan": change_pct(fine, previous_fine),
+            "fine_wan": change_pct(f["fine"], f["previous_fine"]),
         },
     }
 
@@ -92,7 +92,8 @@ def enforcement(
     Rows list every department (or township) with a case in the period or its 同期,
     sorted by name; by township also every township of the county in `regions`
     (zeros), and records without a township last as `"township": null`. change_pct
-    is null (新增) when 同期 is 0 and the period is not. `total` key reads "合计".
+    is null (新增) when 同期 is 0 and the period is not; the fines' change is taken
+    from the exact sums, before rounding to 2 decimals. `total` key reads "合计".
     """
     if by not in ("department", "township"):
         raise ValueError(f"分组方式无效：{by}（可选：department、township）")
