@@ -1,0 +1,333 @@
+"""Supervision figures (hazards, enforcement, training, townships): labels, colours by meaning, charts.
+
+The one catalogue of what each supervision field is called on screen and which
+way is good (metrics.md, 同比): fewer accidents and fewer overdue hazards are
+good (green), more enforcement, training and a higher 整改率 are good too.
+How many hazards were found says nothing good or bad on its own, so it is drawn
+in a neutral blue. A DataFrame goes in, a Plotly figure comes out; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics import wording
+from analytics.charts import EQUAL, GREEN, PREVIOUS_GREY, RED, _layout, meaning_colours
+from analytics.metrics.common import NO_TOWNSHIP
+from analytics.periods import round_half_up
+
+HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
+NEUTRAL_BLUE = "#1565c0"
+TIME_PROGRESS_COLOUR = "#ef6c00"
+
+# field -> (on-screen label with unit, kind of number, which way is good)
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "accidents": ("事故起数（起）", "count", LOWER_IS_BETTER),
+    "deaths": ("死亡人数（人）", "count", LOWER_IS_BETTER),
+    "injuries": ("受伤人数（人）", "count", LOWER_IS_BETTER),
+    "direct_loss_wan": ("直接经济损失（万元）", "money", LOWER_IS_BETTER),
+    "found": ("排查隐患（处）", "count", NEUTRAL),
+    "rectified": ("已整改（处）", "count", HIGHER_IS_BETTER),
+    "rectification_rate": ("整改率", "pct", HIGHER_IS_BETTER),
+    "major_found": ("重大隐患（处）", "count", NEUTRAL),
+    "major_rectified": ("重大隐患已整改（处）", "count", HIGHER_IS_BETTER),
+    "major_rectification_rate": ("重大隐患整改率", "pct", HIGHER_IS_BETTER),
+    "overdue": ("逾期未整改（处）", "count", LOWER_IS_BETTER),
+    "orders_issued": ("下达整改指令书（份）", "count", NEUTRAL),
+    "orders_due": ("到期指令书（份）", "count", NEUTRAL),
+    "reviewed": ("已复查（份）", "count", HIGHER_IS_BETTER),
+    "review_rate": ("整改指令书复查率", "pct", HIGHER_IS_BETTER),
+    "avg_days_to_rectify": ("平均整改天数（天）", "days", LOWER_IS_BETTER),
+    "inspections": ("检查次数（次）", "count", HIGHER_IS_BETTER),
+    "units_inspected": ("检查单位（家）", "count", HIGHER_IS_BETTER),
+    "cases": ("立案数（件）", "count", HIGHER_IS_BETTER),
+    "fine_wan": ("罚款金额（万元）", "money", HIGHER_IS_BETTER),
+    "suspensions": ("责令停产停业整改（家）", "count", HIGHER_IS_BETTER),
+    "closures": ("取缔关闭（家）", "count", HIGHER_IS_BETTER),
+    "trained": ("参训人数（人）", "count", HIGHER_IS_BETTER),
+    "passed": ("考核合格（人）", "count", HIGHER_IS_BETTER),
+    "required": ("应培训人数（人）", "count", NEUTRAL),
+    "coverage_pct": ("培训覆盖率", "pct", HIGHER_IS_BETTER),
+    "pass_rate": ("考核合格率", "pct", HIGHER_IS_BETTER),
+}
+KEY_LABELS = {
+    "township": "乡镇（街道）",
+    "department": "部门",
+    "category": "培训对象",
+    "kind": "检查类型",
+    "measure": "处理措施",
+}
+
+
+def label(field: str) -> str:
+    """The on-screen name of a field, with its unit: '逾期未整改（处）'."""
+    return FIELDS[field][0]
+
+
+def short_label(field: str) -> str:
+    """The name without its unit, for sentences and chart titles: '逾期未整改'."""
+    return FIELDS[field][0].split("（")[0]
+
+
+def direction(field: str) -> str:
+    """HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL."""
+    return FIELDS[field][2]
+
+
+def _missing(value) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def fmt_value(field: str, value) -> str:
+    """A field's value as the page writes it: counts with separators, 万元 2 decimals, rates 1 decimal, — for null."""
+    if _missing(value):
+        return wording.DASH
+    kind = FIELDS[field][1]
+    if kind == "money":
+        return wording.fmt_money(value)
+    if kind == "pct":
+        return wording.fmt_pct(value)
+    if kind == "days":
+        return f"{round_half_up(value, 1):.1f}"
+    return wording.fmt_count(value)
+
+
+def key_text(value) -> str:
+    """A breakdown key on screen: an empty township reads 县直/未填乡镇."""
+    return NO_TOWNSHIP if _missing(value) else str(value)
+
+
+def _blend(colour: str, weight: float) -> str:
+    """`colour` mixed into white: weight 0 is white, 1 the colour itself."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 + (c - 255) * weight) for c in (red, green, blue)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+# The strongest shade a table cell gets: light enough that black text stays readable.
+_MAX_SHADE = 0.45
+
+
+def meaning_shades(values, field: str) -> list[str | None]:
+    """Per value, a background colour by meaning: best green, worst red, middle white; neutral fields blue.
+
+    Null values get None (no colour); a column whose values are all equal stays white.
+    """
+    series = pd.Series(list(values), dtype="float64")
+    present = series.dropna()
+    if present.empty or present.min() == present.max():
+        return [None if _missing(v) else "#ffffff" for v in series]
+    low, high = present.min(), present.max()
+    way = direction(field)
+    shades: list[str | None] = []
+    for value in series:
+        if _missing(value):
+            shades.append(None)
+            continue
+        position = (value - low) / (high - low)  # 0 = smallest, 1 = largest
+        if way == NEUTRAL:
+            shades.append(_blend(NEUTRAL_BLUE, position * _MAX_SHADE * 0.8))
+            continue
+        goodness = position if way == HIGHER_IS_BETTER else 1 - position
+        if goodness >= 0.5:
+            shades.append(_blend(GREEN, (goodness - 0.5) * 2 * _MAX_SHADE))
+        else:
+            shades.append(_blend(RED, (0.5 - goodness) * 2 * _MAX_SHADE))
+    return shades
+
+
+def _strong_colours(values, field: str) -> list[str]:
+    """Bar colours: the table's shades at full strength, so a chart and its table agree."""
+    series = pd.Series(list(values), dtype="float64")
+    present = series.dropna()
+    way = direction(field)
+    colours = []
+    for value in series:
+        if _missing(value):
+            colours.append(EQUAL)
+        elif way == NEUTRAL or present.min() == present.max():
+            colours.append(NEUTRAL_BLUE if way == NEUTRAL else EQUAL)
+        else:
+            position = (value - present.min()) / (present.max() - present.min())
+            goodness = position if way == HIGHER_IS_BETTER else 1 - position
+            colours.append(GREEN if goodness >= 0.5 else RED)
+    return colours
+
+
+def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
+    """Monthly hazards found (bars) and 整改率 (line, right axis); columns of `hazard_monthly`."""
+    months = [f"{m}月" for m in frame["month"]]
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_bar(x=months, y=frame["found"], name="排查隐患（处）", marker_color=PREVIOUS_GREY)
+    rates = frame["rectification_rate"].astype("float64")
+    figure.add_scatter(
+        x=months,
+        y=rates,
+        name="整改率（%）",
+        mode="lines+markers+text",
+        line={"color": GREEN, "width": 3},
+        text=[fmt_value("rectification_rate", v) for v in rates],
+        textposition="top center",
+        connectgaps=False,
+        secondary_y=True,
+    )
+    figure.update_yaxes(title_text="排查隐患（处）", secondary_y=False)
+    figure.update_yaxes(title_text="整改率（%）", range=[0, 110], secondary_y=True, showgrid=False)
+    return _layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
+
+
+def grouped_bars(
+    frame: pd.DataFrame, key: str, fields: list[str], title: str, colours: list[str] | None = None
+) -> go.Figure:
+    """Horizontal bars per key (department, kind, measure), one series per field, first row on top."""
+    frame = frame.iloc[::-1]
+    keys = [key_text(k) for k in frame[key]]
+    palette = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
+    figure = go.Figure()
+    for field, colour in zip(fields, palette, strict=False):
+        figure.add_bar(
+            y=keys,
+            x=frame[field],
+            name=label(field),
+            orientation="h",
+            marker_color=colour,
+            text=[fmt_value(field, v) for v in frame[field]],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    figure.update_layout(barmode="group", yaxis_title=KEY_LABELS.get(key, key))
+    figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
+    figure = _layout(figure, title, height=max(320, 90 + 26 * len(frame) * len(fields)))
+    figure.update_layout(margin={"l": 60, "r": 60, "t": 70, "b": 50})
+    return figure
+
+
+def year_compare_bars(
+    frame: pd.DataFrame, key: str, field: str, previous_column: str, year: int, title: str
+) -> go.Figure:
+    """Per key, this period against 同期; this year's bar green where better by meaning, red where worse."""
+    frame = frame.iloc[::-1]
+    keys = [key_text(k) for k in frame[key]]
+    current, previous = frame[field], frame[previous_column]
+    figure = go.Figure()
+    figure.add_bar(
+        y=keys, x=previous, name=f"{year - 1}年（同期）", orientation="h", marker_color=PREVIOUS_GREY
+    )
+    figure.add_bar(
+        y=keys,
+        x=current,
+        name=f"{year}年",
+        orientation="h",
+        marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
+        text=[fmt_value(field, v) for v in current],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    figure.update_layout(barmode="group", xaxis_title=label(field), yaxis_title=KEY_LABELS.get(key, key))
+    figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
+    figure = _layout(figure, title, height=max(320, 90 + 46 * len(frame)))
+    figure.update_layout(margin={"l": 60, "r": 60, "t": 70, "b": 50})
+    return figure
+
+
+def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year: int) -> go.Figure:
+    """Each month of `year` against the same month of `year`−1, this year's bars coloured by meaning."""
+    months = [f"{m}月" for m in frame["month"]]
+    current, previous = frame[field], frame[previous_column]
+    figure = go.Figure()
+    figure.add_bar(x=months, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(
+        x=months,
+        y=current,
+        name=f"{year}年",
+        marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
+        text=[fmt_value(field, v) for v in current],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    better = "多" if direction(field) == HIGHER_IS_BETTER else "少"
+    figure.update_layout(barmode="group", yaxis_title=label(field))
+    return _layout(
+        figure,
+        f"{short_label(field)}：{year}年与{year - 1}年逐月对比（绿：比去年同月{better}　红：相反　灰：持平）",
+    )
+
+
+def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
+    """Coverage per row as horizontal bars beside a time-progress line: green at or past it, red behind it."""
+    frame = frame.iloc[::-1]
+    keys = [key_text(k) for k in frame[key]]
+    coverage = frame["coverage_pct"].astype("float64")
+    colours = [
+        EQUAL if _missing(v) or time_progress is None else (GREEN if v >= time_progress else RED)
+        for v in coverage
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=keys,
+            x=coverage.fillna(0),
+            orientation="h",
+            marker_color=colours,
+            text=[
+                f"{fmt_value('coverage_pct', v)}（{fmt_value('trained', t)}/{fmt_value('required', r)}人）"
+                for v, t, r in zip(coverage, frame["trained"], frame["required"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            name="培训覆盖率",
+            hovertemplate="%{y}：%{text}<extra></extra>",
+        )
+    )
+    if time_progress is not None:
+        figure.add_vline(
+            x=time_progress,
+            line={"color": TIME_PROGRESS_COLOUR, "width": 3, "dash": "dash"},
+            annotation_text=f"时间进度 {wording.fmt_pct(time_progress)}",
+            annotation_position="top",
+            annotation_font_color=TIME_PROGRESS_COLOUR,
+        )
+    top = max([time_progress or 0, *coverage.dropna().tolist(), 100])
+    figure.update_layout(
+        xaxis_title="培训覆盖率（%）", yaxis_title=KEY_LABELS.get(key, key), showlegend=False
+    )
+    figure.update_xaxes(range=[0, top * 1.3], gridcolor="#eceff1")
+    figure = _layout(
+        figure, f"{title}（绿：达到时间进度　红：落后于时间进度）", height=max(320, 100 + 34 * len(frame))
+    )
+    figure.update_layout(margin={"l": 60, "r": 40, "t": 80, "b": 50})
+    return figure
+
+
+def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
+    """Townships ranked on one field, best on top by meaning (largest on top for a neutral field)."""
+    ascending = direction(field) == LOWER_IS_BETTER
+    ordered = frame.sort_values(field, ascending=ascending, na_position="last", kind="stable")
+    ordered = ordered.iloc[::-1]
+    values = ordered[field].astype("float64")
+    figure = go.Figure(
+        go.Bar(
+            y=[key_text(k) for k in ordered["township"]],
+            x=values.fillna(0),
+            orientation="h",
+            marker_color=_strong_colours(values, field),
+            text=[fmt_value(field, v) for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}：%{text}<extra></extra>",
+        )
+    )
+    way = direction(field)
+    note = {
+        HIGHER_IS_BETTER: "数值越大越好，绿：较好　红：较差",
+        LOWER_IS_BETTER: "数值越小越好，绿：较好　红：较差",
+        NEUTRAL: "按数值从大到小",
+    }[way]
+    figure.update_layout(xaxis_title=label(field), showlegend=False)
+    figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
+    figure = _layout(
+        figure, f"各乡镇{short_label(field)}排名（{note}）", height=max(340, 100 + 34 * len(ordered))
+    )
+    figure.update_layout(margin={"l": 60, "r": 80, "t": 70, "b": 50})
+    return figure

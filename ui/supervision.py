@@ -1,0 +1,164 @@
+"""Streamlit-side helpers of the supervision pages: breakdown tables, coloured comparison, Excel downloads.
+
+Tables keep their numbers as numbers (so a click on a header sorts 1,234 above
+987) and only their display is formatted: counts with separators, 万元 with 2
+decimals, rates with 1 decimal, — where a figure cannot be computed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from analytics import charts_supervision as cs
+from analytics import wording
+from analytics.exports import dataframe_to_xlsx
+from analytics.periods import change_pct, round_half_up
+from ui import cards, layout, meeting
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def frame(rows: list[dict], key: str, fields: list[str], total: dict | None = None) -> pd.DataFrame:
+    """Rows of a metric document (and its 合计 row last) as a table with Chinese headers and raw numbers."""
+    records = [*rows, total] if total else list(rows)
+    data = {cs.KEY_LABELS.get(key, key): [cs.key_text(r[key]) for r in records]}
+    for field in fields:
+        values = [r[field] for r in records]
+        kind = cs.FIELDS[field][1]
+        data[cs.label(field)] = pd.array(values, dtype="Int64" if kind == "count" else "Float64")
+    return pd.DataFrame(data)
+
+
+def _formatters(fields: list[str]) -> dict:
+    return {cs.label(f): (lambda v, f=f: cs.fmt_value(f, v)) for f in fields}
+
+
+def styled(table: pd.DataFrame, fields: list[str], colour: bool = False, skip_last: bool = False):
+    """A Styler with the page's number formats; with `colour`, each field's column shaded by meaning.
+
+    `skip_last` leaves the last row (合计) unshaded, so the county total does not stretch the scale.
+    """
+    styler = table.style.format(_formatters(fields), na_rep="—")
+    if not colour:
+        return styler
+    body = table.iloc[:-1] if skip_last else table
+    for field in fields:
+        column = cs.label(field)
+        shades = cs.meaning_shades(body[column].tolist(), field)
+        if skip_last:
+            shades.append(None)
+        css = [f"background-color: {s}; color: #111111" if s else "" for s in shades]
+        styler = styler.apply(lambda _, css=css: css, subset=[column], axis=0)
+    return styler
+
+
+def show_breakdown(doc: dict, key: str, fields: list[str], colour: bool = False) -> pd.DataFrame:
+    """A metric document's rows and its 合计 row as one sortable table; returns the table shown."""
+    table = frame(doc["rows"], key, fields, total=doc["total"])
+    st.dataframe(
+        styled(table, fields, colour=colour, skip_last=True),
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(table), 640),
+    )
+    return table
+
+
+def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:
+    """A button that downloads `table` as a formatted .xlsx (Chinese headers, numbers kept as numbers)."""
+    st.download_button(
+        "下载Excel（.xlsx）",
+        data=dataframe_to_xlsx(table, sheet_name=title[:31], title=title),
+        file_name=f"{file_stem}.xlsx",
+        mime=XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def stop_without_records(what: str) -> None:
+    """Stop the page with the 暂无数据 state when the county has no records of this kind in the period."""
+    layout.show_empty(
+        f"所选县市区和期间内没有{what}记录。请在“数据导入”页上传相应台账，或调整左侧的县市区、年度和月份范围。"
+    )
+    meeting.exit_button()
+    st.stop()
+
+
+def rate_change(value: float | None, previous: float | None) -> tuple[str, str]:
+    """(text, tone) of a rate against 同期, in 百分点 (metrics.md); a higher rate is good."""
+    if value is None or previous is None:
+        return ("去年同期无可比数据" if value is not None else ""), cards.NEUTRAL
+    points = round_half_up(Decimal(str(value)) - Decimal(str(previous)), 1)
+    if points == 0:
+        return "较去年同期持平", cards.NEUTRAL
+    verb = "上升" if points > 0 else "下降"
+    return f"较去年同期{verb}{abs(points):.1f}个百分点", cards.GOOD if points > 0 else cards.BAD
+
+
+def count_change(value: float, previous: float, unit: str, lower_is_better: bool) -> tuple[str, str]:
+    """(text, tone) of a count or amount against 同期: 同比上升 x.x% / 下降 / 持平 / 新增, coloured by meaning."""
+    change = change_pct(value, previous)
+    text = f"同比{wording.change_phrase(value, previous, change, unit)}"
+    return text, cards.tone(change, value, lower_is_better=lower_is_better)
+
+
+def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
+    """The headline cards of the 隐患整改 page: the period's totals against 同期, coloured by meaning."""
+
+    def count(field: str, unit: str) -> str:
+        return f"{cs.fmt_value(field, total[field])}{unit}"
+
+    def rate_card(title: str, field: str, detail: str) -> cards.Card:
+        change, tone = rate_change(total[field], previous[field])
+        return cards.Card(title, cs.fmt_value(field, total[field]), detail, change, tone)
+
+    overdue_change, overdue_tone = count_change(total["overdue"], previous["overdue"], "处", True)
+    return [
+        cards.Card(
+            "排查隐患",
+            count("found", "处"),
+            f"去年同期 {cs.fmt_value('found', previous['found'])}处",
+            count_change(total["found"], previous["found"], "处", False)[0],
+        ),
+        rate_card(
+            "隐患整改率",
+            "rectification_rate",
+            f"已整改 {count('rectified', '处')} / 排查 {count('found', '处')}",
+        ),
+        cards.Card(
+            "重大隐患",
+            count("major_found", "处"),
+            f"去年同期 {cs.fmt_value('major_found', previous['major_found'])}处",
+            count_change(total["major_found"], previous["major_found"], "处", False)[0],
+        ),
+        rate_card(
+            "重大隐患整改率",
+            "major_rectification_rate",
+            f"已整改 {count('major_rectified', '处')} / 重大隐患 {count('major_found', '处')}",
+        ),
+        cards.Card(
+            "逾期未整改", count("overdue", "处"), "超过整改期限仍未整改", overdue_change, overdue_tone
+        ),
+        rate_card(
+            "整改指令书复查率",
+            "review_rate",
+            f"到期 {count('orders_due', '份')}，已复查 {count('reviewed', '份')}（共下达 {count('orders_issued', '份')}）",
+        ),
+        cards.Card(
+            "平均整改天数",
+            f"{cs.fmt_value('avg_days_to_rectify', total['avg_days_to_rectify'])}天",
+            "已整改隐患从排查到整改完成",
+            f"去年同期 {cs.fmt_value('avg_days_to_rectify', previous['avg_days_to_rectify'])}天",
+        ),
+        cards.Card(
+            "安全检查",
+            count("inspections", "次"),
+            f"检查单位 {count('units_inspected', '家')}",
+            count_change(total["inspections"], previous["inspections"], "次", False)[0],
+        ),
+    ]
