@@ -1,0 +1,200 @@
+"""Upsert, replace and undo round trips; identical re-import; dry run; NULL key parts; batches and status."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from analytics.importing import UndoRefused, dataset_status, import_file, list_batches, undo_batch
+from tests.import_support import (
+    ACCIDENT_HEADER,
+    HAZARD_HEADER,
+    accident,
+    csv_bytes,
+    data_snapshot,
+    hazard,
+    snapshot,
+)
+
+TARGET_HEADER = ["年度", "县市区", "乡镇（街道）", "培训对象", "应培训人数"]
+
+
+def load(db, rows, name="f.csv", **options):
+    result = import_file(csv_bytes(rows), file_name=name, db=db, **options)
+    assert result["status"] != "rejected", result["errors"]
+    return result
+
+
+def query(db, sql):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def counts(result):
+    return tuple(result[k] for k in ("rows_inserted", "rows_updated", "rows_unchanged", "rows_removed"))
+
+
+def test_upsert_inserts_updates_and_counts_unchanged(empty_db):
+    first = load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2), accident(3)])
+    assert first["status"] == "imported" and counts(first) == (3, 0, 0, 0)
+    second = load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2, deaths=4), accident(4)])
+    assert counts(second) == (1, 1, 1, 0)
+    assert query(empty_db, "SELECT deaths, level FROM accidents WHERE accident_id = 'SG0002'") == [
+        (4, "较大")
+    ]
+    assert query(empty_db, "SELECT count(*) FROM accidents") == [(4,)]
+
+
+def test_identical_reimport_is_unchanged_without_a_batch(empty_db):
+    rows = [ACCIDENT_HEADER, accident(1), accident(2)]
+    load(empty_db, rows)
+    before = snapshot(empty_db)
+    again = load(empty_db, rows, name="again.csv")
+    assert again["status"] == "unchanged" and again["batch_id"] is None
+    assert counts(again) == (0, 0, 2, 0)
+    assert snapshot(empty_db) == before
+
+
+def test_dry_run_reports_and_writes_nothing(empty_db):
+    load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)])
+    before = snapshot(empty_db)
+    preview = load(
+        empty_db, [ACCIDENT_HEADER, accident(2, deaths=1), accident(3)], mode="replace", dry_run=True
+    )
+    assert preview["status"] == "imported" and preview["dry_run"] is True
+    assert counts(preview) == (1, 1, 0, 1)
+    assert preview["batch_id"] is None
+    assert snapshot(empty_db) == before
+
+
+def test_replace_removes_only_within_the_counties_and_months_of_the_file(empty_db):
+    load(
+        empty_db,
+        [
+            ACCIDENT_HEADER,
+            accident(1, day="2026-08-03"),
+            accident(2, day="2026-08-20"),
+            accident(3, day="2026-07-15"),
+            accident(4, day="2026-08-09", county="乙县", township="新华街道"),
+        ],
+    )
+    result = load(empty_db, [ACCIDENT_HEADER, accident(1, day="2026-08-03")], mode="replace")
+    assert counts(result) == (0, 0, 1, 1)
+    assert query(empty_db, "SELECT accident_id FROM accidents ORDER BY 1") == [
+        ("SG0001",),
+        ("SG0003",),
+        ("SG0004",),
+    ]
+
+
+def test_undo_restores_every_table_exactly(empty_db):
+    load(empty_db, [HAZARD_HEADER, hazard(1, done="", reviewed=""), hazard(2), hazard(3)])
+    before_data = data_snapshot(empty_db)
+    before_batches = query(empty_db, "SELECT batch_id, undone FROM import_batches")
+    update = [HAZARD_HEADER, hazard(1), hazard(2, order="否", reviewed=""), hazard(4)]
+    result = load(empty_db, update, mode="replace")
+    assert counts(result) == (1, 2, 0, 1)
+    assert data_snapshot(empty_db) != before_data
+    undone = undo_batch(result["batch_id"], db=empty_db)
+    assert undone["rows_removed"] == 1 and undone["rows_restored"] == 3
+    assert data_snapshot(empty_db) == before_data
+    assert query(empty_db, "SELECT batch_id, undone FROM import_batches ORDER BY 1") == [
+        *before_batches,
+        (result["batch_id"], True),
+    ]
+
+
+def test_undo_all_batches_returns_to_empty(empty_db):
+    empty = data_snapshot(empty_db)
+    a = load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)])
+    b = load(empty_db, [ACCIDENT_HEADER, accident(2, deaths=2), accident(3)])
+    undo_batch(b["batch_id"], db=empty_db)
+    undo_batch(a["batch_id"], db=empty_db)
+    assert data_snapshot(empty_db) == empty
+
+
+def test_undo_refuses_when_a_later_batch_touched_the_same_records(empty_db):
+    a = load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)], name="八月.csv")
+    b = load(empty_db, [ACCIDENT_HEADER, accident(2, deaths=1)], name="八月更正.csv")
+    unrelated = load(empty_db, [ACCIDENT_HEADER, accident(9)], name="九月.csv")
+    before = snapshot(empty_db)
+    with pytest.raises(UndoRefused, match=f"批次 {b['batch_id']}（八月更正.csv）"):
+        undo_batch(a["batch_id"], db=empty_db)
+    assert snapshot(empty_db) == before
+    undo_batch(b["batch_id"], db=empty_db)
+    undo_batch(a["batch_id"], db=empty_db)
+    assert query(empty_db, "SELECT accident_id FROM accidents") == [("SG0009",)]
+    assert unrelated["batch_id"] > b["batch_id"]
+
+
+def test_undo_twice_and_unknown_batch_are_refused(empty_db):
+    a = load(empty_db, [ACCIDENT_HEADER, accident(1)])
+    undo_batch(a["batch_id"], db=empty_db)
+    with pytest.raises(UndoRefused, match="已经撤销"):
+        undo_batch(a["batch_id"], db=empty_db)
+    with pytest.raises(UndoRefused, match="不存在"):
+        undo_batch(999, db=empty_db)
+
+
+def test_null_township_is_part_of_the_key(empty_db):
+    rows = [TARGET_HEADER, [2026, "甲县", "", "主要负责人", 300], [2026, "甲县", "城关镇", "主要负责人", 40]]
+    load(empty_db, rows)
+    again = load(empty_db, [TARGET_HEADER, [2026, "甲县", "", "主要负责人", 320]])
+    assert counts(again) == (0, 1, 0, 0)
+    assert query(
+        empty_db, "SELECT township, required FROM training_targets ORDER BY township NULLS FIRST"
+    ) == [
+        (None, 320),
+        ("城关镇", 40),
+    ]
+    replace = load(empty_db, [TARGET_HEADER, [2026, "甲县", "", "主要负责人", 320]], mode="replace")
+    assert counts(replace) == (0, 0, 1, 1)
+    undo_batch(replace["batch_id"], db=empty_db)
+    undo_batch(again["batch_id"], db=empty_db)
+    assert query(empty_db, "SELECT required FROM training_targets ORDER BY township NULLS FIRST") == [
+        (300,),
+        (40,),
+    ]
+
+
+def test_columns_absent_from_the_file_keep_their_stored_values(empty_db):
+    load(empty_db, [[*ACCIDENT_HEADER, "事故简况"], [*accident(1), "两车相撞"]])
+    result = load(empty_db, [ACCIDENT_HEADER, accident(1, deaths=1)])
+    assert counts(result) == (0, 1, 0, 0)
+    assert query(empty_db, "SELECT deaths, summary FROM accidents") == [(1, "两车相撞")]
+
+
+def test_batches_and_status(empty_db):
+    a = load(
+        empty_db,
+        [ACCIDENT_HEADER, accident(1, day="2026-01-05"), accident(2, day="2026-08-03")],
+        name="a.csv",
+    )
+    batches = list_batches(empty_db)
+    assert [(b["batch_id"], b["file"], b["dataset"], b["undone"]) for b in batches] == [
+        (a["batch_id"], "a.csv", "accidents", False)
+    ]
+    assert len(batches[0]["sha256"]) == 64
+    status = dataset_status(empty_db)
+    assert status["datasets"]["accidents"] == {
+        "rows": 2,
+        "min_date": "2026-01-05",
+        "max_date": "2026-08-03",
+        "zh": "生产安全事故",
+    }
+    assert status["datasets"]["hazards"]["rows"] == 0
+    assert set(status["batches"][0]) >= {
+        "batch_id",
+        "file",
+        "dataset",
+        "imported_at",
+        "sha256",
+        "rows_inserted",
+        "rows_updated",
+        "undone",
+    }
+
+
+def test_sample_flag_is_recorded(empty_db):
+    load(empty_db, [ACCIDENT_HEADER, accident(1)], is_sample=True)
+    assert list_batches(empty_db)[0]["is_sample"] is True
