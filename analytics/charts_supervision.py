@@ -46,6 +46,10 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "fine_wan": ("罚款金额（万元）", "money", HIGHER_IS_BETTER),
     "suspensions": ("责令停产停业整改（家）", "count", HIGHER_IS_BETTER),
     "closures": ("取缔关闭（家）", "count", HIGHER_IS_BETTER),
+    "previous_cases": ("去年同期立案数（件）", "count", NEUTRAL),
+    "previous_fine_wan": ("去年同期罚款（万元）", "money", NEUTRAL),
+    "cases_change_pct": ("立案数同比", "change", HIGHER_IS_BETTER),
+    "fine_change_pct": ("罚款同比", "change", HIGHER_IS_BETTER),
     "trained": ("参训人数（人）", "count", HIGHER_IS_BETTER),
     "passed": ("考核合格（人）", "count", HIGHER_IS_BETTER),
     "required": ("应培训人数（人）", "count", NEUTRAL),
@@ -80,11 +84,22 @@ def _missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+def fmt_change(change_pct) -> str:
+    """同比 from its percentage alone: 上升 x.x% / 下降 x.x% / 持平, and null (同期为0) as 新增."""
+    if _missing(change_pct):
+        return "新增"
+    if change_pct == 0:
+        return "持平"
+    return f"{'上升' if change_pct > 0 else '下降'}{wording.fmt_pct(abs(change_pct))}"
+
+
 def fmt_value(field: str, value) -> str:
     """A field's value as the page writes it: counts with separators, 万元 2 decimals, rates 1 decimal, — for null."""
+    kind = FIELDS[field][1]
+    if kind == "change":
+        return fmt_change(value)
     if _missing(value):
         return wording.DASH
-    kind = FIELDS[field][1]
     if kind == "money":
         return wording.fmt_money(value)
     if kind == "pct":
@@ -135,6 +150,19 @@ def meaning_shades(values, field: str) -> list[str | None]:
             shades.append(_blend(GREEN, (goodness - 0.5) * 2 * _MAX_SHADE))
         else:
             shades.append(_blend(RED, (0.5 - goodness) * 2 * _MAX_SHADE))
+    return shades
+
+
+def sign_shades(values, field: str) -> list[str | None]:
+    """Per 同比 value, green where the change is good by meaning, red where bad; 新增 (null) counts as a rise."""
+    good_rise = direction(field) == HIGHER_IS_BETTER
+    shades: list[str | None] = []
+    for value in values:
+        rose = True if _missing(value) else value > 0
+        if not _missing(value) and value == 0:
+            shades.append(None)
+        else:
+            shades.append(_blend(GREEN if rose == good_rise else RED, _MAX_SHADE * 0.6))
     return shades
 
 

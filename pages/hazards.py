@@ -20,6 +20,8 @@ HAZARD_FIELDS = [
     "review_rate",
     "avg_days_to_rectify",
 ]
+# Counts depend on a township's size; only rates, overdue and speed compare fairly, so only they are coloured.
+SHADED = ["rectification_rate", "major_rectification_rate", "overdue", "review_rate", "avg_days_to_rectify"]
 
 selected = filters.current()
 layout.require_data(selected)
@@ -46,10 +48,12 @@ st.subheader("分乡镇、分部门")
 by_department = data.query("analytics.metrics.hazards:hazards", period=period, county=county, by="department")
 township_tab, department_tab = st.tabs(["分乡镇（街道）", "分部门"])
 with township_tab:
-    supervision.show_breakdown(by_township, "township", HAZARD_FIELDS, colour=True)
+    supervision.show_breakdown(by_township, "township", HAZARD_FIELDS, shade=SHADED)
 with department_tab:
-    supervision.show_breakdown(by_department, "department", HAZARD_FIELDS, colour=True)
-st.caption("点击表头可排序；底色按含义着色：绿色较好、红色较差、蓝色深浅仅表示数量多少；最后一行为全县合计。")
+    supervision.show_breakdown(by_department, "department", HAZARD_FIELDS, shade=SHADED)
+st.caption(
+    "点击表头可排序；整改率、逾期、复查率和整改天数按含义着色（绿色较好、红色较差）；最后一行为全县合计。"
+)
 
 st.subheader("逾期未整改及未整改重大隐患清单")
 overdue = data.query("analytics.metrics.hazards:overdue_hazards", period=period, county=county)

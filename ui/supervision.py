@@ -7,6 +7,7 @@ decimals, rates with 1 decimal, — where a figure cannot be computed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 import pandas as pd
@@ -36,18 +37,24 @@ def _formatters(fields: list[str]) -> dict:
     return {cs.label(f): (lambda v, f=f: cs.fmt_value(f, v)) for f in fields}
 
 
-def styled(table: pd.DataFrame, fields: list[str], colour: bool = False, skip_last: bool = False):
-    """A Styler with the page's number formats; with `colour`, each field's column shaded by meaning.
+def styled(table: pd.DataFrame, fields: list[str], shade: Collection[str] = (), skip_last: bool = False):
+    """A Styler with the page's number formats; the columns of the fields in `shade` coloured by meaning.
 
     `skip_last` leaves the last row (合计) unshaded, so the county total does not stretch the scale.
     """
-    styler = table.style.format(_formatters(fields), na_rep="—")
-    if not colour:
-        return styler
+    changes = [f for f in fields if cs.FIELDS[f][1] == "change"]
+    figures = [f for f in fields if f not in changes]
+    styler = table.style.format(_formatters(figures), subset=[cs.label(f) for f in figures], na_rep="—")
+    if changes:
+        # A null 同比 is not a missing figure: 同期 was 0, so it reads 新增.
+        styler = styler.format(_formatters(changes), subset=[cs.label(f) for f in changes], na_rep="新增")
     body = table.iloc[:-1] if skip_last else table
-    for field in fields:
+    for field in (f for f in fields if f in shade):
         column = cs.label(field)
-        shades = cs.meaning_shades(body[column].tolist(), field)
+        if field in changes:
+            shades = cs.sign_shades(body[column].tolist(), field)
+        else:
+            shades = cs.meaning_shades(body[column].tolist(), field)
         if skip_last:
             shades.append(None)
         css = [f"background-color: {s}; color: #111111" if s else "" for s in shades]
@@ -55,11 +62,11 @@ def styled(table: pd.DataFrame, fields: list[str], colour: bool = False, skip_la
     return styler
 
 
-def show_breakdown(doc: dict, key: str, fields: list[str], colour: bool = False) -> pd.DataFrame:
+def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str] = ()) -> pd.DataFrame:
     """A metric document's rows and its 合计 row as one sortable table; returns the table shown."""
     table = frame(doc["rows"], key, fields, total=doc["total"])
     st.dataframe(
-        styled(table, fields, colour=colour, skip_last=True),
+        styled(table, fields, shade=shade, skip_last=True),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(table), 640),
