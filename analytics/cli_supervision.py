@@ -8,52 +8,24 @@ pages call, and returns `(exit_status, json_document, human_text)` for
 from __future__ import annotations
 
 import argparse
-import difflib
+import datetime as dt
 import unicodedata
 from collections.abc import Callable
 
 import duckdb
 
 from analytics import store
-from analytics.cli import RejectedInput, UsageError
-from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, counties, default_period, home_county
+from analytics.cli import RejectedInput
+from analytics.cli_metrics import EMPTY_DATABASE, check_county, resolve_period
+from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, home_county
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from analytics.periods import Period, parse_months
+from analytics.periods import Period
+from analytics.wording import DASH, change_phrase, fmt_count, fmt_money, fmt_pct
 
-DASH = "—"
 KEY_HEADERS = {"township": "乡镇（街道）", "department": "部门", "category": "培训对象"}
-
-
-def _count(value) -> str:
-    return DASH if value is None else f"{int(value):,}"
-
-
-def _money(value) -> str:
-    return DASH if value is None else f"{value:,.2f}"
-
-
-def _pct(value) -> str:
-    return DASH if value is None else f"{value:.1f}%"
-
-
-def _days(value) -> str:
-    return DASH if value is None else f"{value:.1f}"
-
-
-def _change(value) -> str:
-    """同比 of a count or an amount: 上升 x.x% / 下降 x.x% / 持平; null is 新增 (同期为0)."""
-    if value is None:
-        return "新增"
-    if value == 0:
-        return "持平"
-    return f"{'上升' if value > 0 else '下降'}{abs(value):.1f}%"
-
-
-def _key(value) -> str:
-    return NO_TOWNSHIP if value is None else str(value)
 
 
 def _width(text: str) -> int:
@@ -61,7 +33,7 @@ def _width(text: str) -> int:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table aligned for CJK (wide characters count two columns); numbers right-aligned."""
+    """A plain-text table aligned for CJK (wide characters take two columns); figures right-aligned."""
     widths = [max(_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells: list[str]) -> str:
@@ -75,111 +47,103 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
-def _render(document: dict, key: str, columns: list[tuple[str, str, Callable]]) -> str:
-    """Rows then the 合计 row; `columns` is (header, field path "a.b", formatter)."""
-
-    def cell(row: dict, path: str, formatter: Callable) -> str:
-        value = row
-        for part in path.split("."):
-            value = value[part]
-        return formatter(value)
-
-    body = [[_key(r[key]), *(cell(r, p, f) for _, p, f in columns)] for r in document["rows"]]
-    if "total" in document:
-        body.append([TOTAL_LABEL, *(cell(document["total"], p, f) for _, p, f in columns)])
-    return _table([KEY_HEADERS[key], *(h for h, _, _ in columns)], body)
+def _render(document: dict, key: str, columns: list[tuple[str, Callable[[dict], str]]]) -> str:
+    """The rows, then the 合计 row; each column is (header, row -> text)."""
+    body = [
+        [NO_TOWNSHIP if r[key] is None else str(r[key]), *(f(r) for _, f in columns)]
+        for r in document["rows"]
+    ]
+    body.append([TOTAL_LABEL, *(f(document["total"]) for _, f in columns)])
+    return _table([KEY_HEADERS[key], *(h for h, _ in columns)], body)
 
 
 def _title(document: dict, subject: str) -> str:
     period = document["period"]
-    first, last = period["months"]
-    months = f"{first}月" if first == last else f"{first}-{last}月"
-    return f"{document['county']} {period['year']}年{months} {subject}（状态截至 {period['as_of']}）"
+    label = Period(period["year"], *period["months"]).label
+    return f"{document['county']}　{period['year']}年{label}　{subject}（状态截至{period['as_of']}）"
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> tuple[str, Period]:
-    """The county (checked against the known ones) and the period the arguments ask for."""
-    months = None
-    if args.months is not None:
-        try:
-            months = parse_months(args.months)
-        except ValueError as error:
-            raise UsageError(f"--months 无效：{args.months}（应写作 a-b，例如 1-8）") from error
-    if args.year is not None and not 1900 <= args.year <= 9999:
-        raise UsageError(f"--year 无效：{args.year}")
-    known = counties(con)
-    county = args.county or home_county(con)
+def _resolve(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, today: dt.date) -> tuple[str, Period]:
+    """The period asked for and the county: --county checked against the known ones, else the home county."""
+    period = resolve_period(con, args, today)
+    county = check_county(con, args.county or home_county(con))
     if county is None:
-        raise RejectedInput("数据库中还没有任何县市区的数据：请先导入数据，或用 --county 指定县市区")
-    if county not in known:
-        closest = difflib.get_close_matches(county, known, n=1, cutoff=0)
-        hint = f"，是否指“{closest[0]}”？" if closest else "：数据库中还没有任何县市区的数据"
-        raise RejectedInput(f"未知的县市区“{county}”{hint}")
-    period = default_period(con, args.year, months)
-    if period is None:
-        raise RejectedInput("数据库中还没有带日期的记录，无法确定默认期间：请用 --year 指定年度")
+        raise RejectedInput(EMPTY_DATABASE)
     return county, period
 
 
 def _run(args: argparse.Namespace, compute: Callable) -> tuple[int, dict, str]:
+    today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
-        county, period = _resolve(con, args)
-        return compute(con, period, county)
+        county, period = _resolve(con, args, today)
+        return compute(con, period, county, today)
+
+
+def _field(name: str, formatter: Callable) -> Callable[[dict], str]:
+    return lambda row: formatter(row[name])
+
+
+def _days(value: float | None) -> str:
+    return DASH if value is None else f"{value:.1f}"
+
+
+def _change(name: str, unit: str) -> Callable[[dict], str]:
+    return lambda row: change_phrase(row[name], row["previous"][name], row["change_pct"][name], unit)
 
 
 HAZARD_COLUMNS = [
-    ("排查隐患", "found", _count),
-    ("已整改", "rectified", _count),
-    ("整改率", "rectification_rate", _pct),
-    ("重大隐患", "major_found", _count),
-    ("重大已整改", "major_rectified", _count),
-    ("重大隐患整改率", "major_rectification_rate", _pct),
-    ("逾期未整改", "overdue", _count),
-    ("下达指令书", "orders_issued", _count),
-    ("到期指令书", "orders_due", _count),
-    ("已复查", "reviewed", _count),
-    ("复查率", "review_rate", _pct),
-    ("平均整改天数", "avg_days_to_rectify", _days),
-    ("检查次数", "inspections", _count),
-    ("检查单位数", "units_inspected", _count),
+    ("排查隐患", _field("found", fmt_count)),
+    ("已整改", _field("rectified", fmt_count)),
+    ("整改率", _field("rectification_rate", fmt_pct)),
+    ("重大隐患", _field("major_found", fmt_count)),
+    ("重大已整改", _field("major_rectified", fmt_count)),
+    ("重大隐患整改率", _field("major_rectification_rate", fmt_pct)),
+    ("逾期未整改", _field("overdue", fmt_count)),
+    ("下达指令书", _field("orders_issued", fmt_count)),
+    ("到期指令书", _field("orders_due", fmt_count)),
+    ("已复查", _field("reviewed", fmt_count)),
+    ("复查率", _field("review_rate", fmt_pct)),
+    ("平均整改天数", _field("avg_days_to_rectify", _days)),
+    ("检查次数", _field("inspections", fmt_count)),
+    ("检查单位数", _field("units_inspected", fmt_count)),
 ]
 ENFORCEMENT_COLUMNS = [
-    ("立案数", "cases", _count),
-    ("罚款（万元）", "fine_wan", _money),
-    ("责令停产停业整改", "suspensions", _count),
-    ("取缔关闭", "closures", _count),
-    ("同期立案数", "previous.cases", _count),
-    ("立案数同比", "change_pct.cases", _change),
-    ("同期罚款（万元）", "previous.fine_wan", _money),
-    ("罚款同比", "change_pct.fine_wan", _change),
+    ("立案数", _field("cases", fmt_count)),
+    ("罚款（万元）", _field("fine_wan", fmt_money)),
+    ("责令停产停业整改", _field("suspensions", fmt_count)),
+    ("取缔关闭", _field("closures", fmt_count)),
+    ("同期立案数", lambda row: fmt_count(row["previous"]["cases"])),
+    ("立案数同比", _change("cases", "起")),
+    ("同期罚款（万元）", lambda row: fmt_money(row["previous"]["fine_wan"])),
+    ("罚款同比", _change("fine_wan", "万元")),
 ]
 TRAINING_COLUMNS = [
-    ("参训人数", "trained", _count),
-    ("考核合格人数", "passed", _count),
-    ("应培训人数", "required", _count),
-    ("覆盖率", "coverage_pct", _pct),
-    ("合格率", "pass_rate", _pct),
+    ("参训人数", _field("trained", fmt_count)),
+    ("考核合格人数", _field("passed", fmt_count)),
+    ("应培训人数", _field("required", fmt_count)),
+    ("覆盖率", _field("coverage_pct", fmt_pct)),
+    ("合格率", _field("pass_rate", fmt_pct)),
 ]
 TOWNSHIP_COLUMNS = [
-    ("事故起数", "accidents", _count),
-    ("死亡人数", "deaths", _count),
-    ("受伤人数", "injuries", _count),
-    ("直接经济损失（万元）", "direct_loss_wan", _money),
-    ("排查隐患", "found", _count),
-    ("整改率", "rectification_rate", _pct),
-    ("逾期未整改", "overdue", _count),
-    ("立案数", "cases", _count),
-    ("罚款（万元）", "fine_wan", _money),
-    ("参训人数", "trained", _count),
-    ("覆盖率", "coverage_pct", _pct),
+    ("事故起数", _field("accidents", fmt_count)),
+    ("死亡人数", _field("deaths", fmt_count)),
+    ("受伤人数", _field("injuries", fmt_count)),
+    ("直接经济损失（万元）", _field("direct_loss_wan", fmt_money)),
+    ("排查隐患", _field("found", fmt_count)),
+    ("整改率", _field("rectification_rate", fmt_pct)),
+    ("逾期未整改", _field("overdue", fmt_count)),
+    ("立案数", _field("cases", fmt_count)),
+    ("罚款（万元）", _field("fine_wan", fmt_money)),
+    ("参训人数", _field("trained", fmt_count)),
+    ("覆盖率", _field("coverage_pct", fmt_pct)),
 ]
 
 
 def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
     """`hazards --county C [--by township|department]`: hazard and inspection figures."""
 
-    def compute(con, period, county):
-        document = hazards(con, period, county, by=args.by)
+    def compute(con, period, county, today):
+        document = hazards(con, period, county, by=args.by, today=today)
         text = _title(document, "隐患排查整改与安全检查") + "\n" + _render(document, args.by, HAZARD_COLUMNS)
         return 0, document, text
 
@@ -189,8 +153,8 @@ def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
 def cmd_enforcement(args: argparse.Namespace) -> tuple[int, dict, str]:
     """`enforcement --county C [--by department|township]`: cases and fines with 同比."""
 
-    def compute(con, period, county):
-        document = enforcement(con, period, county, by=args.by)
+    def compute(con, period, county, today):
+        document = enforcement(con, period, county, by=args.by, today=today)
         text = _title(document, "行政执法") + "\n" + _render(document, args.by, ENFORCEMENT_COLUMNS)
         return 0, document, text
 
@@ -200,9 +164,9 @@ def cmd_enforcement(args: argparse.Namespace) -> tuple[int, dict, str]:
 def cmd_training(args: argparse.Namespace) -> tuple[int, dict, str]:
     """`training --county C [--by township|category]`: training coverage against the year's targets."""
 
-    def compute(con, period, county):
-        document = training(con, period, county, by=args.by)
-        title = _title(document, "安全培训覆盖") + f"  时间进度 {_pct(document['time_progress'])}"
+    def compute(con, period, county, today):
+        document = training(con, period, county, by=args.by, today=today)
+        title = _title(document, "安全培训覆盖") + f"　时间进度{fmt_pct(document['time_progress'])}"
         return 0, document, title + "\n" + _render(document, args.by, TRAINING_COLUMNS)
 
     return _run(args, compute)
@@ -211,8 +175,8 @@ def cmd_training(args: argparse.Namespace) -> tuple[int, dict, str]:
 def cmd_townships(args: argparse.Namespace) -> tuple[int, dict, str]:
     """`townships --county C`: the township comparison table."""
 
-    def compute(con, period, county):
-        document = townships(con, period, county)
+    def compute(con, period, county, today):
+        document = townships(con, period, county, today=today)
         text = _title(document, "乡镇对比") + "\n" + _render(document, "township", TOWNSHIP_COLUMNS)
         return 0, document, text
 
