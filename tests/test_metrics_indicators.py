@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -469,3 +470,23 @@ def test_monthly_matches_pandas(generated_db):
         assert row["injuries_previous_cum"] == int(before["injuries"])
         assert row["direct_loss_wan_previous_cum"] == half_up(before["direct_loss_wan"], 2)
     assert table["deaths"].iloc[11] is pd.NA  # December 2026 has no data yet
+
+
+def test_indicators_match_pandas_on_the_sample(sample_db_path):
+    with store.connect(sample_db_path) as con:
+        frame = con.execute("SELECT * FROM accidents").df()
+        county_names = sorted(frame["county"].unique())
+        period = Period(2026, 1, 8)
+        docs = {county: indicators(con, period, county, TODAY) for county in [None, *county_names]}
+    frame["loss_mills"] = [int(Decimal(str(v)) * 1000) for v in frame["direct_loss_wan"]]
+    frame["serious_injuries"] = frame["serious_injuries"].fillna(0)
+    assert len(county_names) >= 2
+    for county, doc in docs.items():
+        scope = frame if county is None else frame[frame["county"] == county]
+        current = expected_figures(in_period(scope, period))
+        previous = expected_figures(in_period(scope, period.previous))
+        for name in ("accidents", "deaths", "injuries", "direct_loss_wan"):
+            assert doc["indicators"][name]["value"] == shown(name, current[name]), (county, name)
+            assert doc["indicators"][name]["previous"] == shown(name, previous[name]), (county, name)
+            assert doc["indicators"][name]["change_pct"] == expected_change(current[name], previous[name])
+        assert doc["major_accidents"]["value"] == current["major"], county

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.metrics.common import default_period
 from analytics.metrics.ranking import competition_rank, county_row, previous_ranking_period, ranking
 from analytics.periods import Period
 from tests.test_metrics_indicators import (
@@ -251,17 +253,19 @@ def generated_city(tmp_path_factory):
         [2026, county, 100 + 7 * i, 20 + i, 10 + 3 * i, 2 + i] for i, county in enumerate(GEN_COUNTIES[1:])
     ]
     sql(path, "INSERT INTO county_profile VALUES (?, ?, ?, ?, ?, ?)", profiles)
-    return path, accidents, bulletin, {p[1]: p for p in profiles}
+    return path, accidents, bulletin, {p[1]: (p[2], p[4], p[5]) for p in profiles}
 
 
-def expected_table(accidents: pd.DataFrame, bulletin: pd.DataFrame, year: int, months: range) -> pd.DataFrame:
+def expected_table(
+    accidents: pd.DataFrame, bulletin: pd.DataFrame, year: int, months: range, counties: list[str]
+) -> pd.DataFrame:
     dates = pd.to_datetime(accidents["occurred_on"])
     records = accidents.assign(year=dates.dt.year, month=dates.dt.month)
     records = records.assign(road=np.where(records["sector"] == "道路交通", records["deaths"], 0))
-    counties = sorted(set(accidents["county"]) | set(bulletin["county"]) | {"空县"})
     rows = []
     for county in counties:
         figures = dict.fromkeys(("accidents", "deaths", "injuries", "loss_mills", "road", "other"), 0)
+        figures["unknown_split"] = False
         kinds = set()
         for month in months:
             hit = bulletin[
@@ -273,6 +277,7 @@ def expected_table(accidents: pd.DataFrame, bulletin: pd.DataFrame, year: int, m
             if len(hit):
                 kinds.add("bulletin")
                 source = hit.iloc[0]
+                figures["unknown_split"] |= bool(source["deaths"] > 0 and len(mine) == 0)
                 counts = (
                     int(source["accidents"]),
                     int(source["deaths"]),
@@ -300,22 +305,19 @@ def pandas_rank(series: pd.Series) -> pd.Series:
     return series.rank(method="min", na_option="keep").astype("Int64")
 
 
-@pytest.mark.parametrize(
-    "period", [Period(2026, 1, 8), Period(2026, 5, 5), Period(2026, 2, 11), Period(2026, 1, 1)]
-)
-def test_ranking_matches_pandas(generated_city, period):
-    path, accidents, bulletin, profiles = generated_city
+def assert_ranking_matches(
+    doc: dict, accidents, bulletin, profiles: dict, period: Period, counties: list[str]
+):
+    """Every figure, rank, change, change rank, source and rate of `doc`, recomputed with pandas."""
     months = range(period.first_month, period.last_month + 1)
-    now = expected_table(accidents, bulletin, period.year, months)
-    before = expected_table(accidents, bulletin, period.year - 1, months)
-    doc = rank_of(path, period)
+    now = expected_table(accidents, bulletin, period.year, months, counties)
+    before = expected_table(accidents, bulletin, period.year - 1, months, counties)
     rows = {row["county"]: row for row in doc["counties"]}
     assert list(rows) == list(now.index)
-    shown = now.assign(direct_loss_wan=[half_up(Fraction(v, 1000), 2) for v in now["loss_mills"]])
-    changes = {}
+    shown = now.assign(direct_loss_wan=[half_up(Fraction(int(v), 1000), 2) for v in now["loss_mills"]])
     for name, column in zip(INDICATORS, ("accidents", "deaths", "injuries", "loss_mills"), strict=True):
         ranks = pandas_rank(shown[name].astype(float))
-        changes[name] = pd.Series(
+        changes = pd.Series(
             {
                 c: expected_change(Fraction(int(now.at[c, column])), Fraction(int(before.at[c, column])))
                 for c in now.index
@@ -323,25 +325,54 @@ def test_ranking_matches_pandas(generated_city, period):
             dtype="Float64",
         )
         # Nulls (新增) rank after every number and tie among themselves.
-        change_ranks = changes[name].rank(method="min", na_option="keep")
-        change_ranks = change_ranks.fillna(changes[name].notna().sum() + 1).astype(int)
+        change_ranks = (
+            changes.rank(method="min", na_option="keep").fillna(changes.notna().sum() + 1).astype(int)
+        )
         for county, row in rows.items():
             assert row[name] == shown.at[county, name], (county, name)
             assert row["rank"][name] == ranks[county], (county, name)
-            expected = changes[name][county]
+            expected = changes[county]
             assert row["change_pct"][name] == (None if pd.isna(expected) else float(expected)), (county, name)
             assert row["change_rank"][name] == change_ranks[county], (county, name)
     for county, row in rows.items():
         assert doc["source"][county] == now.at[county, "source"]
-        profile = profiles.get(county)
-        if profile is None:
-            assert set(row["rates"].values()) == {None}
-            continue
-        _, _, gdp, _, vehicles, workforce = profile
-        assert row["rates"]["deaths_per_yi_gdp"] == half_up(Fraction(int(now.at[county, "deaths"]), gdp), 3)
-        assert row["rates"]["road_deaths_per_wan_vehicles"] == half_up(
-            Fraction(int(now.at[county, "road"]), vehicles), 3
-        )
-        assert row["rates"]["non_road_deaths_per_100k_workforce"] == half_up(
-            Fraction(int(now.at[county, "other"]), workforce * 10), 3
-        )
+        gdp, vehicles, workforce = profiles.get(county, (None, None, None))
+        unknown = bool(now.at[county, "unknown_split"])
+        deaths, road, other = (int(now.at[county, key]) for key in ("deaths", "road", "other"))
+        expected_rates = {
+            "deaths_per_yi_gdp": half_up(Fraction(deaths) / Fraction(gdp), 3) if gdp else None,
+            "road_deaths_per_wan_vehicles": half_up(Fraction(road) / Fraction(vehicles), 3)
+            if vehicles and not unknown
+            else None,
+            "non_road_deaths_per_100k_workforce": half_up(Fraction(other) / (Fraction(workforce) * 10), 3)
+            if workforce and not unknown
+            else None,
+        }
+        assert row["rates"] == expected_rates, county
+
+
+@pytest.mark.parametrize(
+    "period", [Period(2026, 1, 8), Period(2026, 5, 5), Period(2026, 2, 11), Period(2026, 1, 1)]
+)
+def test_ranking_matches_pandas(generated_city, period):
+    path, accidents, bulletin, profiles = generated_city
+    counties = sorted(set(accidents["county"]) | set(bulletin["county"]) | {"空县"})
+    assert_ranking_matches(rank_of(path, period), accidents, bulletin, profiles, period, counties)
+
+
+def test_ranking_matches_pandas_on_the_sample(sample_db_path):
+    with store.connect(sample_db_path) as con:
+        accidents = con.execute("SELECT * FROM accidents").df()
+        bulletin = con.execute("SELECT * FROM city_bulletin").df()
+        regions = con.execute("SELECT DISTINCT county FROM regions").df()
+        profile_rows = con.execute(
+            "SELECT county, gdp_yi, vehicles_wan, workforce_wan FROM county_profile WHERE year = 2026"
+        ).fetchall()
+        period = default_period(con, 2026)
+        doc = ranking(con, period, TODAY)
+    for frame in (accidents, bulletin):
+        frame["loss_mills"] = [int(Decimal(str(v)) * 1000) for v in frame["direct_loss_wan"]]
+    profiles = {county: tuple(values) for county, *values in profile_rows}
+    counties = sorted(set(accidents["county"]) | set(bulletin["county"]) | set(regions["county"]))
+    assert len(doc["counties"]) >= 2 and any(source != "records" for source in doc["source"].values())
+    assert_ranking_matches(doc, accidents, bulletin, profiles, period, counties)
