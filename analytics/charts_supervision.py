@@ -84,6 +84,11 @@ def _missing(value) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+def _floats(values) -> pd.Series:
+    """Values as float64, every kind of missing (None, NaN, pd.NA) as NaN."""
+    return pd.Series([float("nan") if _missing(v) else float(v) for v in values], dtype="float64")
+
+
 def fmt_change(change_pct) -> str:
     """同比 from its percentage alone: 上升 x.x% / 下降 x.x% / 持平, and null (同期为0) as 新增."""
     if _missing(change_pct):
@@ -130,7 +135,7 @@ def meaning_shades(values, field: str) -> list[str | None]:
 
     Null values get None (no colour); a column whose values are all equal stays white.
     """
-    series = pd.Series(list(values), dtype="float64")
+    series = _floats(values)
     present = series.dropna()
     if present.empty or present.min() == present.max():
         return [None if _missing(v) else "#ffffff" for v in series]
@@ -168,7 +173,7 @@ def sign_shades(values, field: str) -> list[str | None]:
 
 def _strong_colours(values, field: str) -> list[str]:
     """Bar colours: the table's shades at full strength, so a chart and its table agree."""
-    series = pd.Series(list(values), dtype="float64")
+    series = _floats(values)
     present = series.dropna()
     way = direction(field)
     colours = []
@@ -189,7 +194,7 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     months = [f"{m}月" for m in frame["month"]]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     figure.add_bar(x=months, y=frame["found"], name="排查隐患（处）", marker_color=PREVIOUS_GREY)
-    rates = frame["rectification_rate"].astype("float64")
+    rates = _floats(frame["rectification_rate"])
     figure.add_scatter(
         x=months,
         y=rates,
@@ -287,7 +292,7 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
     """Coverage per row as horizontal bars beside a time-progress line: green at or past it, red behind it."""
     frame = frame.iloc[::-1]
     keys = [key_text(k) for k in frame[key]]
-    coverage = frame["coverage_pct"].astype("float64")
+    coverage = _floats(frame["coverage_pct"])
     colours = [
         EQUAL if _missing(v) or time_progress is None else (GREEN if v >= time_progress else RED)
         for v in coverage
@@ -333,7 +338,7 @@ def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
     ascending = direction(field) == LOWER_IS_BETTER
     ordered = frame.sort_values(field, ascending=ascending, na_position="last", kind="stable")
     ordered = ordered.iloc[::-1]
-    values = ordered[field].astype("float64")
+    values = _floats(ordered[field])
     figure = go.Figure(
         go.Bar(
             y=[key_text(k) for k in ordered["township"]],

@@ -169,3 +169,11 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
             count_change(total["inspections"], previous["inspections"], "次", False)[0],
         ),
     ]
+
+
+def progress_gap(coverage: float, time_progress: float) -> tuple[str, str]:
+    """(text, tone) of coverage against time progress: 超过 is green, 落后 red, in 百分点."""
+    points = round_half_up(Decimal(str(coverage)) - Decimal(str(time_progress)), 1)
+    if points >= 0:
+        return f"达到时间进度（超出{points:.1f}个百分点）", cards.GOOD
+    return f"落后于时间进度{abs(points):.1f}个百分点", cards.BAD
