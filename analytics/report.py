@@ -81,13 +81,15 @@ def _set_language(rpr) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _style_run(run, font: str, size: Pt, bold: bool = False) -> None:
+def style_run(run, font: str, size: Pt, bold: bool = False) -> None:
+    """Size, weight and both fonts (Latin and East Asian) of one run."""
     run.font.size = size
     run.font.bold = bold
     _set_fonts(run._element.get_or_add_rPr(), font)
 
 
-def _indent_first_line(paragraph, chars: int = 2, size: Pt = BODY_SIZE) -> None:
+def indent_first_line(paragraph, chars: int = 2, size: Pt = BODY_SIZE) -> None:
+    """首行缩进 `chars` characters."""
     # firstLineChars scales with the font; firstLine is the fallback for readers that ignore it.
     ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
     if ind is None:
@@ -97,7 +99,8 @@ def _indent_first_line(paragraph, chars: int = 2, size: Pt = BODY_SIZE) -> None:
     ind.set(qn("w:firstLine"), str(int(size.pt * 20 * chars)))
 
 
-def _no_indent(paragraph) -> None:
+def no_indent(paragraph) -> None:
+    """No first-line indent (titles, table cells), overriding any inherited one."""
     ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
     if ind is None:
         ind = OxmlElement("w:ind")
@@ -106,7 +109,8 @@ def _no_indent(paragraph) -> None:
     ind.set(qn("w:firstLine"), "0")
 
 
-def _exact_spacing(paragraph, line: Pt) -> None:
+def exact_spacing(paragraph, line: Pt) -> None:
+    """Fixed line spacing and no space before or after."""
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = line
@@ -130,8 +134,8 @@ def _page_number_footer(section) -> None:
     """ "— 1 —" centred in the footer, the number a PAGE field so every page counts itself."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _no_indent(paragraph)
-    _style_run(paragraph.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    no_indent(paragraph)
+    style_run(paragraph.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
     for kind, text in (
         ("begin", None),
         ("instr", " PAGE "),
@@ -140,7 +144,7 @@ def _page_number_footer(section) -> None:
         ("end", None),
     ):
         run = paragraph.add_run()
-        _style_run(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+        style_run(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
         if kind == "instr":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
@@ -152,7 +156,7 @@ def _page_number_footer(section) -> None:
             field = OxmlElement("w:fldChar")
             field.set(qn("w:fldCharType"), kind)
             run._element.append(field)
-    _style_run(paragraph.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    style_run(paragraph.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
 def new_document():
@@ -193,71 +197,71 @@ def new_document():
 def add_title(document, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _exact_spacing(paragraph, TITLE_LINE_SPACING)
-    _no_indent(paragraph)
-    _style_run(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
+    exact_spacing(paragraph, TITLE_LINE_SPACING)
+    no_indent(paragraph)
+    style_run(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
 
 
 def add_subtitle(document, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _no_indent(paragraph)
+    no_indent(paragraph)
     paragraph.paragraph_format.space_after = LINE_SPACING
-    _style_run(paragraph.add_run(text), LEAD_FONT, BODY_SIZE)
+    style_run(paragraph.add_run(text), LEAD_FONT, BODY_SIZE)
 
 
 def add_salutation(document, text: str) -> None:
     paragraph = document.add_paragraph()
-    _no_indent(paragraph)
-    _style_run(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+    no_indent(paragraph)
+    style_run(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
 
 
 def add_heading(document, text: str) -> None:
     paragraph = document.add_paragraph()
-    _indent_first_line(paragraph)
+    indent_first_line(paragraph)
     paragraph.paragraph_format.keep_with_next = True
-    _style_run(paragraph.add_run(text), HEADING_FONT, BODY_SIZE)
+    style_run(paragraph.add_run(text), HEADING_FONT, BODY_SIZE)
 
 
 def add_body(document, text: str, lead: str = "") -> None:
     """A body paragraph, indented two characters; `lead` (一是……。) is set in bold 楷体."""
     paragraph = document.add_paragraph()
-    _indent_first_line(paragraph)
+    indent_first_line(paragraph)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if lead:
-        _style_run(paragraph.add_run(lead), LEAD_FONT, BODY_SIZE, bold=True)
-    _style_run(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+        style_run(paragraph.add_run(lead), LEAD_FONT, BODY_SIZE, bold=True)
+    style_run(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
 
 
 def add_page_break(document) -> None:
     paragraph = document.add_paragraph()
-    _no_indent(paragraph)
+    no_indent(paragraph)
     paragraph.add_run().add_break(WD_BREAK.PAGE)
 
 
 def add_attachment_label(document, text: str) -> None:
     """附表N, in 黑体 at the left margin, as an official attachment begins."""
     paragraph = document.add_paragraph()
-    _no_indent(paragraph)
+    no_indent(paragraph)
     paragraph.paragraph_format.keep_with_next = True
-    _style_run(paragraph.add_run(text), HEADING_FONT, BODY_SIZE)
+    style_run(paragraph.add_run(text), HEADING_FONT, BODY_SIZE)
 
 
 def add_table_caption(document, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _no_indent(paragraph)
+    no_indent(paragraph)
     paragraph.paragraph_format.keep_with_next = True
     paragraph.paragraph_format.space_after = Pt(6)
-    _style_run(paragraph.add_run(text), TITLE_FONT, Pt(18))
+    style_run(paragraph.add_run(text), TITLE_FONT, Pt(18))
 
 
 def add_note(document, text: str) -> None:
     paragraph = document.add_paragraph()
-    _no_indent(paragraph)
-    _exact_spacing(paragraph, TABLE_LINE_SPACING)
+    no_indent(paragraph)
+    exact_spacing(paragraph, TABLE_LINE_SPACING)
     paragraph.paragraph_format.space_before = Pt(4)
-    _style_run(paragraph.add_run(text), BODY_FONT, SMALL_TABLE_SIZE)
+    style_run(paragraph.add_run(text), BODY_FONT, SMALL_TABLE_SIZE)
 
 
 def _repeat_header(row) -> None:
@@ -279,7 +283,7 @@ def _column_widths(weights: tuple[float, ...], count: int, total: int) -> list[i
     return [int(total * w / sum(weights)) for w in weights]
 
 
-def _fix_table_grid(table, widths: list[int]) -> None:
+def fix_table_grid(table, widths: list[int]) -> None:
     """Fixed layout with explicit grid widths: LibreOffice reads the grid, Word the cell widths."""
     tbl_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")
@@ -311,7 +315,7 @@ def add_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _column_widths(weights, len(header), int(text_width))
-    _fix_table_grid(table, widths)
+    fix_table_grid(table, widths)
     for r, values in enumerate([header, *rows]):
         row = table.rows[r]
         _cant_split(row)
@@ -323,10 +327,10 @@ def add_table(
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _no_indent(paragraph)
-            _exact_spacing(paragraph, TABLE_LINE_SPACING if size == SMALL_TABLE_SIZE else Pt(22))
+            no_indent(paragraph)
+            exact_spacing(paragraph, TABLE_LINE_SPACING if size == SMALL_TABLE_SIZE else Pt(22))
             font = HEADING_FONT if r == 0 else BODY_FONT
-            _style_run(paragraph.add_run(value), font, size)
+            style_run(paragraph.add_run(value), font, size)
 
 
 def add_section(document, landscape: bool) -> None:
@@ -423,3 +427,29 @@ def build_report(
 ) -> bytes:
     """The written report for a county and period as .docx bytes."""
     return render(report_content(con, county, period, today)["blocks"])
+
+
+def figures_summary(figures: dict) -> dict:
+    """The report's figures in the shapes of the metric subcommands (cli.md), for JSON output."""
+    indicators_doc, ranking_doc = figures["indicators"], figures["ranking"]
+    county = figures["county"]
+    row = next((r for r in ranking_doc["counties"] if r["county"] == county), None)
+    return {
+        "indicators": indicators_doc["indicators"],
+        "double_decline": indicators_doc["double_decline"],
+        "major_accidents": indicators_doc["major_accidents"],
+        "by_sector": indicators_doc["by_sector"],
+        "industry_trade_no_accidents": indicators_doc["industry_trade"]["no_accidents"],
+        "ranking": None
+        if row is None
+        else {
+            "counties": len(ranking_doc["counties"]),
+            "source": ranking_doc["source"].get(county),
+            "rank": row["rank"],
+            "change_pct": row["change_pct"],
+        },
+        "hazards": figures["hazards"],
+        "enforcement": figures["enforcement"]["total"],
+        "training": figures["training"]["total"],
+        "townships": figures["townships"]["rows"],
+    }
