@@ -149,12 +149,12 @@ def ranking_bars(
     """
     ordered = frame.sort_values(["rank", "county"], ascending=[False, False], na_position="first")
     colours = [HOME_COLOUR if county == home_county else OTHER_COLOUR for county in ordered["county"]]
-    labels = [f"{county}（本县）" if county == home_county else county for county in ordered["county"]]
-    values = ordered[value_column]
-    texts = [
-        f"第{int(rank)}名　{_ranking_value(value, value_column)}"
-        for value, rank in zip(values, ordered["rank"], strict=True)
+    labels = [
+        f"第{int(rank)}位 {county}{'（本县）' if county == home_county else ''}"
+        for county, rank in zip(ordered["county"], ordered["rank"], strict=True)
     ]
+    values = ordered[value_column]
+    texts = [_ranking_value(value, value_column) for value in values]
     figure = go.Figure(
         go.Bar(
             y=labels,
@@ -168,8 +168,15 @@ def ranking_bars(
         )
     )
     figure.update_layout(xaxis_title=axis, showlegend=False)
-    figure.update_xaxes(gridcolor="#eceff1", zerolinecolor="#90a4ae")
-    figure.update_yaxes(rangemode=None)
+    # Room on both sides for the labels written outside the bars (negative changes point left).
+    filled = values.fillna(0).astype(float)
+    low, high = min(0.0, filled.min()), max(0.0, filled.max())
+    span = (high - low) or 1.0
+    figure.update_xaxes(
+        gridcolor="#eceff1",
+        zerolinecolor="#90a4ae",
+        range=[low - 0.35 * span if low < 0 else 0, high + 0.35 * span if high > 0 else 0.1 * span],
+    )
     figure = _layout(figure, title, height=max(360, 90 + 40 * len(frame)))
     figure.update_layout(margin={"l": 60, "r": 130, "t": 70, "b": 50})
     return figure

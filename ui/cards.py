@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from analytics import wording
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.periods import Period
+
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
 COLOURS = {GOOD: "#1a7f37", BAD: "#c62828", NEUTRAL: "#57606a"}
 
@@ -86,4 +90,80 @@ def verdict(text: str, tone_name: str = NEUTRAL) -> None:
     st.markdown(
         f'<div class="verdict" style="border-color:{colour};color:{colour}">{html.escape(text)}</div>',
         unsafe_allow_html=True,
+    )
+
+
+# wording.change_kind -> tone, for figures where less is better (the four indicators).
+_LOWER_IS_BETTER = {"down": GOOD, "up": BAD, "new": BAD, "flat": NEUTRAL}
+
+
+def indicator_cards(doc: dict) -> list[Card]:
+    """The four indicator cards of an `indicators` document: value, 同期, 同比 coloured by meaning."""
+    result = []
+    for name in INDICATORS:
+        figure = doc["indicators"][name]
+        unit = INDICATOR_UNITS[name]
+        value, previous = figure["value"], figure["previous"]
+        result.append(
+            Card(
+                label=INDICATOR_LABELS[name],
+                value=wording.fmt_amount(value, unit),
+                detail=f"去年同期 {wording.fmt_amount(previous, unit)}",
+                change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}",
+                tone=_LOWER_IS_BETTER[wording.change_kind(value, previous)],
+            )
+        )
+    return result
+
+
+def verdict_tone(doc: dict) -> str:
+    """Green when no indicator rose, red when accidents or deaths rose, grey otherwise."""
+    kinds = {
+        name: wording.change_kind(doc["indicators"][name]["value"], doc["indicators"][name]["previous"])
+        for name in INDICATORS
+    }
+    if any(kinds[name] in ("up", "new") for name in ("accidents", "deaths")):
+        return BAD
+    if all(kind in ("down", "flat") for kind in kinds.values()):
+        return GOOD
+    return NEUTRAL
+
+
+def major_accidents_card(doc: dict) -> Card:
+    """较大及以上事故 of an `indicators` document: none is good news, any is red."""
+    major = doc["major_accidents"]
+    return Card(
+        label="较大及以上事故",
+        value=wording.fmt_amount(major["value"], "起"),
+        detail=f"去年同期 {wording.fmt_amount(major['previous'], '起')}",
+        change="未发生较大及以上事故" if not major["value"] else "发生较大及以上事故",
+        tone=GOOD if not major["value"] else BAD,
+    )
+
+
+def previous_period_label(ranking_doc: dict) -> str:
+    """The period a rank change is read against, as "2026年1-9月"."""
+    before = ranking_doc["previous_period"]
+    return f"{before['year']}年{Period(before['year'], *before['months']).label}"
+
+
+def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
+    """One indicator's rank among the city's counties, with the move since the previous ranking period."""
+    total = len(ranking_doc["counties"])
+    since = f"较{previous_period_label(ranking_doc)}"
+    move = row["rank_change"][indicator]
+    if move is None:
+        change, tone_name = wording.DASH, NEUTRAL
+    elif move == 0:
+        change, tone_name = f"{since}位次不变", NEUTRAL
+    else:
+        # A smaller rank number is better (rank 1 = the fewest), so moving up is good.
+        change = f"{since}{'前移' if move > 0 else '后移'}{abs(move)}位"
+        tone_name = GOOD if move > 0 else BAD
+    return Card(
+        label=f"{INDICATOR_LABELS[indicator]}全市排位",
+        value=f"第{row['rank'][indicator]}位",
+        detail=f"共{total}个县市区，数值最小者第1位",
+        change=change,
+        tone=tone_name,
     )

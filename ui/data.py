@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from analytics import store
+from ui import meeting
 
 
 def db_file() -> str:
@@ -80,5 +81,9 @@ def _sample_loaded(db: str, version: str) -> bool:
 def sample_note() -> None:
     """A visible note on every page while the bundled sample data is in the database."""
     db = db_file()
-    if _sample_loaded(db, store.data_version(db)):
-        st.info(SAMPLE_NOTE, icon="ℹ️")
+    if not _sample_loaded(db, store.data_version(db)):
+        return
+    if meeting.active():
+        st.caption(SAMPLE_NOTE.split("删除方法")[0])  # on the projector: that it is sample data, no more
+    else:
+        st.info(SAMPLE_NOTE, icon=":material/info:")

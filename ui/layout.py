@@ -26,7 +26,7 @@ def show_empty(text: str = EMPTY_TEXT) -> None:
     """The 暂无数据 state: a title, what to do, and a link to the import page."""
     st.subheader(EMPTY_TITLE)
     st.info(text)
-    st.page_link(IMPORT_PAGE, label="前往“数据导入”", icon="📥")
+    st.page_link(IMPORT_PAGE, label="前往“数据导入”", icon=":material/upload_file:")
 
 
 def title(text: str, filters: Filters) -> None:

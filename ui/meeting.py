@@ -17,14 +17,14 @@ MIN_CYCLE_SECONDS = 5
 # rem-based sizes in Streamlit scale with the root font size; 1280×720 must still fit.
 _CSS = """
 <style>
-html { font-size: 20px; }
+html { font-size: 18px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stDownloadButton"], [data-testid="stElementToolbar"] { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important;
   max-width: 100% !important; padding-left: 2rem !important; padding-right: 2rem !important; }
 h1 { font-size: 2.1rem !important; }
-.kpi-value { font-size: 2.6rem !important; }
+.kpi-value { font-size: clamp(1.5rem, 2.6vw, 2.8rem) !important; }
 .kpi-label, .kpi-change { font-size: 1.2rem !important; }
 .verdict { font-size: 1.5rem !important; }
 </style>

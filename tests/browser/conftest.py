@@ -132,14 +132,23 @@ def sample_server(tmp_path_factory):
         yield base_url
 
 
+def cleared_database(path: Path) -> Path:
+    """A database whose sample was loaded and then removed: no records, and never refilled on start."""
+    from analytics.sample import load_sample, remove_sample
+
+    store.ensure_schema(path)
+    load_sample(path)
+    remove_sample(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def empty_server(tmp_path_factory):
-    """The app on a database with the schema and no records (sample loading declined); the base URL."""
+    """The app on a database with no records (the sample was removed, so it is not reloaded); the base URL."""
     _require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
-    path = tmp_path_factory.mktemp("browser-empty") / "empty.duckdb"
-    store.ensure_schema(path)
-    with run_server(path, {"SAFETY_NO_SAMPLE": "1"}) as base_url:
+    path = cleared_database(tmp_path_factory.mktemp("browser-empty") / "empty.duckdb")
+    with run_server(path) as base_url:
         yield base_url
 
 

@@ -1,0 +1,60 @@
+"""总览: the four indicators against 同期, the verdict, 较大及以上 accidents, the county's rank, a paragraph to copy."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import wording
+from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.indicators import INDICATORS
+from ui import cards, data, filters, layout
+
+selected = filters.current()
+layout.require_data(selected)
+period, county = selected.period, selected.county
+doc = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
+ranking = data.query("analytics.metrics.ranking:ranking", period=period)
+latest = data.query("analytics.metrics.common:latest_month")
+
+layout.title("总览", selected)
+as_of = min((period.year, period.last_month), tuple(latest))
+st.markdown(f"**数据截至 {wording.month_text(*as_of)}**")
+note = wording.provisional_note(doc)
+if note:
+    st.warning(note, icon=":material/schedule:")
+
+cards.verdict(wording.verdict(doc), cards.verdict_tone(doc))
+cards.show_cards(cards.indicator_cards(doc))
+
+row = next((r for r in ranking["counties"] if r["county"] == county), None)
+summary = [cards.major_accidents_card(doc)]
+if row is not None:
+    summary += [cards.rank_card(ranking, row, name) for name in INDICATORS]
+st.write("")
+cards.show_cards(summary, per_row=len(summary))
+if row is not None:
+    st.caption(f"{wording.rank_sentence(ranking, county)}。各县市区明细见“全市排位”页。")
+
+majors = data.query("analytics.metrics.indicators:major_accident_list", period=period, county=county)
+if majors:
+    st.subheader("较大及以上事故")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "发生日期": [m["occurred_on"] for m in majors],
+                "乡镇（街道）": [m["township"] or NO_TOWNSHIP for m in majors],
+                "行业领域": [m["sector"] for m in majors],
+                "事故等级": [m["level"] for m in majors],
+                "死亡（人）": [m["deaths"] for m in majors],
+                "受伤（人）": [m["injuries"] for m in majors],
+                "直接经济损失（万元）": [wording.fmt_money(m["direct_loss_wan"]) for m in majors],
+                "事故简况": [m["summary"] or "" for m in majors],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("情况摘要（可复制）")
+paragraph = wording.overview_paragraph(doc, ranking, county, period)
+st.code(paragraph, language=None, wrap_lines=True)
+st.caption("点击文本框右上角的复制按钮，可直接粘贴到汇报材料中。")

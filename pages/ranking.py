@@ -1,0 +1,87 @@
+"""全市排位: every county of the city for each indicator and its 同比, the home county highlighted."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import charts, wording
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS
+from ui import cards, data, filters, layout, tables
+
+selected = filters.current()
+layout.require_data(selected)
+period, county, home = selected.period, selected.county, selected.home_county
+doc = data.query("analytics.metrics.ranking:ranking", period=period)
+year = period.year
+
+layout.title("全市排位", selected)
+if not doc["counties"]:
+    layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")
+    st.stop()
+highlight = county or home
+row = next((r for r in doc["counties"] if r["county"] == highlight), None)
+if row is not None:
+    st.markdown(f"**{highlight}：{wording.rank_sentence(doc, highlight)}**")
+st.caption(
+    f"{year}年{period.label}，全市{len(doc['counties'])}个县市区。排位规则：数值最小者为第1位，"
+    "数值相同并列；同比排位按降幅从大到小，去年同期为0而今年发生的（新增）排在最后。"
+    f"排位变化对比{cards.previous_period_label(doc)}的排位，↑表示位次前移。"
+)
+
+for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICATORS, strict=True):
+    with tab:
+        frame = pd.DataFrame(
+            {
+                "county": [r["county"] for r in doc["counties"]],
+                name: [r[name] for r in doc["counties"]],
+                "rank": [r["rank"][name] for r in doc["counties"]],
+                "change_pct": [r["change_pct"][name] for r in doc["counties"]],
+                "change_rank": [r["change_rank"][name] for r in doc["counties"]],
+            }
+        )
+        unit = INDICATOR_UNITS[name]
+        left, right = st.columns(2)
+        with left:
+            layout.chart(
+                charts.ranking_bars(frame, name, highlight, f"{INDICATOR_LABELS[name]}排位（{unit}）", unit),
+                file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}",
+                key=f"rank-{name}",
+            )
+        with right:
+            changes = frame.rename(columns={"rank": "value_rank", "change_rank": "rank"})
+            layout.chart(
+                charts.ranking_bars(
+                    changes, "change_pct", highlight, f"{INDICATOR_LABELS[name]}同比排位", "同比（%）"
+                ),
+                file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}_同比",
+                key=f"change-{name}",
+            )
+        st.dataframe(
+            tables.highlight_home(tables.ranking_table(doc, name, highlight)),
+            hide_index=True,
+            width="stretch",
+        )
+
+sources = {SOURCE_LABELS.get(s, s) for s in doc["source"].values()}
+st.caption(
+    "数据来源：各县市区各月有全市通报的按通报数，未通报的月份按事故台账统计"
+    f"（本期涉及：{'、'.join(sorted(sources))}）。"
+)
+
+if any(doc["rates_available"].values()):
+    st.subheader(f"相对指标排位（{doc['rates_year']}年县域基础数据）")
+    rates = sorted(doc["counties"], key=lambda r: r["county"])
+    rate_table = pd.DataFrame(
+        {"县市区": [f"{r['county']}（本县）" if r["county"] == highlight else r["county"] for r in rates]}
+        | {
+            f"{RATE_LABELS[name]}": [
+                f"{wording.fmt_rate(r['rates'][name])}（第{r['rate_rank'][name]}位）"
+                if r["rate_rank"][name]
+                else wording.DASH
+                for r in rates
+            ]
+            for name in RATES
+            if doc["rates_available"][name]
+        }
+    )
+    st.dataframe(tables.highlight_home(rate_table), hide_index=True, width="stretch")

@@ -1,0 +1,174 @@
+"""The leader pages (总览, 四项指标趋势, 全市排位) run through AppTest from dashboard.py.
+
+On the bundled sample the figures on screen must equal the metric functions'
+output; on a database without records every page shows 暂无数据 instead of a
+traceback; the filters follow the URL; meeting mode turns on from the URL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import store, wording
+from analytics.metrics.common import default_period, home_county
+from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators, monthly
+from analytics.metrics.ranking import ranking
+from analytics.periods import Period
+
+DEFAULT_PAGE = "pages/overview.py"
+LEADER_PAGES = (DEFAULT_PAGE, "pages/trends.py", "pages/ranking.py")
+
+
+def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """dashboard.py, then (unless `page` is the default 总览) a switch to `page`, as a leader would click it.
+
+    AppTest keeps only the page's own elements after a switch, so the sidebar
+    (filters, meeting switch) and the sample note are checked on the default page.
+    """
+    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page != DEFAULT_PAGE:
+        app.switch_page(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(str(element.value) for element in app.markdown)
+
+
+@pytest.fixture
+def sample(sample_db_path, monkeypatch):
+    """$SAFETY_DB -> the session's sample database; yields (home county, default period)."""
+    monkeypatch.setenv("SAFETY_DB", str(sample_db_path))
+    monkeypatch.delenv("SAFETY_HOME_COUNTY", raising=False)
+    with store.connect(sample_db_path) as con:
+        return home_county(con), default_period(con)
+
+
+@pytest.fixture
+def cleared_db(tmp_path, monkeypatch):
+    """A database whose sample was loaded and removed: no records, and the app must not reload it."""
+    from analytics.sample import load_sample, remove_sample
+
+    path = tmp_path / "cleared.duckdb"
+    store.ensure_schema(path)
+    load_sample(path)
+    remove_sample(path)
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    return path
+
+
+def test_overview_figures_equal_the_metrics(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/overview.py")
+    with store.connect(sample_db_path) as con:
+        doc = indicators(con, period, county)
+        ranks = ranking(con, period)
+    shown = markdown_text(app)
+    for name in INDICATORS:
+        figure = doc["indicators"][name]
+        unit = INDICATOR_UNITS[name]
+        assert wording.fmt_amount(figure["value"], unit) in shown
+        assert f"去年同期 {wording.fmt_amount(figure['previous'], unit)}" in shown
+        assert wording.change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit) in shown
+    assert wording.verdict(doc) in shown
+    row = next(r for r in ranks["counties"] if r["county"] == county)
+    for name in INDICATORS:
+        assert f"第{row['rank'][name]}位" in shown
+    assert f"数据截至 {wording.month_text(period.year, period.last_month)}" in shown
+    paragraph = wording.overview_paragraph(doc, ranks, county, period)
+    assert [c.value for c in app.code] == [paragraph]
+    assert app.selectbox(key="filter_county").value == county
+    assert "示例数据" in " ".join(str(i.value) for i in app.info)
+
+
+def test_trends_tables_equal_the_monthly_figures(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/trends.py")
+    with store.connect(sample_db_path) as con:
+        frame = monthly(con, period.year, county)
+    frame = frame[frame["month"] <= period.last_month]
+    tables = [t.value for t in app.dataframe]
+    # Per indicator: a monthly and a cumulative table; then the sector and township tables.
+    assert len(tables) == 2 * len(INDICATORS) + 2
+    accidents_monthly, accidents_cumulative = tables[0], tables[1]
+    assert list(accidents_monthly.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents"]]
+    assert list(accidents_monthly.iloc[:, 2]) == [wording.fmt_count(v) for v in frame["accidents_previous"]]
+    assert list(accidents_cumulative.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents_cum"]]
+    loss_monthly = tables[6]
+    assert list(loss_monthly.iloc[:, 1]) == [wording.fmt_money(v) for v in frame["direct_loss_wan"]]
+    assert len(app.get("plotly_chart")) == 2 * len(INDICATORS) + 2
+
+
+def test_trends_sector_table_matches_by_sector(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/trends.py")
+    with store.connect(sample_db_path) as con:
+        doc = indicators(con, period, county)
+    sectors = app.dataframe[2 * len(INDICATORS)].value
+    assert list(sectors["行业领域"]) == [row["sector"] for row in doc["by_sector"]]
+    assert list(sectors.iloc[:, 1]) == [wording.fmt_count(row["accidents"]) for row in doc["by_sector"]]
+
+
+def test_ranking_table_lists_every_county_by_rank(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/ranking.py")
+    with store.connect(sample_db_path) as con:
+        doc = ranking(con, period)
+    table = app.dataframe[0].value
+    expected = sorted(doc["counties"], key=lambda r: (r["rank"]["accidents"], r["county"]))
+    assert list(table["排位"]) == [r["rank"]["accidents"] for r in expected]
+    assert list(table["县市区"]) == [
+        r["county"] + ("（本县）" if r["county"] == county else "") for r in expected
+    ]
+    assert list(table.iloc[:, 2]) == [wording.fmt_count(r["accidents"]) for r in expected]
+    assert "数据来源" in table.columns and table["数据来源"].notna().all()
+    assert len(table) == len(doc["counties"]) >= 2
+
+
+def test_filters_follow_the_url(sample, sample_db_path):
+    county, period = sample
+    with store.connect(sample_db_path) as con:
+        others = [r["county"] for r in ranking(con, period)["counties"] if r["county"] != county]
+    other = others[0]
+    app = run_page("pages/overview.py", {"county": other, "year": str(period.year), "months": "2-3"})
+    assert app.selectbox(key="filter_county").value == other
+    assert app.select_slider(key="filter_months").value == (2, 3)
+    with store.connect(sample_db_path) as con:
+        doc = indicators(con, Period(period.year, 2, 3), other)
+    assert wording.verdict(doc) in markdown_text(app)
+    assert app.query_params["county"] == [other] or app.query_params["county"] == other
+
+
+def test_bad_url_values_fall_back_to_the_defaults(sample):
+    county, period = sample
+    app = run_page("pages/overview.py", {"county": "不存在县", "year": "1900", "months": "9-3"})
+    assert app.selectbox(key="filter_county").value == county
+    assert app.selectbox(key="filter_year").value == period.year
+    assert app.select_slider(key="filter_months").value == (period.first_month, period.last_month)
+
+
+def test_meeting_mode_from_the_url(sample):
+    app = run_page(DEFAULT_PAGE, {"meeting": "1", "cycle": "30"})
+    assert app.toggle(key="meeting_mode").value is True
+    assert any(b.label == "退出会议模式" for b in app.button)
+    assert "meeting" in app.query_params and "cycle" in app.query_params
+    trends = run_page("pages/trends.py", {"meeting": "1"})
+    assert not trends.get("download_button") and not trends.dataframe
+    normal = run_page("pages/trends.py")
+    assert normal.get("download_button") and normal.dataframe
+
+
+@pytest.mark.parametrize("page", LEADER_PAGES)
+def test_empty_database_shows_no_data(cleared_db, page):
+    app = run_page(page)
+    assert [s.value for s in app.subheader] == ["暂无数据"]
+    assert "数据导入" in " ".join(str(i.value) for i in app.info)
+    assert not app.get("plotly_chart")
+    with store.connect(cleared_db) as con:
+        assert default_period(con) is None  # the app did not reload the removed sample

@@ -1,0 +1,105 @@
+"""Tables under the charts: the same figures, with Chinese headers and the report's number formats."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import wording
+from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.ranking import SOURCE_LABELS
+from analytics.periods import change_pct
+from ui.cards import previous_period_label
+
+
+def _amount(value, indicator: str) -> str:
+    if value is None or pd.isna(value):
+        return wording.DASH
+    return wording.fmt_money(value) if indicator == "direct_loss_wan" else wording.fmt_count(value)
+
+
+def _change(value, previous, indicator: str) -> str:
+    if value is None or pd.isna(value) or previous is None or pd.isna(previous):
+        return wording.DASH
+    return wording.change_phrase(value, previous, change_pct(value, previous), INDICATOR_UNITS[indicator])
+
+
+def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bool = False) -> pd.DataFrame:
+    """Month by month: this year, 同期 and 同比 (of the running totals when `cumulative`)."""
+    suffix = "_cum" if cumulative else ""
+    current, previous = frame[f"{indicator}{suffix}"], frame[f"{indicator}_previous{suffix}"]
+    unit = INDICATOR_UNITS[indicator]
+    label = "1月至当月累计" if cumulative else "当月"
+    return pd.DataFrame(
+        {
+            "月份": [f"{m}月" for m in frame["month"]],
+            f"{year}年{label}（{unit}）": [_amount(v, indicator) for v in current],
+            f"{year - 1}年同期（{unit}）": [_amount(v, indicator) for v in previous],
+            "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
+        }
+    )
+
+
+def breakdown_frame(rows: list[dict], key: str) -> pd.DataFrame:
+    """Rows of `by_sector` / `by_township` as a frame: key, each indicator and `previous_<indicator>`."""
+    data = {key: [NO_TOWNSHIP if row[key] is None else row[key] for row in rows]}
+    for name in INDICATORS:
+        data[name] = [row[name] for row in rows]
+        data[f"previous_{name}"] = [row["previous"][name] for row in rows]
+    return pd.DataFrame(data)
+
+
+def breakdown_table(frame: pd.DataFrame, key: str, key_label: str, indicator: str, year: int) -> pd.DataFrame:
+    """Per sector or township: this period, 同期 and 同比 of one indicator."""
+    unit = INDICATOR_UNITS[indicator]
+    current, previous = frame[indicator], frame[f"previous_{indicator}"]
+    return pd.DataFrame(
+        {
+            key_label: frame[key],
+            f"{year}年（{unit}）": [_amount(v, indicator) for v in current],
+            f"{year - 1}年同期（{unit}）": [_amount(v, indicator) for v in previous],
+            "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
+        }
+    )
+
+
+def _rank_move(change: int | None) -> str:
+    if change is None:
+        return wording.DASH
+    if change == 0:
+        return "不变"
+    return f"↑{change}" if change > 0 else f"↓{-change}"
+
+
+def ranking_table(doc: dict, indicator: str, home_county: str | None) -> pd.DataFrame:
+    """Every county for one indicator: value, rank, 同期, 同比 and its rank, rank change, source; by rank."""
+    unit = INDICATOR_UNITS[indicator]
+    previous_label = previous_period_label(doc)
+    rows = sorted(doc["counties"], key=lambda row: (row["rank"][indicator], row["county"]))
+    return pd.DataFrame(
+        {
+            "排位": [row["rank"][indicator] for row in rows],
+            "县市区": [f"{r['county']}（本县）" if r["county"] == home_county else r["county"] for r in rows],
+            f"{INDICATOR_LABELS[indicator]}（{unit}）": [_amount(r[indicator], indicator) for r in rows],
+            f"同期（{unit}）": [_amount(r["previous"][indicator], indicator) for r in rows],
+            "同比": [
+                wording.change_phrase(
+                    r[indicator], r["previous"][indicator], r["change_pct"][indicator], unit
+                )
+                for r in rows
+            ],
+            "同比排位": [r["change_rank"][indicator] for r in rows],
+            f"较{previous_label}排位": [_rank_move(r["rank_change"][indicator]) for r in rows],
+            "数据来源": [SOURCE_LABELS.get(r["source"], r["source"]) for r in rows],
+        }
+    )
+
+
+def highlight_home(table: pd.DataFrame, column: str = "县市区"):
+    """A Styler that shades the home county's row (marked （本县）)."""
+
+    def shade(row: pd.Series) -> list[str]:
+        home = str(row[column]).endswith("（本县）")
+        return ["background-color: #e3f2fd; font-weight: 700" if home else "" for _ in row]
+
+    return table.style.apply(shade, axis=1)
