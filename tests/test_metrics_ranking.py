@@ -376,3 +376,12 @@ def test_ranking_matches_pandas_on_the_sample(sample_db_path):
     counties = sorted(set(accidents["county"]) | set(bulletin["county"]) | set(regions["county"]))
     assert len(doc["counties"]) >= 2 and any(source != "records" for source in doc["source"].values())
     assert_ranking_matches(doc, accidents, bulletin, profiles, period, counties)
+
+
+def test_no_rank_change_before_the_data_begins(empty_db):
+    insert_accidents(empty_db, many("甲县", 1, month=1) + many("乙县", 2, month=1))
+    doc = rank_of(empty_db, Period(2026, 1, 1))
+    assert doc["previous_period"]["months"] == [12, 12] and doc["previous_period"]["year"] == 2025
+    for row in doc["counties"]:
+        assert set(row["previous_rank"].values()) == {None}
+        assert set(row["rank_change"].values()) == {None}

@@ -19,7 +19,8 @@ Rules, beyond the spec's letter, decided here:
   sector rates are null.
 - rank_change: the ranks in the previous ranking period (months a..b−1 for a
   range a–b, the month before for a single month) minus today's ranks, so a
-  positive number means the county moved up (↑).
+  positive number means the county moved up (↑); null when that period holds
+  no data at all.
 - `counties` is sorted by county name; pages re-sort by any rank.
 """
 
@@ -151,6 +152,22 @@ def _figures(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict]:
     return counties
 
 
+def _has_data(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
+    """Whether any accident record or bulletin row falls in the period."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM accidents WHERE occurred_on BETWEEN $start AND $end) "
+        "OR EXISTS (SELECT 1 FROM city_bulletin WHERE year = $year AND month BETWEEN $first AND $last)",
+        {
+            "start": period.start,
+            "end": period.end,
+            "year": period.year,
+            "first": period.first_month,
+            "last": period.last_month,
+        },
+    ).fetchone()
+    return bool(row[0])
+
+
 def _rate(numerator: int, denominator: Decimal | None, scale: int = 1) -> float | None:
     if denominator is None or denominator <= 0:
         return None
@@ -214,7 +231,8 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
         for name in RATES
     }
     before = previous_ranking_period(period)
-    previous_ranks = _ranks(_figures(con, before))
+    # Before the data begins every county would tie at 1: no rank to compare with.
+    previous_ranks = _ranks(_figures(con, before)) if _has_data(con, before) else {}
 
     counties = []
     for county in sorted(table):
