@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 from analytics import wording
 from analytics.charts import EQUAL, GREEN, PREVIOUS_GREY, RED, _layout, meaning_colours
 from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.townships import TOWNSHIP_FIELDS
 from analytics.periods import round_half_up
 
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
@@ -364,3 +365,46 @@ def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
     )
     figure.update_layout(margin={"l": 60, "r": 80, "t": 70, "b": 50})
     return figure
+
+
+def township_profile(document: dict, township: str | None) -> pd.DataFrame:
+    """One township's figures of a `townships` document against the county: total, per-township average, share.
+
+    Counts and amounts are compared with the average over the document's rows (county total / number of
+    rows); rates with the county's own rate, since an average of rates would weigh a small township like a
+    large one. Columns: field, label, value, county, average, share_pct, verdict ("better", "worse",
+    "level", "higher", "lower" for a neutral field, or None when either side is null).
+    """
+    row = next(r for r in document["rows"] if r["township"] == township)
+    total = document["total"]
+    count = len(document["rows"])
+    records = []
+    for field in TOWNSHIP_FIELDS:
+        value, county = row[field], total[field]
+        is_rate = FIELDS[field][1] == "pct"
+        average = None if is_rate or county is None or not count else county / count
+        baseline = county if is_rate else average
+        share = None if is_rate or not county else round_half_up(value / county * 100, 1)
+        records.append(
+            {
+                "field": field,
+                "label": label(field),
+                "value": value,
+                "county": county,
+                "average": average,
+                "share_pct": share,
+                "verdict": _verdict(field, value, baseline),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _verdict(field: str, value, baseline) -> str | None:
+    if _missing(value) or _missing(baseline):
+        return None
+    if round_half_up(value, 2) == round_half_up(baseline, 2):
+        return "level"
+    way = direction(field)
+    if way == NEUTRAL:
+        return "higher" if value > baseline else "lower"
+    return "better" if (value > baseline) == (way == HIGHER_IS_BETTER) else "worse"

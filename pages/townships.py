@@ -8,9 +8,9 @@ from analytics.metrics.townships import TOWNSHIP_FIELDS
 from ui import cards, data, filters, layout, supervision
 
 VERDICTS = {
-    "better": ("优于全县", cards.GOOD),
-    "worse": ("差于全县", cards.BAD),
-    "level": ("与全县持平", cards.NEUTRAL),
+    "better": ("优于全县水平", cards.GOOD),
+    "worse": ("差于全县水平", cards.BAD),
+    "level": ("与全县水平持平", cards.NEUTRAL),
     "higher": ("高于平均", cards.NEUTRAL),
     "lower": ("低于平均", cards.NEUTRAL),
 }
@@ -58,13 +58,22 @@ st.subheader("单个乡镇情况")
 keys = [row["township"] for row in doc["rows"]]
 township = st.selectbox("选择乡镇（街道）", keys, format_func=cs.key_text, key="townships-profile")
 profile = cs.township_profile(doc, township)
+
+
+def detail(r) -> str:
+    if pd.isna(r.average):
+        return f"全县 {cs.fmt_value(r.field, r.county)}"
+    average = cs.fmt_value(r.field, r.average) if r.field == "direct_loss_wan" else f"{r.average:,.1f}"
+    share = "" if pd.isna(r.share_pct) else f"，占全县 {r.share_pct:.1f}%"
+    return f"全县合计 {cs.fmt_value(r.field, r.county)}，乡镇平均 {average}{share}"
+
+
 cards.show_cards(
     [
         cards.Card(
             r.label,
             cs.fmt_value(r.field, r.value),
-            f"全县 {cs.fmt_value(r.field, r.county)}"
-            + ("" if pd.isna(r.share_pct) else f"，占 {r.share_pct:.1f}%"),
+            detail(r),
             VERDICTS[r.verdict][0] if r.verdict else "",
             VERDICTS[r.verdict][1] if r.verdict else cards.NEUTRAL,
         )
@@ -74,5 +83,5 @@ cards.show_cards(
 )
 st.caption(
     f"数量类指标与各乡镇平均（全县合计 ÷ {len(keys)}个乡镇）比较，比率类指标与全县整体比率比较；"
-    "“优于/差于全县”按含义判断（如事故少、整改率高为优）。"
+    "“优于/差于全县水平”按含义判断（如事故少、整改率高为优）。"
 )
