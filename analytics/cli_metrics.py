@@ -115,7 +115,10 @@ def indicators_text(doc: dict) -> str:
     if doc["mom"]:
         mom = doc["mom"]
         parts = [
-            f"{INDICATOR_LABELS[n]}{change_phrase(mom[n]['value'], mom[n]['previous'], mom[n]['change_pct'], INDICATOR_UNITS[n]).replace('去年同期', '上月')}"
+            INDICATOR_LABELS[n]
+            + change_phrase(
+                mom[n]["value"], mom[n]["previous"], mom[n]["change_pct"], INDICATOR_UNITS[n], "上月"
+            )
             for n in INDICATORS
         ]
         lines.append(f"环比（较{mom['period']['months'][0]}月）：{'，'.join(parts)}")

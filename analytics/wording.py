@@ -63,11 +63,16 @@ def change_kind(value: float | None, previous: float | None) -> str:
     return "down" if value < previous else "up"
 
 
-def change_phrase(value: float, previous: float, change_pct: float | None, unit: str) -> str:
-    """同比 in words: "下降14.3%", "上升5.0%", "持平", "新增3起（去年同期为0）", "下降100%"."""
+def change_phrase(
+    value: float, previous: float, change_pct: float | None, unit: str, baseline: str = "去年同期"
+) -> str:
+    """同比 in words: "下降14.3%", "上升5.0%", "持平", "新增3起（去年同期为0）", "下降100%".
+
+    `baseline` names what is compared against in the 新增 case ("上月" for 环比).
+    """
     kind = change_kind(value, previous)
     if kind == "new":
-        return f"新增{fmt_amount(value, unit)}（去年同期为0）"
+        return f"新增{fmt_amount(value, unit)}（{baseline}为0）"
     if kind == "flat":
         return "持平"
     if not value:

@@ -216,3 +216,7 @@ def test_sector_clause(sectors, trade_none, clause):
         Period(2026, 1, 8),
     )
     assert f"直接经济损失0.00万元{clause}，未发生较大及以上事故。" in text
+
+
+def test_change_phrase_month_on_month_baseline():
+    assert wording.change_phrase(2, 0, None, "人", "上月") == "新增2人（上月为0）"
