@@ -5,7 +5,8 @@ import streamlit as st
 
 from analytics import store
 from analytics.datasets import DATASETS
-from analytics.importing import UndoRefused, import_file, list_batches, remove_sample, undo_batch
+from analytics.importing import UndoRefused, import_file, list_batches, undo_batch
+from analytics.sample import remove_sample
 from analytics.templates import errors_xlsx, template_file_name, template_xlsx
 from ui import data
 

@@ -27,7 +27,6 @@ __all__ = [
     "import_file",
     "list_batches",
     "recognise_dataset",
-    "remove_sample",
     "undo_batch",
 ]
 
@@ -168,12 +167,3 @@ def dataset_status(db: str | os.PathLike | None = None) -> dict:
     """The `status` document of the command line: rows and date range per dataset, and the batches."""
     with store.connect(db, read_only=True) as con:
         return status(con)
-
-
-def remove_sample(db: str | os.PathLike | None = None) -> list[dict]:
-    """Undo every batch of bundled sample data, newest first; returns the undo results."""
-    undone = []
-    for batch in list_batches(db):
-        if batch["is_sample"] and not batch["undone"]:
-            undone.append(undo_batch(batch["batch_id"], db))
-    return undone

@@ -1,0 +1,100 @@
+"""The 数据导入 page through AppTest: empty database, upload with preview, error table, commit, undo."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import store
+from analytics.importing import import_file
+from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
+
+PAGE = "pages/data_import.py"
+
+
+@pytest.fixture
+def page_db(tmp_path, monkeypatch):
+    """A database holding only a regions table, so the dashboard does not load the sample into it."""
+    path = tmp_path / "page.duckdb"
+    store.ensure_schema(path)
+    regions = csv_bytes([["县市区", "乡镇（街道）"], *[row[:2] for row in REGIONS]])
+    assert import_file(regions, file_name="regions.csv", db=path)["status"] == "imported"
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    return path
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def accidents(db) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [r[0] for r in con.execute("SELECT accident_id FROM accidents ORDER BY 1").fetchall()]
+
+
+def button(at: AppTest, label_start: str):
+    return next(b for b in at.button if b.label.startswith(label_start))
+
+
+def test_page_renders_templates_and_history(page_db):
+    import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="八月事故.csv", db=page_db)
+    at = open_page()
+    assert at.title[0].value == "数据导入"
+    assert [s.value for s in at.subheader] == ["上传文件", "导入记录", "导入模板"]
+    assert [b.label for b in at.button] == ["撤销", "撤销"]
+    assert any("八月事故.csv" in m.value for m in at.markdown)
+    assert len(at.get("download_button")) == 9
+
+
+def test_upload_preview_commit_and_undo(page_db):
+    at = open_page()
+    uploader = at.file_uploader[0]
+    uploader.set_value(("八月.csv", csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), "text/csv")).run()
+    assert not at.exception
+    assert any("生产安全事故" in m.value and "可导入" in m.value for m in at.markdown)
+    assert {m.label: m.value for m in at.metric}["将新增"] == "2"
+    assert accidents(page_db) == []
+
+    button(at, "确认导入").click().run()
+    assert not at.exception
+    assert accidents(page_db) == ["SG0001", "SG0002"]
+    assert any("已导入" in s.value for s in at.success)
+
+    button(at, "撤销").click().run()
+    assert not at.exception
+    assert accidents(page_db) == []
+    assert any("已撤销" in s.value for s in at.success)
+
+
+def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
+    at = open_page()
+    bad = csv_bytes([["甲县事故台账"], ACCIDENT_HEADER, accident(1), [*accident(2)[:5], "两人", 1, 1]])
+    before = snapshot(page_db)
+    at.file_uploader[0].set_value(("错误.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert at.error and "整个文件未导入" in at.error[0].value
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["行号", "列", "值", "问题"]
+    assert (
+        table.iloc[0]["行号"] == "4" and table.iloc[0]["列"] == "死亡人数" and table.iloc[0]["值"] == "两人"
+    )
+    assert button(at, "确认导入").disabled
+    assert snapshot(page_db) == before
+
+
+def test_sample_data_can_be_removed_from_the_page(empty_db):
+    at = open_page()  # the dashboard loads the sample into the empty database on first start
+    assert any("示例数据" in i.value for i in at.info)
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
+    button(at, "清除示例数据").click().run()
+    assert not at.exception
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM import_batches WHERE NOT undone").fetchone()[0] == 0
+    assert any("已清除示例数据" in s.value for s in at.success)
