@@ -93,7 +93,7 @@ INSPECTIONS_PER_DAY = 0.85
 HAZARDS_PER_INSPECTION = 1.9
 HAZARDS_PER_FOLLOW_UP = 0.4
 CASES_PER_DAY = 0.26
-SESSIONS_PER_DAY = 0.18
+SESSIONS_PER_DAY = 0.25
 UNITS_PER_DEPARTMENT = 40
 MAJOR_HAZARD_SHARE = 0.03
 ORDER_SHARE = 0.38
@@ -317,12 +317,12 @@ FINE_RANGE_WAN = (0.1, 20.0)
 
 # Category: share of sessions, trainees range, hours offered with their shares, organisers.
 TRAINING_PLAN = {
-    "主要负责人": (0.2, (20, 120), ((32, 0.3), (12, 0.5), (48, 0.1), (16, 0.1)), ("应急管理局",)),
-    "安全管理人员": (0.25, (20, 150), ((32, 0.3), (12, 0.5), (48, 0.1), (16, 0.1)), ("应急管理局",)),
-    "特种作业人员": (0.2, (15, 80), ((48, 0.5), (32, 0.3), (16, 0.2)),
+    "主要负责人": (0.15, (20, 120), ((32, 0.3), (12, 0.5), (48, 0.1), (16, 0.1)), ("应急管理局",)),
+    "安全管理人员": (0.2, (20, 150), ((32, 0.3), (12, 0.5), (48, 0.1), (16, 0.1)), ("应急管理局",)),
+    "特种作业人员": (0.15, (15, 80), ((48, 0.5), (32, 0.3), (16, 0.2)),
                  ("应急管理局", "市场监督管理局", "人力资源和社会保障局")),
-    "基层监管人员": (0.1, (10, 60), ((16, 0.6), (24, 0.2), (12, 0.2)), ("应急管理局", "安委会办公室")),
-    "一般从业人员": (0.25, (40, 200), ((12, 0.5), (16, 0.3), (8, 0.2)), ()),  # held by the township
+    "基层监管人员": (0.15, (10, 60), ((16, 0.6), (24, 0.2), (12, 0.2)), ("应急管理局", "安委会办公室")),
+    "一般从业人员": (0.35, (40, 200), ((12, 0.5), (16, 0.3), (8, 0.2)), ()),  # held by the township
 }  # fmt: skip
 # Targets for these categories are set county-wide; the others township by township.
 COUNTY_WIDE_CATEGORIES = ("主要负责人", "安全管理人员", "特种作业人员")
@@ -884,10 +884,11 @@ def _enforcement(m: _Month, weights: np.ndarray) -> pa.Table:
     )
 
 
-def _training(m: _Month, weights: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+def _training(m: _Month, calendar_: _Calendar) -> tuple[pa.Table, np.ndarray]:
     """The month's sessions, and trainees summed by [category, township + 1] for the targets."""
     rng = m.rng
-    day = m.dates(weights, SESSIONS_PER_DAY * m.county.richness)
+    daily_rate = SESSIONS_PER_DAY * m.county.richness
+    day = m.dates(calendar_.office_weight[m.span], daily_rate)
     n = day.size
     plans = [TRAINING_PLAN[c] for c in TRAINING_CATEGORIES]
     category = _pick(rng, [(c, p[0]) for c, p in zip(TRAINING_CATEGORIES, plans, strict=True)], n)
@@ -896,8 +897,13 @@ def _training(m: _Month, weights: np.ndarray) -> tuple[pa.Table, np.ndarray]:
     trainees = rng.integers(low, high + 1)
     hours = _pick_within(rng, category, [p[2] for p in plans])
     county_wide = np.isin(category, [TRAINING_CATEGORIES.index(c) for c in COUNTY_WIDE_CATEGORIES])
-    # County-wide courses are mostly held in the county seat and leave the township empty.
-    township = np.where(county_wide & (rng.random(n) < 0.7), -1, m.random_township(n))
+    # Courses for the county-wide categories are run by county departments, not a township.
+    # Townships take turns running courses (a roster), so none goes a whole year without one.
+    local_share = sum(TRAINING_PLAN[c][0] for c in TRAINING_CATEGORIES if c not in COUNTY_WIDE_CATEGORIES)
+    per_day = daily_rate * calendar_.office_weight.mean() * m.scale * local_share
+    roster = int(m.span.start * per_day) + np.cumsum(~county_wide) - 1
+    township = np.where(county_wide, -1, roster % len(m.county.townships))
+    township = np.where(rng.random(n) < NO_TOWNSHIP_SHARE, -1, township)
     township_text = m.township_column(township)
     # Courses for ordinary workers are run by the township government (a 街道's 办事处).
     by_township = _join(
@@ -997,7 +1003,10 @@ def _targets(
                     rows.append((year, county.name, None, category, int(required)))
                     continue
                 factor = rng.uniform(0.85, 1.3, len(county.townships))
-                required = np.maximum(np.rint(by_township[index, 1:] * factor / 5) * 5, 5)
+                required = np.rint(by_township[index, 1:] * factor / 5) * 5
+                # A township that ran no course still has its task: a typical township's.
+                typical = np.median(required[required > 0]) if (required > 0).any() else 5
+                required = np.where(required > 0, required, np.rint(typical / 5) * 5)
                 rows.extend(
                     (year, county.name, township, category, int(r))
                     for township, r in zip(county.townships, required, strict=True)
@@ -1160,7 +1169,7 @@ def generate(
                 sinks["inspections"].write(inspections)
                 sinks["hazards"].write(hazards)
                 sinks["enforcement"].write(_enforcement(m, calendar_.office_weight[span]))
-                training, month_trained = _training(m, calendar_.office_weight[span])
+                training, month_trained = _training(m, calendar_)
                 sinks["training"].write(training)
                 trained[(county.index, year)] = trained.get((county.index, year), 0) + month_trained
         sinks["training_targets"].write(_targets(counties, trained, months, seed))
