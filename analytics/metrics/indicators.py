@@ -69,12 +69,11 @@ def _aggregate(
     period: Period,
     county: str | None,
     compare: Period | None = None,
-    sectors: tuple[str, ...] | None = None,
 ) -> dict:
     """{group: {"current": figures, "previous": figures}} over one grouping expression.
 
     `group_sql` is an expression over our own columns (never user input);
-    `compare` defaults to 同期 and `sectors` restricts to a sector group.
+    `compare` defaults to 同期.
     """
     compare = compare or period.previous
     columns = []
@@ -85,7 +84,6 @@ def _aggregate(
         f"SELECT {group_sql} AS grp, {', '.join(columns)} FROM accidents "
         f"WHERE (({_CURRENT}) OR ({_PREVIOUS})) "
         "AND ($county IS NULL OR county = $county) "
-        "AND ($sectors IS NULL OR list_contains($sectors, sector)) "
         "GROUP BY grp"
     )
     params = {
@@ -94,7 +92,6 @@ def _aggregate(
         "previous_start": compare.start,
         "previous_end": compare.end,
         "county": county,
-        "sectors": list(sectors) if sectors is not None else None,
         "major_levels": list(MAJOR_LEVELS),
     }
     result = con.execute(sql, params)
@@ -109,11 +106,20 @@ def _aggregate(
     return groups
 
 
-def _totals(con, period, county, compare=None, sectors=None) -> tuple[dict, dict]:
-    both = _aggregate(con, "NULL", period, county, compare, sectors).get(None)
+def _totals(con, period, county, compare=None) -> tuple[dict, dict]:
+    both = _aggregate(con, "NULL", period, county, compare).get(None)
     if both is None:
         return _zero(), _zero()
     return both["current"], both["previous"]
+
+
+def _sum(groups: dict, which: str, sectors: tuple[str, ...] | None = None) -> dict:
+    """Add up the figures of several groups (all of them, or the given sectors); every measure is a sum."""
+    total = _zero()
+    for group, both in groups.items():
+        if sectors is None or group in sectors:
+            total = {name: total[name] + both[which][name] for name in total}
+    return total
 
 
 def _compare(current: dict, previous: dict) -> dict:
@@ -160,14 +166,17 @@ def indicators(
     before for a single-month period, else None), `provisional`, `industry_trade`
     (the 工矿商贸 group) and `major_accidents.change_pct`.
     """
-    current, previous = _totals(con, period, county)
+    # One pass by sector gives the totals, the 工矿商贸 group and the sector rows alike.
+    sectors = _aggregate(con, "sector", period, county)
+    current, previous = _sum(sectors, "current"), _sum(sectors, "previous")
     compared = _compare(current, previous)
     before = period.month_before
     mom = None
     if before is not None:
         month_current, month_before = _totals(con, period, county, compare=before)
         mom = {"period": before.to_json(today), **_compare(month_current, month_before)}
-    trade_current, trade_previous = _totals(con, period, county, sectors=INDUSTRY_TRADE_SECTORS)
+    trade_current = _sum(sectors, "current", INDUSTRY_TRADE_SECTORS)
+    trade_previous = _sum(sectors, "previous", INDUSTRY_TRADE_SECTORS)
     return {
         "period": period.to_json(today),
         "county": county,
@@ -183,7 +192,7 @@ def indicators(
             "previous": previous["missing"],
             "change_pct": change_pct(current["missing"], previous["missing"]),
         },
-        "by_sector": by_sector(con, period, county),
+        "by_sector": _sector_rows(sectors),
         "industry_trade": {
             "sectors": list(INDUSTRY_TRADE_SECTORS),
             "no_accidents": trade_current["accidents"] == 0,
@@ -202,7 +211,10 @@ def by_sector(con: duckdb.DuckDBPyConnection, period: Period, county: str | None
     period, `previous` (the same for 同期) and `change_pct` per indicator.
     Sectors with no accident in either period are left out.
     """
-    groups = _aggregate(con, "sector", period, county)
+    return _sector_rows(_aggregate(con, "sector", period, county))
+
+
+def _sector_rows(groups: dict) -> list[dict]:
     known = [s for s in SECTORS if s in groups]
     unknown = sorted(s for s in groups if s not in SECTORS and s is not None)
     rows = []
