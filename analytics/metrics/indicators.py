@@ -4,7 +4,11 @@ Every figure comes from the accident records (the city bulletin serves only the
 county ranking, see `ranking.py`). A record belongs to the county and period of
 its `occurred_on`. Counts are ints, money is 万元 with 2 decimals (half away
 from zero) and change_pct follows `periods.change_pct` (0.0 when both are 0,
-None = 新增 when only the previous is 0).
+None = 新增 when only the previous is 0; 同比 of money uses the unrounded sums).
+
+Decided here: 双下降 means accidents and deaths both strictly below 同期, so it
+is false whenever 同期 was 0; `by_sector` lists the sectors with an accident in
+the period or in 同期 (never all twelve), so a sector that fell to zero still shows.
 """
 
 from __future__ import annotations
