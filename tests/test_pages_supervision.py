@@ -1,0 +1,299 @@
+"""The supervision pages (隐患整改, 执法检查, 培训覆盖, 乡镇对比) through AppTest from dashboard.py.
+
+On the bundled sample the figures on screen (cards and tables) must equal the
+metric functions' output; on a database without records every page shows
+暂无数据 instead of a traceback. Also the pure helpers under the pages: the
+Excel export, colours by meaning and a township's profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import charts_supervision as cs
+from analytics import store, wording
+from analytics.exports import dataframe_to_xlsx
+from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
+from analytics.metrics.enforcement import enforcement, enforcement_by_measure
+from analytics.metrics.hazards import hazards, overdue_hazards
+from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
+from analytics.metrics.training import training, training_gaps
+
+PAGES = ("pages/hazards.py", "pages/enforcement.py", "pages/training.py", "pages/townships.py")
+
+
+def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """dashboard.py, then a switch to `page`, as a user would click it; fails on any exception."""
+    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(str(element.value) for element in app.markdown)
+
+
+def keys(rows: list[dict], key: str) -> list[str]:
+    return [NO_TOWNSHIP if r[key] is None else r[key] for r in rows]
+
+
+def column(table: pd.DataFrame, field: str) -> list:
+    """A shown column as plain Python values, pandas' missing values as None."""
+    return [None if pd.isna(v) else v for v in table[cs.label(field)].tolist()]
+
+
+@pytest.fixture
+def sample(sample_db_path, monkeypatch):
+    """$SAFETY_DB -> the session's sample database; yields (home county, default period)."""
+    monkeypatch.setenv("SAFETY_DB", str(sample_db_path))
+    monkeypatch.delenv("SAFETY_HOME_COUNTY", raising=False)
+    with store.connect(sample_db_path) as con:
+        return home_county(con), default_period(con)
+
+
+@pytest.fixture
+def cleared_db(empty_db):
+    """The empty database after the sample was loaded and removed, so the app does not load it again."""
+    from analytics.sample import load_sample, remove_sample
+
+    load_sample(empty_db)
+    remove_sample(empty_db)
+    return empty_db
+
+
+def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/hazards.py")
+    with store.connect(sample_db_path) as con:
+        by_township = hazards(con, period, county, by="township")
+        by_department = hazards(con, period, county, by="department")
+        overdue = overdue_hazards(con, period, county)
+    total = by_township["total"]
+    shown = markdown_text(app)
+    assert f">{total['found']:,}处<" in shown
+    for field in ("rectification_rate", "major_rectification_rate", "review_rate"):
+        assert f">{wording.fmt_pct(total[field])}<" in shown
+    assert f">{total['overdue']:,}处<" in shown
+    assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in shown
+    assert f">{total['avg_days_to_rectify']:.1f}天<" in shown
+
+    township_table, department_table, listing = (app.dataframe[i].value for i in range(3))
+    assert township_table["乡镇（街道）"].tolist() == keys(by_township["rows"], "township") + ["合计"]
+    assert department_table["部门"].tolist() == keys(by_department["rows"], "department") + ["合计"]
+    rows = [*by_township["rows"], total]
+    for field in (
+        "found",
+        "rectified",
+        "rectification_rate",
+        "overdue",
+        "review_rate",
+        "avg_days_to_rectify",
+    ):
+        assert column(township_table, field) == [r[field] for r in rows], field
+    assert listing["隐患编号"].tolist() == overdue["hazard_id"].tolist()
+    assert listing["逾期天数"].tolist() == overdue["days_overdue"].tolist()
+    assert len(listing) > 0  # the sample has overdue hazards, so the list and its download are exercised
+
+
+def test_enforcement_page_shows_the_metric_figures(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/enforcement.py")
+    with store.connect(sample_db_path) as con:
+        doc = enforcement(con, period, county, by="department")
+        measures = enforcement_by_measure(con, period, county)
+    total = doc["total"]
+    shown = markdown_text(app)
+    assert f">{total['cases']:,}件<" in shown
+    assert f">{wording.fmt_money(total['fine_wan'])}万元<" in shown
+    expected_change = wording.change_phrase(
+        total["cases"], total["previous"]["cases"], total["change_pct"]["cases"], "件"
+    )
+    assert f"同比{expected_change}" in shown
+    suspensions = measures.set_index("measure").loc["责令停产停业整改"]
+    assert f">{int(suspensions['cases']):,}家<" in shown
+
+    departments, by_measure = app.dataframe[0].value, app.dataframe[1].value
+    assert departments["部门"].tolist() == keys(doc["rows"], "department") + ["合计"]
+    rows = [*doc["rows"], total]
+    assert column(departments, "cases") == [r["cases"] for r in rows]
+    assert column(departments, "fine_wan") == [r["fine_wan"] for r in rows]
+    assert column(departments, "cases_change_pct") == [r["change_pct"]["cases"] for r in rows]
+    assert by_measure["处理措施"].tolist() == measures["measure"].tolist()
+    assert column(by_measure, "cases") == measures["cases"].tolist()
+
+
+def test_training_page_shows_the_metric_figures(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/training.py")
+    with store.connect(sample_db_path) as con:
+        by_township = training(con, period, county, by="township")
+        by_category = training(con, period, county, by="category")
+        gaps = training_gaps(con, period, county)
+    total = by_township["total"]
+    shown = markdown_text(app)
+    assert f">{total['trained']:,}人<" in shown
+    assert f">{total['required']:,}人<" in shown
+    assert f">{wording.fmt_pct(total['coverage_pct'])}<" in shown
+    assert f"时间进度 {wording.fmt_pct(by_township['time_progress'])}" in shown
+
+    township_table, category_table, lag_list = (app.dataframe[i].value for i in range(3))
+    assert township_table["乡镇（街道）"].tolist() == keys(by_township["rows"], "township") + ["合计"]
+    assert category_table["培训对象"].tolist() == keys(by_category["rows"], "category") + ["合计"]
+    for field in ("trained", "required", "coverage_pct", "pass_rate"):
+        assert column(township_table, field) == [r[field] for r in [*by_township["rows"], total]], field
+        assert column(category_table, field) == [r[field] for r in [*by_category["rows"], total]], field
+    assert lag_list["乡镇（街道）"].tolist() == gaps["township"].tolist()
+    assert lag_list["落后（百分点）"].tolist() == gaps["gap"].tolist()
+
+
+def test_townships_page_table_ranking_and_profile(sample, sample_db_path):
+    county, period = sample
+    app = run_page("pages/townships.py")
+    with store.connect(sample_db_path) as con:
+        doc = townships(con, period, county)
+    table, total_table = app.dataframe[0].value, app.dataframe[1].value
+    assert table["乡镇（街道）"].tolist() == keys(doc["rows"], "township")
+    assert doc["rows"][-1]["township"] is None and table["乡镇（街道）"].iloc[-1] == NO_TOWNSHIP
+    for field in TOWNSHIP_FIELDS:
+        assert column(table, field) == [r[field] for r in doc["rows"]], field
+        assert column(total_table, field) == [doc["total"][field]], field
+
+    # Picking the busiest township shows its own figures against the county's.
+    busiest = max(doc["rows"], key=lambda r: r["found"])
+    app.selectbox(key="townships-profile").select(busiest["township"]).run()
+    assert not app.exception
+    shown = markdown_text(app)
+    assert f">{busiest['found']:,}<" in shown
+    share = wording.round_half_up(busiest["found"] / doc["total"]["found"] * 100, 1)
+    assert f"全县合计 {doc['total']['found']:,}" in shown and f"占全县 {share:.1f}%" in shown
+    assert f">{wording.fmt_pct(busiest['rectification_rate'])}<" in shown
+
+    app.selectbox(key="townships-rank-field").select("overdue").run()
+    assert not app.exception
+
+
+def test_another_county_from_the_url(sample, sample_db_path):
+    county, period = sample
+    with store.connect(sample_db_path) as con:
+        other = next(c for c in counties(con) if c != county)
+        doc = hazards(con, period, other, by="township")
+    app = run_page("pages/hazards.py", {"county": other})
+    assert f">{doc['total']['found']:,}处<" in markdown_text(app)
+    assert app.dataframe[0].value["排查隐患（处）"].tolist()[-1] == doc["total"]["found"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_an_empty_database_say_no_data(cleared_db, page):
+    app = run_page(page)
+    assert any("暂无数据" in str(e.value) for e in app.subheader), page
+    assert any("数据导入" in str(e.value) for e in app.info), page
+    assert not app.dataframe
+
+
+def test_excel_export_keeps_headers_numbers_and_dates():
+    frame = pd.DataFrame(
+        {
+            "隐患单位": ["甲化工有限公司", "乙商贸"],
+            "排查日期": [dt.date(2026, 7, 7), dt.date(2026, 9, 5)],
+            "逾期天数": pd.array([56, 0], dtype="Int64"),
+            "整改率": pd.array([81.3, None], dtype="Float64"),
+        }
+    )
+    data = dataframe_to_xlsx(frame, sheet_name="逾期隐患", title="云溪县逾期隐患清单")
+    back = pd.read_excel(io.BytesIO(data), header=1, engine="calamine")
+    assert back.columns.tolist() == frame.columns.tolist()
+    assert back["隐患单位"].tolist() == ["甲化工有限公司", "乙商贸"]
+    assert back["逾期天数"].tolist() == [56, 0]
+    assert back["整改率"].iloc[0] == 81.3 and pd.isna(back["整改率"].iloc[1])
+    assert [d.date() for d in back["排查日期"]] == [dt.date(2026, 7, 7), dt.date(2026, 9, 5)]
+    title = pd.read_excel(io.BytesIO(data), header=None, engine="calamine").iloc[0, 0]
+    assert title == "云溪县逾期隐患清单"
+
+
+@pytest.mark.parametrize(
+    ("field", "values", "best", "worst"),
+    [
+        ("accidents", [0, 3, 8], 0, 2),  # fewer accidents is better
+        ("overdue", [5, 0, 1], 1, 0),
+        ("rectification_rate", [90.0, 100.0, None], 1, 0),  # a higher 整改率 is better
+        ("cases", [1, 9, 4], 1, 0),  # more enforcement is better
+    ],
+)
+def test_table_colours_follow_meaning(field, values, best, worst):
+    shades = cs.meaning_shades(values, field)
+    assert shades[best].startswith("#") and shades[worst].startswith("#")
+    assert _greenish(shades[best]) and _reddish(shades[worst])
+    assert all(shade is None for shade, v in zip(shades, values, strict=True) if v is None)
+
+
+def test_neutral_and_flat_columns_carry_no_verdict():
+    assert all(not _greenish(s) and not _reddish(s) for s in cs.meaning_shades([10, 200, 40], "found"))
+    assert cs.meaning_shades([3, 3], "accidents") == ["#ffffff", "#ffffff"]
+
+
+def test_change_text_and_colour():
+    assert [cs.fmt_change(v) for v in (None, 0.0, 4.84, -25.3)] == ["新增", "持平", "上升4.8%", "下降25.3%"]
+    rise, fall, new, flat = cs.sign_shades([4.8, -25.3, None, 0.0], "cases_change_pct")
+    assert _greenish(rise) and _reddish(fall) and _greenish(new) and flat is None
+
+
+def test_township_profile_against_the_county():
+    doc = {
+        "rows": [
+            {
+                "township": "甲镇",
+                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
+                "accidents": 3,
+                "rectification_rate": 90.0,
+            },
+            {
+                "township": None,
+                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
+                "accidents": 1,
+                "rectification_rate": None,
+            },
+        ],
+        "total": {
+            "township": "合计",
+            **dict.fromkeys(TOWNSHIP_FIELDS, 0),
+            "accidents": 4,
+            "rectification_rate": 95.0,
+        },
+    }
+    profile = cs.township_profile(doc, "甲镇").set_index("field")
+    assert profile.loc["accidents", "average"] == 2.0
+    assert profile.loc["accidents", "share_pct"] == 75.0
+    assert profile.loc["accidents", "verdict"] == "worse"  # 3 accidents against an average of 2
+    assert profile.loc["rectification_rate", "verdict"] == "worse"  # 90.0% against the county's 95.0%
+    assert pd.isna(profile.loc["rectification_rate", "average"])
+    assert profile.loc["cases", "verdict"] == "level" and pd.isna(profile.loc["cases", "share_pct"])
+    empty = cs.township_profile(doc, None).set_index("field")
+    assert pd.isna(empty.loc["rectification_rate", "verdict"])
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _greenish(colour: str | None) -> bool:
+    if not colour:
+        return False
+    red, green, blue = _rgb(colour)
+    return green > red and green > blue
+
+
+def _reddish(colour: str | None) -> bool:
+    if not colour:
+        return False
+    red, green, blue = _rgb(colour)
+    return red > green and red > blue
