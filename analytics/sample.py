@@ -99,7 +99,7 @@ MAJOR_HAZARD_SHARE = 0.03
 ORDER_SHARE = 0.38
 REVIEW_SHARE = 0.9
 NO_TOWNSHIP_SHARE = 0.05
-MISSING_CASCADE_SECTOR = "水上交通"
+MISSING_PERSONS_SECTOR = "水上交通"  # people go missing mostly in water accidents
 
 # --- Names -------------------------------------------------------------------------
 TOWNSHIP_STEMS = (
@@ -286,6 +286,7 @@ ACCIDENT_SECTORS = (
     ("消防火灾", 0.05, "消防救援大队"),
     ("其他", 0.02, JOINT_TEAM),
 )
+ACCIDENT_SECTOR_NAMES = [s for s, _, _ in ACCIDENT_SECTORS]
 ACCIDENT_TYPE_BY_SECTOR = {
     "道路交通": (("车辆伤害", 1.0),),
     "工业": (("机械伤害", 0.35), ("物体打击", 0.2), ("起重伤害", 0.1), ("触电", 0.1), ("灼烫", 0.1),
@@ -710,14 +711,15 @@ def _accidents(m: _Month, weights: np.ndarray, planted: bool) -> tuple[pa.Table,
     daily = county.accidents_per_year / 365.0 / weights.mean() * ACCIDENT_TREND_PER_YEAR**m.trend_years
     day = m.dates(weights, daily, at_least=1 if planted else 0)
     n = day.size
-    road_index = [s for s, _, _ in ACCIDENT_SECTORS].index("道路交通")
-    fire_index = [s for s, _, _ in ACCIDENT_SECTORS].index("消防火灾")
+    road_index = ACCIDENT_SECTOR_NAMES.index("道路交通")
+    fire_index = ACCIDENT_SECTOR_NAMES.index("消防火灾")
     sector = _pick(rng, ACCIDENT_SECTORS, n)
     at = int(np.flatnonzero(sector == road_index)[0]) if (sector == road_index).any() else 0
     if planted:  # the year's 较大 accident is a road crash
         sector[at] = road_index
     road, fire = sector == road_index, sector == fire_index
-    # Deaths are 0-2 in an ordinary accident; 3 or more only in the planted 较大 one.
+    # Deaths 0-2, injuries at most 8 and losses under 800 万元 keep an ordinary accident
+    # below every 较大 threshold; only the planted one has 3 or more deaths.
     u = rng.random(n)
     deaths = np.where(road, (u > 0.45).astype(int) + (u > 0.95), (u > 0.6).astype(int) + (u > 0.97))
     deaths = np.where(fire, (u > 0.8).astype(int) + (u > 0.98), deaths)
@@ -727,7 +729,7 @@ def _accidents(m: _Month, weights: np.ndarray, planted: bool) -> tuple[pa.Table,
         deaths[at] = 3 + int(rng.random() < 0.3)
         injuries[at] = int(rng.integers(2, 6))
     serious = rng.binomial(injuries, 0.3)
-    water = sector == [s for s, _, _ in ACCIDENT_SECTORS].index("水上交通")
+    water = sector == ACCIDENT_SECTOR_NAMES.index(MISSING_PERSONS_SECTOR)
     missing = np.where(water, rng.random(n) < 0.3, rng.random(n) < 0.004).astype(np.int64)
     base = np.where(road, 2.0, np.where(fire, 5.0, 4.0)) * np.exp(rng.normal(0.0, 0.9, n))
     loss = np.minimum(base + deaths * rng.uniform(20, 60, n), 800.0)
@@ -761,9 +763,7 @@ def _accidents(m: _Month, weights: np.ndarray, planted: bool) -> tuple[pa.Table,
             "occurred_on": _dates(day),
             "county": m.county_column(n),
             "township": m.township_column(township),
-            "sector": SECTOR_POOL.take(
-                np.array([SECTOR_POOL.position[s] for s, _, _ in ACCIDENT_SECTORS])[sector]
-            ),
+            "sector": _Pool(ACCIDENT_SECTOR_NAMES).take(sector),
             "accident_type": accident_type,
             "deaths": _ints(deaths),
             "serious_injuries": _ints(serious),
