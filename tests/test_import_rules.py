@@ -236,3 +236,20 @@ def test_named_dataset_that_does_not_fit_names_the_missing_columns(empty_db):
     )
     assert result["status"] == "rejected"
     assert {e["column"] for e in result["errors"]} >= {"隐患编号", "隐患等级", "整改期限"}
+
+
+def test_a_money_column_in_another_unit_is_refused(empty_db):
+    header = [*ACCIDENT_HEADER[:7], "直接经济损失（元）"]
+    result = import_file(csv_bytes([header, accident(1)]), file_name="yuan.csv", db=empty_db)
+    assert result["status"] == "rejected"
+    assert result["errors"][0]["column"] == "直接经济损失（元）"
+    assert "万元" in result["errors"][0]["message"]
+
+
+def test_error_list_is_capped_but_counts_the_rest(regions_db):
+    from analytics.importing.validate import MAX_ERRORS
+
+    rows = [ACCIDENT_HEADER] + [accident(i, county="丙县", township="") for i in range(MAX_ERRORS + 10)]
+    result = import_file(csv_bytes(rows), file_name="many.csv", db=regions_db)
+    assert len(result["errors"]) == MAX_ERRORS + 1
+    assert result["errors"][-1]["row"] is None and "另有 10 处" in result["errors"][-1]["message"]

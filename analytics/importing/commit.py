@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.datasets import DATASETS, Dataset
-from analytics.importing.validate import Problems, Validated
+from analytics.importing.validate import MAX_ERRORS, Problems, Validated
 
 HISTORY_ACTIONS = ("insert", "update", "delete")
 
@@ -43,6 +43,14 @@ def _unknown_message(label: str, name: str, candidates: list[str]) -> str:
     return f"{label}“{name}”不在行政区划表中{hint}"
 
 
+def _capped(mask: pa.Array, problems: Problems) -> list[int]:
+    """Positions where mask is true, as many as the problem list can still take; the rest are counted."""
+    positions = pc.indices_nonzero(mask)
+    room = max(0, MAX_ERRORS - len(problems.items))
+    problems.overflow += max(0, len(positions) - room)
+    return positions[:room].to_pylist()
+
+
 def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems: Problems) -> None:
     """Report counties and townships the regions table does not know (once it knows any)."""
     dataset = checked.dataset
@@ -60,7 +68,7 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
     bad_counties = [c for c in pc.unique(county).drop_null().to_pylist() if c not in known]
     if bad_counties:
         mask = pc.is_in(county, pa.array(bad_counties))
-        for position in pc.indices_nonzero(mask).to_pylist():
+        for position in _capped(mask, problems):
             name = county[position].as_py()
             problems.add(
                 int(rows[position]),
@@ -81,7 +89,7 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
         return
     mask = pc.is_in(pairs, pa.array(bad_pairs))
     label = dataset.column("township").zh
-    for position in pc.indices_nonzero(mask).to_pylist():
+    for position in _capped(mask, problems):
         county_name, township_name = pairs[position].as_py().split("\x1f", 1)
         problems.add(
             int(rows[position]),

@@ -25,6 +25,12 @@ def normalise_header(text: object) -> str:
     return re.sub(r"\s+", "", value).lower()
 
 
+def header_unit(text: object) -> str | None:
+    """The bracketed unit at the end of a header, e.g. 万元 in 直接经济损失（万元）."""
+    match = _TRAILING_UNIT.match(normalise_header(text))
+    return match.group(2) if match else None
+
+
 def _without_unit(header: str) -> str:
     match = _TRAILING_UNIT.match(header)
     return match.group(1) if match else header

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
-from analytics.importing.headers import is_serial_header, match_column
+from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.readers import RawTable
 
 TOTAL_WORDS = ("合计", "总计", "小计")
@@ -260,6 +260,14 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     problems.overflow += max(0, len(clashes) - MAX_ERRORS - 1)
 
 
+def _unit_conflict(column: Column, header: str) -> str | None:
+    # 直接经济损失（元） is not 直接经济损失（万元）: importing it would inflate every figure 10,000 times.
+    expected, written = header_unit(column.zh), header_unit(header)
+    if column.type not in (INT, DECIMAL) or not expected or not written or written == expected:
+        return None
+    return f"列“{header.strip()}”的单位是“{written}”，应为“{expected}”：请换算为{expected}后再导入"
+
+
 def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[dict], list[str]]:
     """Contract column -> index in the file; whole-file errors (missing, repeated); warnings."""
     positions: dict[str, int] = {}
@@ -276,6 +284,9 @@ def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[d
             )
         else:
             positions[name] = index
+            conflict = _unit_conflict(dataset.column(name), header)
+            if conflict:
+                errors.append(problem(raw.header_row, header.strip(), header, conflict))
     for column in dataset.columns:
         if column.required and column.name not in positions:
             errors.append(
