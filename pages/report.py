@@ -52,8 +52,9 @@ with st.container(border=True):
         elif block.kind == "heading":
             st.markdown(f"**{block.text}**")
         elif block.kind in ("paragraph", "salutation"):
-            lead = f"**{block.lead}**" if block.lead else ""
-            st.markdown(f"{lead}{block.text}")
+            # HTML, not **…**: Markdown does not close bold between 。 and a digit (**一是……。**1-8月).
+            lead = f"<strong>{html.escape(block.lead)}</strong>" if block.lead else ""
+            st.markdown(f"{lead}{html.escape(block.text)}", unsafe_allow_html=True)
         elif block.kind == "attachment":
             st.markdown(f"**{block.lead}　{block.text}**")
         elif block.kind == "table":
