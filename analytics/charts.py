@@ -141,16 +141,21 @@ def comparison_bars(
 
 
 def ranking_bars(
-    frame: pd.DataFrame, value_column: str, home_county: str | None, title: str, axis: str
+    frame: pd.DataFrame,
+    value_column: str,
+    home_county: str | None,
+    title: str,
+    axis: str,
+    mark: str = "本县",
 ) -> go.Figure:
-    """Counties as horizontal bars, rank 1 (smallest) on top, the home county highlighted.
+    """Counties as horizontal bars, rank 1 (smallest) on top, one county highlighted and marked （mark）.
 
     `frame` has `county`, the value column and `rank`; rows may come in any order.
     """
     ordered = frame.sort_values(["rank", "county"], ascending=[False, False], na_position="first")
     colours = [HOME_COLOUR if county == home_county else OTHER_COLOUR for county in ordered["county"]]
     labels = [
-        f"第{int(rank)}位 {county}{'（本县）' if county == home_county else ''}"
+        f"第{int(rank)}位 {county}{f'（{mark}）' if county == home_county else ''}"
         for county, rank in zip(ordered["county"], ordered["rank"], strict=True)
     ]
     values = ordered[value_column]

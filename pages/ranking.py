@@ -18,10 +18,10 @@ layout.title("全市排位", selected)
 if not doc["counties"]:
     layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")
     st.stop()
-highlight = county or home
-row = next((r for r in doc["counties"] if r["county"] == highlight), None)
+mark = tables.county_mark(county, county, home)
+row = next((r for r in doc["counties"] if r["county"] == county), None)
 if row is not None:
-    st.markdown(f"**{highlight}：{wording.rank_sentence(doc, highlight)}**")
+    st.markdown(f"**{county}：{wording.rank_sentence(doc, county)}**")
 st.caption(
     f"{year}年{period.label}，全市{len(doc['counties'])}个县市区。排位规则：数值最小者为第1位，"
     "数值相同并列；同比排位按降幅从大到小，去年同期为0而今年发生的（新增）排在最后。"
@@ -43,7 +43,9 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
         left, right = st.columns(2)
         with left:
             layout.chart(
-                charts.ranking_bars(frame, name, highlight, f"{INDICATOR_LABELS[name]}排位（{unit}）", unit),
+                charts.ranking_bars(
+                    frame, name, county, f"{INDICATOR_LABELS[name]}排位（{unit}）", unit, mark
+                ),
                 file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}",
                 key=f"rank-{name}",
             )
@@ -51,13 +53,13 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
             changes = frame.rename(columns={"rank": "value_rank", "change_rank": "rank"})
             layout.chart(
                 charts.ranking_bars(
-                    changes, "change_pct", highlight, f"{INDICATOR_LABELS[name]}同比排位", "同比（%）"
+                    changes, "change_pct", county, f"{INDICATOR_LABELS[name]}同比排位", "同比（%）", mark
                 ),
                 file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}_同比",
                 key=f"change-{name}",
             )
         st.dataframe(
-            tables.highlight_home(tables.ranking_table(doc, name, highlight)),
+            tables.highlight_home(tables.ranking_table(doc, name, county, home)),
             hide_index=True,
             width="stretch",
         )
@@ -72,7 +74,7 @@ if any(doc["rates_available"].values()):
     st.subheader(f"相对指标排位（{doc['rates_year']}年县域基础数据）")
     rates = sorted(doc["counties"], key=lambda r: r["county"])
     rate_table = pd.DataFrame(
-        {"县市区": [f"{r['county']}（本县）" if r["county"] == highlight else r["county"] for r in rates]}
+        {"县市区": [tables.county_label(r["county"], county, home) for r in rates]}
         | {
             f"{RATE_LABELS[name]}": [
                 f"{wording.fmt_rate(r['rates'][name])}（第{r['rate_rank'][name]}位）"

@@ -17,7 +17,10 @@ from ui import data
 
 # Query parameter names (the URL contract of the dashboard).
 COUNTY, YEAR, MONTHS = "county", "year", "months"
-_STATE_KEYS = {COUNTY: "filter_county", YEAR: "filter_year", MONTHS: "filter_months"}
+# The values live under _STATE_KEYS; each widget has its own key, re-seeded from them on every
+# run, because Streamlit drops (or garbles) a widget's own state when the page changes.
+_STATE_KEYS = {COUNTY: "filters_county", YEAR: "filters_year", MONTHS: "filters_months"}
+_WIDGET_KEYS = {COUNTY: "filter_county", YEAR: "filter_year", MONTHS: "filter_months"}
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,22 @@ def _initial_state(counties: list[str], years: list[int], default: Period, home:
         state[_STATE_KEYS[YEAR]] = (
             int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else default.year
         )
-    if _STATE_KEYS[MONTHS] not in state:
+    if not isinstance(state.get(_STATE_KEYS[MONTHS]), tuple):
         try:
             months = parse_months(_from_url(MONTHS) or "")
         except ValueError:
             months = (default.first_month, default.last_month)
         state[_STATE_KEYS[MONTHS]] = months
+
+
+def _keep(name: str) -> None:
+    value = st.session_state[_WIDGET_KEYS[name]]
+    if name == MONTHS:
+        # On a page switch the range slider can report a single month; keep the range then.
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            return
+        value = (int(value[0]), int(value[1]))
+    st.session_state[_STATE_KEYS[name]] = value
 
 
 def render_sidebar() -> Filters:
@@ -80,21 +93,34 @@ def render_sidebar() -> Filters:
     if default.year not in years:
         years = [default.year, *years]
     _initial_state(counties, years, default, home)
+    state = st.session_state
+    for name in _STATE_KEYS:
+        state[_WIDGET_KEYS[name]] = state[_STATE_KEYS[name]]
     with st.sidebar:
         st.selectbox(
             "县市区",
             counties,
-            key=_STATE_KEYS[COUNTY],
+            key=_WIDGET_KEYS[COUNTY],
             format_func=lambda c: f"{c}（本县）" if c == home else c,
+            on_change=_keep,
+            args=(COUNTY,),
         )
-        st.selectbox("年度", years, key=_STATE_KEYS[YEAR], format_func=lambda y: f"{y}年")
+        st.selectbox(
+            "年度",
+            years,
+            key=_WIDGET_KEYS[YEAR],
+            format_func=lambda y: f"{y}年",
+            on_change=_keep,
+            args=(YEAR,),
+        )
         st.select_slider(
             "月份范围",
             options=list(range(1, 13)),
-            key=_STATE_KEYS[MONTHS],
+            key=_WIDGET_KEYS[MONTHS],
             format_func=lambda m: f"{m}月",
+            on_change=_keep,
+            args=(MONTHS,),
         )
-    state = st.session_state
     first, last = state[_STATE_KEYS[MONTHS]]
     filters = Filters(state[_STATE_KEYS[COUNTY]], Period(int(state[_STATE_KEYS[YEAR]]), first, last), home)
     st.session_state["filters"] = filters

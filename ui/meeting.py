@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 MEETING, CYCLE = "meeting", "cycle"
-_STATE = "meeting_mode"
+_STATE = "meeting_on"
+_WIDGET = "meeting_mode"  # the switch's own key, re-seeded from _STATE on every run (see ui.filters)
 _CYCLE_STATE = "meeting_cycle_seconds"
 _TICKS = "meeting_cycle_ticks"
 MIN_CYCLE_SECONDS = 5
@@ -74,12 +75,18 @@ def _write_url() -> None:
 def render_switch() -> None:
     """The 会议模式 switch in the sidebar, mirrored into the URL."""
     st.sidebar.divider()
+    st.session_state[_WIDGET] = active()
     st.sidebar.toggle(
         "会议模式",
-        key=_STATE,
+        key=_WIDGET,
+        on_change=_switched,
         help="隐藏侧栏和控件、放大字号，适合投影；网址加 &cycle=30 可每30秒轮播领导视图各页。",
     )
     _write_url()
+
+
+def _switched() -> None:
+    st.session_state[_STATE] = bool(st.session_state[_WIDGET])
 
 
 def apply(pages: list, current) -> None:
@@ -116,6 +123,5 @@ def exit_button() -> None:
 
 
 def _leave() -> None:
-    # A callback runs before the widgets of the next run exist, so the toggle's state may change here.
     st.session_state[_STATE] = False
     st.session_state[_CYCLE_STATE] = 0

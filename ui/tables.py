@@ -71,7 +71,23 @@ def _rank_move(change: int | None) -> str:
     return f"↑{change}" if change > 0 else f"↓{-change}"
 
 
-def ranking_table(doc: dict, indicator: str, home_county: str | None) -> pd.DataFrame:
+HOME_MARK, SELECTED_MARK = "本县", "所选"
+
+
+def county_mark(county: str, selected: str | None, home: str | None) -> str:
+    """本县 for the office's own county, 所选 for another county picked in the filter, else ''."""
+    if county == home:
+        return HOME_MARK
+    return SELECTED_MARK if county == selected else ""
+
+
+def county_label(county: str, selected: str | None, home: str | None) -> str:
+    """The county's name with its mark: 云溪县（本县）."""
+    mark = county_mark(county, selected, home)
+    return f"{county}（{mark}）" if mark else county
+
+
+def ranking_table(doc: dict, indicator: str, selected: str | None, home: str | None) -> pd.DataFrame:
     """Every county for one indicator: value, rank, 同期, 同比 and its rank, rank change, source; by rank."""
     unit = INDICATOR_UNITS[indicator]
     previous_label = previous_period_label(doc)
@@ -79,7 +95,7 @@ def ranking_table(doc: dict, indicator: str, home_county: str | None) -> pd.Data
     return pd.DataFrame(
         {
             "排位": [row["rank"][indicator] for row in rows],
-            "县市区": [f"{r['county']}（本县）" if r["county"] == home_county else r["county"] for r in rows],
+            "县市区": [county_label(r["county"], selected, home) for r in rows],
             f"{INDICATOR_LABELS[indicator]}（{unit}）": [_amount(r[indicator], indicator) for r in rows],
             f"同期（{unit}）": [_amount(r["previous"][indicator], indicator) for r in rows],
             "同比": [
@@ -96,10 +112,15 @@ def ranking_table(doc: dict, indicator: str, home_county: str | None) -> pd.Data
 
 
 def highlight_home(table: pd.DataFrame, column: str = "县市区"):
-    """A Styler that shades the home county's row (marked （本县）)."""
+    """A Styler that shades the marked county rows (（本县） blue, （所选） amber)."""
+    shades = {
+        f"（{HOME_MARK}）": "background-color: #e3f2fd; font-weight: 700",
+        f"（{SELECTED_MARK}）": "background-color: #fff8e1; font-weight: 700",
+    }
 
     def shade(row: pd.Series) -> list[str]:
-        home = str(row[column]).endswith("（本县）")
-        return ["background-color: #e3f2fd; font-weight: 700" if home else "" for _ in row]
+        name = str(row[column])
+        style = next((css for mark, css in shades.items() if name.endswith(mark)), "")
+        return [style for _ in row]
 
     return table.style.apply(shade, axis=1)

@@ -119,16 +119,22 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def sample_server(tmp_path_factory):
-    """The app on a temporary database loaded with the bundled sample; the base URL."""
+def browser_sample_db(tmp_path_factory) -> Path:
+    """The database the sample server reads (tests compute expected figures from it, read-only)."""
     _require_chromium()
     from analytics.sample import load_sample
 
-    ARTIFACTS.mkdir(exist_ok=True)
     path = tmp_path_factory.mktemp("browser-sample") / "sample.duckdb"
     store.ensure_schema(path)
     load_sample(path)
-    with run_server(path) as base_url:
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_server(browser_sample_db):
+    """The app on a temporary database loaded with the bundled sample; the base URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with run_server(browser_sample_db) as base_url:
         yield base_url
 
 

@@ -1,0 +1,140 @@
+"""The leader pages in a real headless Chromium: figures on screen, URL state, meeting mode, empty state.
+
+Screenshots land in test-artifacts/ (1440×2400 for whole pages, 1280×720 for the projector).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from analytics import store, wording
+from analytics.metrics.common import default_period, home_county
+from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
+from analytics.metrics.ranking import ranking
+from tests.browser.conftest import PROJECTOR, open_page, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+ALL_PAGES = {
+    "": "总览",
+    "trends": "四项指标趋势",
+    "ranking": "全市排位",
+    "hazards": "隐患整改",
+    "enforcement": "执法检查",
+    "training": "培训覆盖",
+    "townships": "乡镇对比",
+    "report": "报告生成",
+    "data_import": "数据导入",
+}
+
+
+@pytest.fixture(scope="module")
+def expected(browser_sample_db):
+    """The figures the pages must show, computed by the metric functions on the server's database."""
+    with store.connect(browser_sample_db) as con:
+        county, period = home_county(con), default_period(con)
+        return {
+            "county": county,
+            "period": period,
+            "indicators": indicators(con, period, county),
+            "ranking": ranking(con, period),
+        }
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(urlparse(url).query).items()}
+
+
+def test_overview_shows_the_figures(page, sample_server, expected):
+    open_page(page, sample_server, "/", "情况摘要", name="overview-1440x2400")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    doc = expected["indicators"]
+    for name in INDICATORS:
+        figure = doc["indicators"][name]
+        unit = INDICATOR_UNITS[name]
+        assert wording.fmt_amount(figure["value"], unit) in body
+        assert wording.change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit) in body
+    assert wording.verdict(doc) in body
+    period = expected["period"]
+    assert f"数据截至 {wording.month_text(period.year, period.last_month)}" in body
+    assert "示例数据" in body
+    paragraph = wording.overview_paragraph(doc, expected["ranking"], expected["county"], period)
+    assert paragraph[:40] in body
+    query = query_of(page.url)
+    assert query["county"] == expected["county"]
+    assert query["months"] == f"{period.first_month}-{period.last_month}"
+
+
+def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
+    open_page(page, sample_server, "/trends", "分行业领域", name="trends-1440x2400")
+    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+    assert page.get_by_text("事故起数：逐月同比", exact=False).first.is_visible()
+    # Plotly comes bundled with Streamlit: no script from a CDN (the page fixture checks every request).
+    assert not page.outside_requests
+
+
+def test_ranking_page_lists_counties(page, sample_server, expected):
+    open_page(page, sample_server, "/ranking", "数据来源", name="ranking-1440x2400")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"全市{len(expected['ranking']['counties'])}个县市区" in body
+    assert wording.rank_sentence(expected["ranking"], expected["county"]) in body
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+
+
+def test_filters_survive_a_page_switch(page, sample_server, expected):
+    county = expected["county"]
+    other = next(r["county"] for r in expected["ranking"]["counties"] if r["county"] != county)
+    year = expected["period"].year
+    open_page(page, sample_server, f"/?county={other}&year={year}&months=2-3", "情况摘要")
+    assert f"{other} · {year}年2-3月" in page.locator('[data-testid="stMain"]').inner_text()
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("全市排位").click()
+    page.wait_for_url("**/ranking**", wait_until="commit")
+    wait_idle(page, "数据来源")
+    page.wait_for_function("() => window.location.search.includes('months=2-3')")
+    query = query_of(page.url)
+    assert (query["county"], query["year"], query["months"]) == (other, str(year), "2-3")
+    assert f"{other} · {year}年2-3月" in page.locator('[data-testid="stMain"]').inner_text()
+
+
+@pytest.mark.parametrize("path", ["", "trends", "ranking"])
+def test_pages_at_projector_size(page, sample_server, path):
+    page.set_viewport_size(PROJECTOR)
+    open_page(page, sample_server, f"/{path}", ALL_PAGES[path], name=f"{path or 'overview'}-1280x720")
+
+
+def test_meeting_mode_hides_controls(page, sample_server, expected):
+    page.set_viewport_size(PROJECTOR)
+    open_page(page, sample_server, "/?meeting=1", "四项", name="overview-meeting-1280x720")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+    assert float(size.rstrip("px")) > 16
+    first_value = page.locator(".kpi-value").first
+    box = first_value.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PROJECTOR["width"]
+    open_page(page, sample_server, "/trends?meeting=1", "逐月同比", name="trends-meeting-1280x720")
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+
+
+def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
+    page.set_viewport_size(PROJECTOR)
+    open_page(page, sample_server, "/?meeting=1&cycle=5", "四项")
+    page.wait_for_url("**/trends**", wait_until="commit", timeout=40_000)
+    wait_idle(page, "逐月同比")
+    page.wait_for_function("() => window.location.search.includes('meeting=1')")
+    query = query_of(page.url)
+    assert query["meeting"] == "1" and query["cycle"] == "5" and "county" in query
+    page.wait_for_url("**/ranking**", wait_until="commit", timeout=40_000)
+    wait_idle(page, "全市排位")
+
+
+@pytest.mark.parametrize("path", list(ALL_PAGES))
+def test_every_page_without_data(page, empty_server, path):
+    open_page(page, empty_server, f"/{path}", ALL_PAGES[path])
+    if path != "data_import":
+        wait_idle(page, "暂无数据")
+    screenshot(page, f"empty-{path or 'overview'}")
+    assert "示例数据：" not in page.locator('[data-testid="stMain"]').inner_text()
