@@ -61,9 +61,9 @@ class Block:
 
 
 def against_last_year(value: float, previous: float, change_pct: float | None, text: str) -> str:
-    """A figure followed by its 同比 as the seed's enforcement sentences write it.
+    """A figure followed by its 同比 in the words of metrics.md (上升/下降 x.x%, 持平, 去年同期为0).
 
-    '12件，比去年同期增长25.0%' / '12件，与去年同期持平' / '12件（去年同期为0）'.
+    '12件，比去年同期上升25.0%' / '12件，与去年同期持平' / '12件（去年同期为0）'.
     """
     kind = change_kind(value, previous)
     if kind == "new":
@@ -71,8 +71,6 @@ def against_last_year(value: float, previous: float, change_pct: float | None, t
     if kind == "flat":
         return f"{text}，与去年同期持平"
     phrase = change_phrase(value, previous, change_pct, "")
-    if phrase.startswith("上升"):
-        phrase = "增长" + phrase.removeprefix("上升")
     if phrase == "基本持平":
         return f"{text}，与去年同期基本持平"
     return f"{text}，比去年同期{phrase}"

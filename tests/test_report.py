@@ -157,6 +157,9 @@ def test_section_figures_equal_hazards_enforcement_training(sample):
     assert f"已复查{h['reviewed']:,}份，事故隐患整改指令书复查率达{_pct(h['review_rate'])}" in text
     assert f"逾期未整改隐患{h['overdue']:,}条" in text
     assert f"立案查处安全生产违法行为{e['cases']:,}件" in text
+    change = e["change_pct"]["cases"]
+    if change:
+        assert f"{e['cases']:,}件，比去年同期{'上升' if change > 0 else '下降'}{abs(change):.1f}%" in text
     assert f"安全生产行政处罚{e['fine_wan']:,.2f}万元" in text
     if e["suspensions"]:
         assert f"责令停产停业整改{e['suspensions']:,}家" in text
