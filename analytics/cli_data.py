@@ -17,15 +17,14 @@ def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     document: dict = {"db": str(path), "sample": bool(args.sample)}
     lines = [f"数据库已就绪：{path}"]
     if args.sample:
-        from analytics.sample import load_sample
+        from analytics.sample import SampleRejected, load_sample
 
-        loaded = load_sample(path)
-        if isinstance(loaded, list | dict):
-            document["files"] = loaded
-        rejected = [f for f in loaded if f.get("status") == "rejected"] if isinstance(loaded, list) else []
-        if rejected:
-            return 1, document, "示例数据载入失败：" + "、".join(f["file"] for f in rejected)
-        lines.append("示例数据已载入（页面上会标明“示例数据”；撤销对应批次即可移除）")
+        try:
+            document["files"] = load_sample(path)
+        except SampleRejected as error:
+            raise RejectedInput(str(error)) from error
+        loaded = sum(f["rows_inserted"] for f in document["files"])
+        lines.append(f"示例数据已载入（{loaded:,} 行）。页面上会标明“示例数据”；在“数据导入”页可一键清除")
     return 0, document, "\n".join(lines)
 
 

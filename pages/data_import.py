@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import store
 from analytics.datasets import DATASETS
 from analytics.importing import UndoRefused, import_file, list_batches, undo_batch
-from analytics.sample import remove_sample
+from analytics.sample import load_sample, remove_sample
 from analytics.templates import errors_xlsx, template_file_name, template_xlsx
 from ui import data
 
@@ -61,7 +61,14 @@ for message in st.session_state.pop("import_messages", []):
     st.success(message)
 
 batches = list_batches(db)
-if any(b["is_sample"] and not b["undone"] for b in batches):
+if not any(not b["undone"] for b in batches):
+    st.info("数据库中还没有数据。可以上传本县台账，或先载入示例数据（虚构的青川市）熟悉看板。", icon="ℹ️")
+    if st.button("载入示例数据"):
+        with st.spinner("正在载入示例数据……"):
+            load_sample(db)
+        st.session_state["import_messages"] = ["示例数据已载入；导入真实数据前可在本页清除"]
+        st.rerun()
+elif any(b["is_sample"] and not b["undone"] for b in batches):
     st.info("数据库中载入了示例数据（虚构的青川市）。导入本县真实数据前，可先清除示例数据。", icon="ℹ️")
     if st.button("清除示例数据"):
         try:
@@ -106,7 +113,7 @@ st.subheader("导入记录")
 if not batches:
     st.caption("还没有导入记录。")
 for batch in batches:
-    line = st.columns([1, 3, 2, 3, 2, 1], vertical_alignment="center")
+    line = st.columns([1, 3, 2, 3, 2, 1.2], vertical_alignment="center")
     line[0].write(f"批次 {batch['batch_id']}")
     line[1].write(batch["file"] + ("（示例）" if batch["is_sample"] else ""))
     line[2].write(dataset_label(batch["dataset"]))

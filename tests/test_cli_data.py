@@ -118,3 +118,14 @@ def test_import_waits_for_a_reader_in_another_process(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["files"][0]["status"] == "imported"
     assert time.monotonic() - started >= 1
+
+
+def test_init_sample_loads_every_dataset_as_sample_batches(tmp_path):
+    db = tmp_path / "sample.duckdb"
+    done = run("init", "--sample", "--json", db=db)
+    assert done.returncode == 0, done.stderr
+    files = json.loads(done.stdout)["files"]
+    assert [f["status"] for f in files] == ["imported"] * len(files)
+    status = json.loads(run("status", "--json", db=db).stdout)
+    assert all(info["rows"] > 0 for info in status["datasets"].values())
+    assert len(status["batches"]) == len(files)
