@@ -10,6 +10,9 @@ import sys
 import pytest
 
 from analytics import store
+from analytics.metrics.indicators import indicators
+from analytics.metrics.ranking import ranking
+from analytics.periods import Period
 from analytics.store import PROJECT_ROOT
 from tests.test_metrics_indicators import accident, insert_accidents
 
@@ -128,3 +131,14 @@ def test_bad_year_and_unknown_option_exit_2(loaded_db):
     assert cli("ranking", "--year", "0", db=loaded_db).returncode == 2
     assert cli("ranking", "--year", "abc", db=loaded_db).returncode == 2
     assert cli("ranking", "--bogus", db=loaded_db).returncode == 2
+
+
+def test_cli_prints_what_the_pages_get(loaded_db):
+    period = Period(2026, 1, 8)
+    with store.connect(loaded_db) as con:
+        expected_indicators = indicators(con, period, "甲县")
+        expected_ranking = ranking(con, period)
+    got = cli("indicators", "--county", "甲县", "--year", "2026", "--months", "1-8", "--json", db=loaded_db)
+    assert json.loads(got.stdout) == json.loads(json.dumps(expected_indicators, ensure_ascii=False))
+    got = cli("ranking", "--year", "2026", "--months", "1-8", "--json", db=loaded_db)
+    assert json.loads(got.stdout) == json.loads(json.dumps(expected_ranking, ensure_ascii=False))
