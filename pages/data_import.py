@@ -16,6 +16,7 @@ MODES = {
     "替换（同时删除文件所涉县市区、月份中文件里已没有的记录）": "replace",
 }
 STATUS = {"imported": "可导入", "unchanged": "无变化", "rejected": "有错误，不能导入"}
+HISTORY_SHOWN = 30
 ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "问题"}
 
 
@@ -112,7 +113,9 @@ if files:
 st.subheader("导入记录")
 if not batches:
     st.caption("还没有导入记录。")
-for batch in batches:
+elif len(batches) > HISTORY_SHOWN:
+    st.caption(f"显示最近 {HISTORY_SHOWN} 个批次；全部批次可用 `python -m analytics status` 查看。")
+for batch in batches[:HISTORY_SHOWN]:
     line = st.columns([1, 3, 2, 3, 2, 1.2], vertical_alignment="center")
     line[0].write(f"批次 {batch['batch_id']}")
     line[1].write(batch["file"] + ("（示例）" if batch["is_sample"] else ""))

@@ -170,3 +170,10 @@ def test_csv_with_uneven_rows_keeps_row_numbers(empty_db):
     result = import_file(text, file_name="u.csv", db=empty_db)
     assert result["status"] == "rejected"
     assert {e["row"] for e in result["errors"]} == {3, 5}
+
+
+def test_tab_separated_text_export(empty_db):
+    lines = ["\t".join(ACCIDENT_HEADER), "\t".join(map(str, accident(1))), "\t".join(map(str, accident(2)))]
+    result = import_file("\r\n".join(lines).encode("gb18030"), file_name="export.txt", db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["rows_inserted"] == 2

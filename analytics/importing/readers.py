@@ -80,7 +80,8 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     text, encoding = _decode(data)
     # Only the first records go through the csv module, to find the header row and
     # where the data begins; the bulk is parsed by Arrow.
-    reader = csv.reader(io.StringIO(text))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     head: list[list[str]] = []
     lines_after: list[int] = []
     for record in reader:
@@ -94,7 +95,7 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     header = head[index]
     offset = _offset_after_lines(text, lines_after[index])
     body = text[offset:]
-    columns = _parse_csv_body(body, len(header))
+    columns = _parse_csv_body(body, len(header), delimiter)
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))
     n = len(columns[0]) if columns else 0
@@ -112,7 +113,13 @@ def _offset_after_lines(text: str, lines: int) -> int:
     return offset
 
 
-def _parse_csv_body(body: str, width: int) -> list[pa.Array]:
+def _delimiter(text: str) -> str:
+    # Excel's "文本文件(制表符分隔)" export uses tabs; everything else here is comma-separated.
+    head = text[:65536]
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def _parse_csv_body(body: str, width: int, delimiter: str = ",") -> list[pa.Array]:
     if not body.strip():
         return [pa.array([], pa.string()) for _ in range(width)]
     raw = body.encode("utf-8")
@@ -128,6 +135,7 @@ def _parse_csv_body(body: str, width: int) -> list[pa.Array]:
             io.BytesIO(raw),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
                 ignore_empty_lines=False,
                 newlines_in_values='"' in body,
                 invalid_row_handler=note_irregular,
@@ -144,7 +152,7 @@ def _parse_csv_body(body: str, width: int) -> list[pa.Array]:
         return [table.column(i).combine_chunks() for i in range(width)]
     # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
     # every record in place, so row numbers stay right.
-    records = list(csv.reader(io.StringIO(body)))
+    records = list(csv.reader(io.StringIO(body), delimiter=delimiter))
     width = max(width, max((len(r) for r in records), default=0))
     padded = [r + [""] * (width - len(r)) for r in records]
     return [pa.array(list(col), pa.string()) for col in zip(*padded, strict=True)] if padded else []
