@@ -118,7 +118,6 @@ def _cards_table(document, cards: list[dict], width: int) -> None:
     table = document.add_table(rows=1, cols=len(cards))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     widths = [width // len(cards)] * len(cards)
     fix_table_grid(table, widths)
     for cell, card, cell_width in zip(table.rows[0].cells, cards, widths, strict=True):
@@ -141,7 +140,6 @@ def _cards_table(document, cards: list[dict], width: int) -> None:
 def _charts_row(document, images: list[bytes], width: int) -> None:
     table = document.add_table(rows=1, cols=len(images))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     widths = [width // len(images)] * len(images)
     fix_table_grid(table, widths)
     for cell, image, cell_width in zip(table.rows[0].cells, images, widths, strict=True):

@@ -91,20 +91,14 @@ def style_run(run, font: str, size: Pt, bold: bool = False) -> None:
 def indent_first_line(paragraph, chars: int = 2, size: Pt = BODY_SIZE) -> None:
     """首行缩进 `chars` characters."""
     # firstLineChars scales with the font; firstLine is the fallback for readers that ignore it.
-    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        paragraph._p.get_or_add_pPr().append(ind)
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(int(size.pt * 20 * chars)))
 
 
 def no_indent(paragraph) -> None:
     """No first-line indent (titles, table cells), overriding any inherited one."""
-    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        paragraph._p.get_or_add_pPr().append(ind)
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), "0")
     ind.set(qn("w:firstLine"), "0")
 
@@ -285,14 +279,8 @@ def _column_widths(weights: tuple[float, ...], count: int, total: int) -> list[i
 
 def fix_table_grid(table, widths: list[int]) -> None:
     """Fixed layout with explicit grid widths: LibreOffice reads the grid, Word the cell widths."""
-    tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
+    table.autofit = False
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))  # python-docx's template always has one
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(sum(widths) // 635))  # EMU -> twentieths of a point
     for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
@@ -313,7 +301,6 @@ def add_table(
     table = document.add_table(rows=1 + len(rows), cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     widths = _column_widths(weights, len(header), int(text_width))
     fix_table_grid(table, widths)
     for r, values in enumerate([header, *rows]):
