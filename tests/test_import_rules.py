@@ -58,6 +58,7 @@ CASES = [
     ),
     ("unreadable date", [ACCIDENT_HEADER, replaced(accident(1), 1, "8月3日")], 2, "发生日期", "应为日期"),
     ("compact date", [ACCIDENT_HEADER, replaced(accident(1), 1, "20260803")], 2, "发生日期", "应为日期"),
+    ("year as date", [ACCIDENT_HEADER, replaced(accident(1), 1, "2026")], 2, "发生日期", "应为日期"),
     ("future date", [ACCIDENT_HEADER, replaced(accident(1), 1, "2099-01-01")], 2, "发生日期", "晚于今天"),
     ("wrong unit", [ACCIDENT_HEADER, replaced(accident(1), 5, "3万元")], 2, "死亡人数", "应为数字"),
     (

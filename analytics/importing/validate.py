@@ -35,8 +35,8 @@ ARROW_TYPES = {
     DATE: pa.date32(),
     INT: pa.int64(),
     DECIMAL: DECIMAL_TYPE,
+    BOOL: pa.bool_(),
 }
-ARROW_TYPES[BOOL] = pa.bool_()
 
 TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true", "t", "对", "√"})
 FALSE_WORDS = frozenset({"否", "n", "no", "0", "false", "f", "×"})
@@ -48,9 +48,10 @@ _DATE = re.compile(
     r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
-_SERIAL = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
-SERIAL_RANGE = (1, 2958465)  # 1900-01-01 .. 9999-12-31
+# Only serials of plausible ledger dates: a bare "2026" or "8" in a date cell is a mistake, not 1905-07-18.
+SERIAL_RANGE = ((dt.date(1990, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
 
 
 @dataclass
