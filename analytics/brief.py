@@ -165,7 +165,8 @@ def render_brief(content: dict) -> bytes:
     indent_first_line(paragraph, size=BRIEF_BODY_SIZE)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     paragraph.paragraph_format.space_before = Pt(6)
-    style_run(paragraph.add_run(f"{content['verdict']}。"), HEADING_FONT, BRIEF_BODY_SIZE)
+    if content["verdict"] not in content["paragraph"]:
+        style_run(paragraph.add_run(f"{content['verdict']}。"), HEADING_FONT, BRIEF_BODY_SIZE)
     style_run(paragraph.add_run(content["paragraph"]), BODY_FONT, BRIEF_BODY_SIZE)
     if content["provisional"]:
         note = _paragraph(document, f"注：{content['provisional']}", BODY_FONT, Pt(12))

@@ -316,3 +316,18 @@ def test_cli_rejects_bad_arguments(sample_db_path, tmp_path):
     no_dir = _cli("report", "--out", str(tmp_path / "missing" / "a.docx"), db=sample_db_path)
     assert no_dir.returncode == 1 and "输出目录不存在" in no_dir.stderr
     assert not (tmp_path / "a.docx").exists()
+
+
+def test_brief_for_a_county_without_accidents(empty_db):
+    from tests.test_report_wording import COUNTY, PERIOD, insert
+    from tests.test_report_wording import TODAY as LATER
+
+    insert(empty_db, "regions", {"township": "东镇"}, {"county": "乙县", "township": "西镇"})
+    insert(empty_db, "accidents", {"county": "乙县"})
+    with store.connect(empty_db) as con:
+        data = build_brief(con, COUNTY, PERIOD, today=LATER)
+    document = docx.Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert text.count("未发生生产安全事故") == 1
+    assert "在全市2个县市区中" in text
+    assert len(document.inline_shapes) == 2
