@@ -208,7 +208,13 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
         secondary_y=True,
     )
     figure.update_yaxes(title_text="排查隐患（处）", secondary_y=False)
-    figure.update_yaxes(title_text="整改率（%）", range=[0, 110], secondary_y=True, showgrid=False)
+    figure.update_yaxes(
+        title_text="整改率（%）",
+        range=[0, 118],  # room above 100% for the labels
+        tickvals=[0, 20, 40, 60, 80, 100],
+        secondary_y=True,
+        showgrid=False,
+    )
     return _layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
 
 
@@ -261,7 +267,9 @@ def year_compare_bars(
     )
     figure.update_layout(barmode="group", xaxis_title=label(field), yaxis_title=KEY_LABELS.get(key, key))
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
-    figure = _layout(figure, title, height=max(320, 90 + 46 * len(frame)))
+    more = "多" if direction(field) == HIGHER_IS_BETTER else "少"
+    note = f"（绿：比去年同期{more}　红：相反　灰：持平）"
+    figure = _layout(figure, f"{title}{note}", height=max(320, 90 + 46 * len(frame)))
     figure.update_layout(margin={"l": 60, "r": 60, "t": 70, "b": 50})
     return figure
 

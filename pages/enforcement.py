@@ -88,16 +88,13 @@ if not department_frame.empty:
     )
 
 st.subheader("分处理措施")
-left, right = st.columns([3, 2])
-with right:
-    measure_table = supervision.frame(measures.to_dict("records"), "measure", FIELDS)
-    st.dataframe(supervision.styled(measure_table, FIELDS, shade=CHANGES), hide_index=True, width="stretch")
-with left:
-    layout.chart(
-        cs.year_compare_bars(measures, "measure", "cases", "previous_cases", year, "案件数：分处理措施"),
-        file_stem=f"{county}_{year}年{period.label}_分处理措施",
-        key="measures",
-    )
+layout.chart(
+    cs.year_compare_bars(measures, "measure", "cases", "previous_cases", year, "案件数：分处理措施"),
+    file_stem=f"{county}_{year}年{period.label}_分处理措施",
+    key="measures",
+)
+measure_table = supervision.frame(measures.to_dict("records"), "measure", FIELDS)
+st.dataframe(supervision.styled(measure_table, FIELDS, shade=CHANGES), hide_index=True, width="stretch")
 
 st.subheader(f"逐月趋势（{year}年1-{period.last_month}月与去年同期）")
 monthly = data.query(

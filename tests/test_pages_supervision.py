@@ -23,6 +23,7 @@ from analytics.metrics.enforcement import enforcement, enforcement_by_measure
 from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from analytics.metrics.training import training, training_gaps
+from ui import supervision
 
 PAGES = ("pages/hazards.py", "pages/enforcement.py", "pages/training.py", "pages/townships.py")
 
@@ -48,8 +49,8 @@ def keys(rows: list[dict], key: str) -> list[str]:
 
 
 def column(table: pd.DataFrame, field: str) -> list:
-    """A shown column as plain Python values, pandas' missing values as None."""
-    return [None if pd.isna(v) else v for v in table[cs.label(field)].tolist()]
+    """A shown column as plain Python values; a missing figure (−∞ on screen, drawn as —) as None."""
+    return [None if pd.isna(v) or v == supervision.MISSING else v for v in table[cs.label(field)].tolist()]
 
 
 @pytest.fixture
@@ -152,6 +153,9 @@ def test_training_page_shows_the_metric_figures(sample, sample_db_path):
     for field in ("trained", "required", "coverage_pct", "pass_rate"):
         assert column(township_table, field) == [r[field] for r in [*by_township["rows"], total]], field
         assert column(category_table, field) == [r[field] for r in [*by_category["rows"], total]], field
+    # 县直/未填乡镇 has no target, so no coverage: on screen a number that sorts, never a null drawn as "None".
+    assert by_township["rows"][-1]["required"] is None
+    assert not township_table.isna().any().any()
     assert lag_list["乡镇（街道）"].tolist() == gaps["township"].tolist()
     assert lag_list["落后（百分点）"].tolist() == gaps["gap"].tolist()
 
@@ -297,3 +301,18 @@ def _reddish(colour: str | None) -> bool:
         return False
     red, green, blue = _rgb(colour)
     return red > green and red > blue
+
+
+def test_missing_figures_read_dash_and_sort_last():
+    rows = [
+        {"township": "甲镇", "found": 4, "rectification_rate": 75.0, "cases_change_pct": 12.5},
+        {"township": None, "found": 0, "rectification_rate": None, "cases_change_pct": None},
+    ]
+    fields = ["found", "rectification_rate", "cases_change_pct"]
+    table = supervision.frame(rows, "township", fields)
+    text = supervision.styled(table, fields).to_string()
+    assert "75.0%" in text and "上升12.5%" in text and "县直/未填乡镇" in text
+    assert "—" in text and "新增" in text
+    assert "None" not in text and "inf" not in text and "nan" not in text.lower()
+    shown = supervision.on_screen(table, fields)
+    assert shown["整改率"].sort_values().tolist() == [supervision.MISSING, 75.0]

@@ -33,8 +33,24 @@ def frame(rows: list[dict], key: str, fields: list[str], total: dict | None = No
     return pd.DataFrame(data)
 
 
-def _formatters(fields: list[str]) -> dict:
-    return {cs.label(f): (lambda v, f=f: cs.fmt_value(f, v)) for f in fields}
+# st.dataframe draws a null number as a grey "None" whatever the Styler says, and turning the column into
+# text would sort "100.0%" before "95.1%". So, on screen only, a missing figure becomes −∞: it stays a
+# number (sorts below every figure) and the Styler writes it as — (or 新增 for a 同比 whose 同期 was 0).
+MISSING = float("-inf")
+
+
+def _display_text(field: str, value) -> str:
+    return cs.fmt_value(field, None if value == MISSING else value)
+
+
+def on_screen(table: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """The table as st.dataframe receives it: columns holding a missing figure turned to float with −∞."""
+    shown = table.copy()
+    for field in fields:
+        column = cs.label(field)
+        if shown[column].isna().any():
+            shown[column] = shown[column].astype("Float64").fillna(MISSING).astype("float64")
+    return shown
 
 
 def styled(table: pd.DataFrame, fields: list[str], shade: Collection[str] = (), skip_last: bool = False):
@@ -43,11 +59,9 @@ def styled(table: pd.DataFrame, fields: list[str], shade: Collection[str] = (), 
     `skip_last` leaves the last row (合计) unshaded, so the county total does not stretch the scale.
     """
     changes = [f for f in fields if cs.FIELDS[f][1] == "change"]
-    figures = [f for f in fields if f not in changes]
-    styler = table.style.format(_formatters(figures), subset=[cs.label(f) for f in figures], na_rep="—")
-    if changes:
-        # A null 同比 is not a missing figure: 同期 was 0, so it reads 新增.
-        styler = styler.format(_formatters(changes), subset=[cs.label(f) for f in changes], na_rep="新增")
+    styler = on_screen(table, fields).style.format(
+        {cs.label(f): (lambda v, f=f: _display_text(f, v)) for f in fields}
+    )
     body = table.iloc[:-1] if skip_last else table
     for field in (f for f in fields if f in shade):
         column = cs.label(field)
