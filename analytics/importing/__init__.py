@@ -121,16 +121,19 @@ def import_file(
     if not dry_run:
         store.ensure_schema(db)
     with store.connect(db, read_only=dry_run) as con:
-        region_problems(con, checked, problems)
-        if problems.items:
-            return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
-        counts = stage(con, checked, mode)
-        changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
-        state = "imported" if changes else "unchanged"
-        if dry_run or not changes:
-            return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
+        # One transaction from the region check to the write: the counts shown are the changes made.
         con.execute("BEGIN TRANSACTION")
         try:
+            region_problems(con, checked, problems)
+            if problems.items:
+                con.execute("ROLLBACK")
+                return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
+            counts = stage(con, checked, mode)
+            changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
+            state = "imported" if changes else "unchanged"
+            if dry_run or not changes:
+                con.execute("ROLLBACK")
+                return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
             batch_id = write(
                 con, chosen, counts, file_name=file_name, sha256=sha256, mode=mode, is_sample=is_sample
             )

@@ -27,6 +27,7 @@ TOTAL_CELLS = pa.array(
     sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
 )
 MAX_ERRORS = 5000
+_NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 DECIMAL_PLACES = 4  # DECIMAL(18,4) in the store
 DECIMAL_TYPE = pa.decimal128(18, DECIMAL_PLACES)
 ARROW_TYPES = {
@@ -240,7 +241,7 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
     if keyed.num_rows == 0:
         return
-    con = duckdb.connect()
+    con = duckdb.connect(config=_NO_DOWNLOADS)
     try:
         con.register("keyed", keyed)
         partition = ", ".join(dataset.key)
@@ -254,9 +255,9 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     first_key = dataset.key[0]
     header = headers.get(first_key, dataset.column(first_key).zh)
     label = "、".join(f"“{headers.get(c, dataset.column(c).zh)}”" for c in dataset.key)
-    position_of = {int(r): i for i, r in enumerate(table["__row"].to_numpy())} if clashes else {}
+    rows = table["__row"].to_numpy()  # ascending: file order
     for row, first_row in clashes[: MAX_ERRORS + 1]:
-        value = raw[first_key][position_of[row]].as_py() if first_key in raw else None
+        value = raw[first_key][int(np.searchsorted(rows, row))].as_py() if first_key in raw else None
         problems.add(int(row), header, value, f"{label}与第 {first_row} 行重复：同一记录在文件中出现了两次")
     problems.overflow += max(0, len(clashes) - MAX_ERRORS - 1)
 
