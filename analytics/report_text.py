@@ -415,13 +415,17 @@ def report_blocks(figures: dict) -> list[Block]:
             lead="推进安全执法规范化。",
         ),
         Block("heading", "三、关于切实增强安全生产监管整体合力的问题"),
-        Block("paragraph", inspection_paragraph(hazards, label), lead="一是全面开展安全生产大检查。"),
     ]
     followup = hazard_followup_paragraph(
         hazards, enforcement["total"]["suspensions"], date_text(figures["period"]["as_of"])
     )
+    # 一是/二是 only when there are two points to number.
+    first, second = ("一是", "二是") if followup else ("", "")
+    blocks.append(
+        Block("paragraph", inspection_paragraph(hazards, label), lead=f"{first}全面开展安全生产大检查。")
+    )
     if followup:
-        blocks.append(Block("paragraph", followup, lead="二是督促隐患整改落实。"))
+        blocks.append(Block("paragraph", followup, lead=f"{second}督促隐患整改落实。"))
     townships = township_paragraph(figures["townships"]["rows"])
     if townships:
         blocks.append(Block("heading", "四、关于压实乡镇（街道）属地监管责任的问题"))
