@@ -22,7 +22,8 @@ _TRAILING_UNIT = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
 def normalise_header(text: object) -> str:
     """Header text compared loosely: trimmed, half-width brackets, no inner spaces, lower case."""
     value = str(text if text is not None else "").translate(_FULL_WIDTH)
-    return re.sub(r"\s+", "", value).lower()
+    # Templates often flag required columns with an asterisk: *事故编号, 事故编号*.
+    return re.sub(r"\s+", "", value).strip("*＊").lower()
 
 
 def header_unit(text: object) -> str | None:

@@ -262,10 +262,13 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     problems.overflow += max(0, len(clashes) - MAX_ERRORS - 1)
 
 
+NOT_UNITS = ("必填", "选填", "可选")
+
+
 def _unit_conflict(column: Column, header: str) -> str | None:
     # 直接经济损失（元） is not 直接经济损失（万元）: importing it would inflate every figure 10,000 times.
     expected, written = header_unit(column.zh), header_unit(header)
-    if column.type not in (INT, DECIMAL) or not expected or not written or written == expected:
+    if column.type not in (INT, DECIMAL) or not expected or written in (None, expected, *NOT_UNITS):
         return None
     return f"列“{header.strip()}”的单位是“{written}”，应为“{expected}”：请换算为{expected}后再导入"
 
