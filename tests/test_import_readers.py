@@ -177,3 +177,9 @@ def test_tab_separated_text_export(empty_db):
     result = import_file("\r\n".join(lines).encode("gb18030"), file_name="export.txt", db=empty_db)
     assert result["status"] == "imported", result["errors"]
     assert result["rows_inserted"] == 2
+
+
+def test_first_sheet_without_a_header_falls_back_to_the_data_sheet(empty_db, tmp_path):
+    path = write_xlsx(tmp_path / "b.xlsx", [ACCIDENT_HEADER, accident(3)], sheet="8月", extra_sheets=("填报说明",))
+    result = import_file(path, db=empty_db)
+    assert result["status"] == "imported" and result["sheet"] == "8月"

@@ -187,12 +187,16 @@ def _read_excel(data: bytes, find_header: HeaderFinder, sheet_names: tuple[str, 
     if not available:
         raise FileProblem("Excel 文件中没有工作表")
     wanted = {name.strip() for name in sheet_names}
-    chosen = next((name for name in available if name.strip() in wanted), available[0])
-    # Keep the empty area above the data so list index + 1 is the Excel row number.
-    rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    head = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS]]
-    index = find_header(head)
-    if index is None:
+    # The sheet named after the dataset, else the first; the others only if those carry no header row.
+    order = sorted(available, key=lambda name: name.strip() not in wanted)
+    for chosen in order:
+        # Keep the empty area above the data so list index + 1 is the Excel row number.
+        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        head = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS]]
+        index = find_header(head)
+        if index is not None:
+            break
+    else:
         raise _no_header()
     header = head[index]
     body = rows[index + 1 :]
