@@ -126,7 +126,7 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     elif trained:
         text += f"，均为{trained[0]['category']}"
     if total["coverage_pct"] is not None:
-        text += f"，占年度培训任务{fmt_count(total['required'])}人的{fmt_pct(total['coverage_pct'])}"
+        text += f"，年度培训任务{fmt_count(total['required'])}人，培训覆盖率{fmt_pct(total['coverage_pct'])}"
     text += "。"
     if total["pass_rate"] is not None:
         text += f"经考核，合格{fmt_count(total['passed'])}人，考核合格率{fmt_pct(total['pass_rate'])}。"

@@ -164,7 +164,7 @@ def test_section_figures_equal_hazards_enforcement_training(sample):
     if e["suspensions"]:
         assert f"责令停产停业整改{e['suspensions']:,}家" in text
     assert f"培训各类人员{t['trained']:,}人" in text
-    assert f"占年度培训任务{t['required']:,}人的{_pct(t['coverage_pct'])}" in text
+    assert f"年度培训任务{t['required']:,}人，培训覆盖率{_pct(t['coverage_pct'])}" in text
     for row in docs["training"]["rows"]:
         if row["trained"]:
             assert f"{row['category']}{row['trained']:,}人" in text
