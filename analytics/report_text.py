@@ -10,7 +10,7 @@ with "去年同期为0" when only this year has any, "未发生" for zero accide
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
@@ -36,16 +36,18 @@ LAGGING_TOWNSHIPS = 3
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of the report: a title, heading, paragraph, table or note, in reading order.
+    """One piece of the report, in reading order.
 
-    `lead` is the bold opening of a paragraph (一是……。) or an attachment's label (附表1).
+    kind: title, subtitle, salutation, heading, paragraph, page_break, attachment
+    (`lead` 附表N, `text` its caption), table, note, section (a new page section,
+    landscape for wide tables). In a paragraph `lead` is its bold opening (一是……。).
     """
 
     kind: str
     text: str = ""
     lead: str = ""
     header: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    rows: tuple[tuple[str, ...], ...] = ()
     widths: tuple[float, ...] = ()  # relative column widths of a table; equal when empty
     landscape: bool = False
 
