@@ -47,8 +47,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "fine_wan": ("罚款金额（万元）", "money", HIGHER_IS_BETTER),
     "suspensions": ("责令停产停业整改（家）", "count", HIGHER_IS_BETTER),
     "closures": ("取缔关闭（家）", "count", HIGHER_IS_BETTER),
-    "previous_cases": ("去年同期立案数（件）", "count", NEUTRAL),
-    "previous_fine_wan": ("去年同期罚款（万元）", "money", NEUTRAL),
+    "previous_cases": ("同期立案数（件）", "count", NEUTRAL),
+    "previous_fine_wan": ("同期罚款（万元）", "money", NEUTRAL),
     "cases_change_pct": ("立案数同比", "change", HIGHER_IS_BETTER),
     "fine_change_pct": ("罚款同比", "change", HIGHER_IS_BETTER),
     "trained": ("参训人数（人）", "count", HIGHER_IS_BETTER),
@@ -207,7 +207,9 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
         connectgaps=False,
         secondary_y=True,
     )
-    figure.update_yaxes(title_text="排查隐患（处）", secondary_y=False)
+    # The bars keep to the lower half, so the 整改率 line and its labels above them stay readable.
+    most = max([*frame["found"].tolist(), 1])
+    figure.update_yaxes(title_text="排查隐患（处）", range=[0, most * 1.9], secondary_y=False)
     figure.update_yaxes(
         title_text="整改率（%）",
         range=[0, 118],  # room above 100% for the labels

@@ -100,6 +100,8 @@ layout.chart(
     key="hazard-trend",
 )
 
+st.caption("隐患按排查月份归入各月；最近月份排查的隐患有的仍在整改期限内，其整改率会随整改完成而上升。")
+
 st.subheader("安全检查")
 left, right = st.columns(2)
 for column, by, name in ((left, "department", "分部门"), (right, "kind", "分检查类型")):

@@ -66,16 +66,12 @@ cards.show_cards(
 
 for doc, key, name in ((by_township, "township", "分乡镇（街道）"), (by_category, "category", "分培训对象")):
     st.subheader(name)
-    rows = pd.DataFrame(doc["rows"])
-    left, right = st.columns([3, 2])
-    with left:
-        layout.chart(
-            cs.coverage_bars(rows, key, progress, f"培训覆盖率：{name}"),
-            file_stem=f"{county}_{year}年{period.label}_培训覆盖率{name}",
-            key=f"coverage-{key}",
-        )
-    with right:
-        supervision.show_breakdown(doc, key, FIELDS, shade=["coverage_pct", "pass_rate"])
+    layout.chart(
+        cs.coverage_bars(pd.DataFrame(doc["rows"]), key, progress, f"培训覆盖率：{name}"),
+        file_stem=f"{county}_{year}年{period.label}_培训覆盖率{name}",
+        key=f"coverage-{key}",
+    )
+    supervision.show_breakdown(doc, key, FIELDS, shade=["coverage_pct", "pass_rate"])
 if by_township["rows"] and by_township["rows"][-1]["township"] is None:
     st.caption("县直/未填乡镇的培训没有对应的乡镇培训任务，计入全县合计，不单独计算覆盖率。")
 

@@ -191,3 +191,11 @@ def progress_gap(coverage: float, time_progress: float) -> tuple[str, str]:
     if points >= 0:
         return f"达到时间进度（超出{points:.1f}个百分点）", cards.GOOD
     return f"落后于时间进度{abs(points):.1f}个百分点", cards.BAD
+
+
+def fixed_widths(table: pd.DataFrame, key_width: int = 120, width: int = 108) -> dict:
+    """column_config giving every column a fixed width, so two tables of the same columns line up."""
+    return {
+        name: st.column_config.Column(width=key_width if index == 0 else width)
+        for index, name in enumerate(table.columns)
+    }
