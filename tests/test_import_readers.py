@@ -183,3 +183,9 @@ def test_first_sheet_without_a_header_falls_back_to_the_data_sheet(empty_db, tmp
     path = write_xlsx(tmp_path / "b.xlsx", [ACCIDENT_HEADER, accident(3)], sheet="8月", extra_sheets=("填报说明",))
     result = import_file(path, db=empty_db)
     assert result["status"] == "imported" and result["sheet"] == "8月"
+
+
+def test_carriage_return_line_endings(empty_db):
+    text = "\r".join([",".join(ACCIDENT_HEADER), ",".join(map(str, accident(1))), ",".join(map(str, accident(2)))])
+    result = import_file(text.encode("utf-8"), file_name="mac.csv", db=empty_db)
+    assert result["status"] == "imported" and result["rows_inserted"] == 2

@@ -78,6 +78,8 @@ def _no_header() -> FileProblem:
 
 def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     text, encoding = _decode(data)
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line endings
     # Only the first records go through the csv module, to find the header row and
     # where the data begins; the bulk is parsed by Arrow.
     delimiter = _delimiter(text)
