@@ -180,12 +180,84 @@ def test_tab_separated_text_export(empty_db):
 
 
 def test_first_sheet_without_a_header_falls_back_to_the_data_sheet(empty_db, tmp_path):
-    path = write_xlsx(tmp_path / "b.xlsx", [ACCIDENT_HEADER, accident(3)], sheet="8月", extra_sheets=("填报说明",))
+    path = write_xlsx(
+        tmp_path / "b.xlsx", [ACCIDENT_HEADER, accident(3)], sheet="8月", extra_sheets=("填报说明",)
+    )
     result = import_file(path, db=empty_db)
     assert result["status"] == "imported" and result["sheet"] == "8月"
 
 
 def test_carriage_return_line_endings(empty_db):
-    text = "\r".join([",".join(ACCIDENT_HEADER), ",".join(map(str, accident(1))), ",".join(map(str, accident(2)))])
+    text = "\r".join(
+        [",".join(ACCIDENT_HEADER), ",".join(map(str, accident(1))), ",".join(map(str, accident(2)))]
+    )
     result = import_file(text.encode("utf-8"), file_name="mac.csv", db=empty_db)
     assert result["status"] == "imported" and result["rows_inserted"] == 2
+
+
+def test_ledger_as_a_county_office_keeps_it(empty_db, tmp_path):
+    """Merged title, notes row, 序号, units in cells, mixed date styles, 合计 row with formulas, hazards."""
+    import xlsxwriter
+
+    path = tmp_path / "台账.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("8月")
+    sheet.merge_range(
+        0, 0, 0, 12, "甲县2026年8月隐患排查整改台账", book.add_format({"bold": True, "align": "center"})
+    )
+    sheet.write(1, 0, "填报单位：甲县应急管理局        填报日期：2026年9月3日")
+    header = ["序号", "隐患编号", "排查日期", "县市区", "乡镇（街道）", "检查部门", "隐患单位", "行业领域"]
+    header += ["隐患等级", "整改期限", "整改完成日期", "下达整改指令书", "复查日期"]
+    sheet.write_row(2, 0, header)
+    date_cell = book.add_format({"num_format": "yyyy年m月d日"})
+    rows = [
+        [1, "YH-0801", dt.date(2026, 8, 1), "甲县", "城关镇", "县应急管理局", "某化工公司", "危化品", "一般"],
+        [2, "YH-0802", "2026.8.5", "甲县", "", "县住建局", "某建筑工地", "建筑", "重大事故隐患"],
+    ]
+    extra = [
+        [dt.date(2026, 8, 20), dt.date(2026, 8, 9), "是", dt.date(2026, 8, 12)],
+        ["2026/9/30", None, "否", None],
+    ]
+    for r, (row, tail) in enumerate(zip(rows, extra, strict=True), start=3):
+        for c, value in enumerate(row + tail):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_cell)
+            elif value is not None:
+                sheet.write(r, c, value)
+    sheet.write(5, 0, "合计")
+    sheet.write_formula(5, 1, "=COUNTA(B4:B5)", None, 2)
+    book.close()
+
+    result = import_file(path, db=empty_db)
+    assert result["status"] == "imported", result["errors"]
+    assert result["dataset"] == "hazards" and result["header_row"] == 3
+    assert any("第 6 行" in w for w in result["warnings"])
+    rows = stored(
+        empty_db,
+        "SELECT hazard_id, found_on, township, sector, level, deadline, rectified_on, order_issued, reviewed_on "
+        "FROM hazards",
+    )
+    assert rows == [
+        (
+            "YH-0801",
+            dt.date(2026, 8, 1),
+            "城关镇",
+            "危险化学品",
+            "一般隐患",
+            dt.date(2026, 8, 20),
+            dt.date(2026, 8, 9),
+            True,
+            dt.date(2026, 8, 12),
+        ),
+        (
+            "YH-0802",
+            dt.date(2026, 8, 5),
+            None,
+            "建筑施工",
+            "重大隐患",
+            dt.date(2026, 9, 30),
+            None,
+            False,
+            None,
+        ),
+    ]
