@@ -75,8 +75,7 @@ cards.show_cards(
             r.label,
             cs.fmt_value(r.field, r.value),
             detail(r),
-            VERDICTS[r.verdict][0] if r.verdict else "",
-            VERDICTS[r.verdict][1] if r.verdict else cards.NEUTRAL,
+            *VERDICTS.get(r.verdict, ("", cards.NEUTRAL)),
         )
         for r in profile.itertuples()
     ],

@@ -182,6 +182,16 @@ def test_townships_page_table_ranking_and_profile(sample, sample_db_path):
     assert f"全县合计 {doc['total']['found']:,}" in shown and f"占全县 {share:.1f}%" in shown
     assert f">{wording.fmt_pct(busiest['rectification_rate'])}<" in shown
 
+    # 县直/未填乡镇 has no coverage rate (no target of its own): its card reads — with no verdict.
+    picker = app.selectbox(key="townships-profile")
+    picker.select_index(len(picker.options) - 1).run()
+    assert not app.exception, [e.value for e in app.exception]
+    no_township = doc["rows"][-1]
+    shown = markdown_text(app)
+    share = wording.round_half_up(no_township["found"] / doc["total"]["found"] * 100, 1)
+    assert f"占全县 {share:.1f}%" in shown
+    assert no_township["coverage_pct"] is None and ">—<" in shown
+
     app.selectbox(key="townships-rank-field").select("overdue").run()
     assert not app.exception
 
