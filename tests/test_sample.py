@@ -373,3 +373,13 @@ def test_remove_sample_keeps_a_home_county_the_user_chose(empty_db):
     sample.remove_sample(empty_db)
     with store.connect(empty_db) as con:
         assert store.get_meta(con, "home_county") == "临河县"
+
+
+def test_a_rejected_sample_file_raises_with_its_errors(empty_db, tmp_path):
+    for path in sample.SAMPLE_DIR.glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    lines = (tmp_path / "training.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(sample.COUNTY_SPECS[0].name, "不存在县", 1)
+    (tmp_path / "training.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    with pytest.raises(sample.SampleRejected, match="training.csv.*第2行"):
+        sample.load_sample(empty_db, sample_dir=tmp_path)
