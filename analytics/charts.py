@@ -20,7 +20,6 @@ FONT_FAMILY = "Noto Sans CJK SC, Noto Sans CJK, Noto Sans SC, sans-serif"
 RED, GREEN, EQUAL = "#c62828", "#2e7d32", "#607d8b"
 PREVIOUS_GREY = "#b0bec5"
 HOME_COLOUR, OTHER_COLOUR = "#1565c0", "#b0bec5"
-COMPARE_NOTE = "红：高于同期　绿：低于同期　灰：持平"
 
 
 def axis_label(indicator: str) -> str:
@@ -30,19 +29,36 @@ def axis_label(indicator: str) -> str:
 
 def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     figure.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
+        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"family": FONT_FAMILY, "size": 14},
         height=height,
-        margin={"l": 60, "r": 20, "t": 70, "b": 50},
+        margin={"l": 60, "r": 20, "t": 96, "b": 50},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        # The legend sits between the title and the plot, left-aligned, so a narrow column wraps it cleanly.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0.0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=".,",
     )
     figure.update_xaxes(showline=True, linecolor="#90a4ae")
     figure.update_yaxes(gridcolor="#eceff1", zerolinecolor="#90a4ae", rangemode="tozero")
     return figure
+
+
+def _colour_key(figure: go.Figure, year: int) -> None:
+    """Legend entries for this year's bar colours (the bars themselves carry no single colour).
+
+    Markers without points: they add legend entries without taking a slot in a bar group.
+    """
+    for colour, meaning in ((RED, "高于同期"), (GREEN, "低于同期"), (EQUAL, "持平")):
+        figure.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{year}年{meaning}",
+            marker={"color": colour, "size": 12, "symbol": "square"},
+            hoverinfo="skip",
+        )
 
 
 def meaning_colours(values, previous, lower_is_better: bool = True) -> list[str]:
@@ -72,12 +88,14 @@ def monthly_bars(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
         x=months,
         y=current,
         name=f"{year}年",
+        showlegend=False,
         marker_color=meaning_colours(current, previous),
         texttemplate=f"%{{y:{_number_format(indicator)}}}",
         textposition="outside",
     )
+    _colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
-    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月同比（{COMPARE_NOTE}）")
+    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月同比")
 
 
 def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
@@ -108,9 +126,7 @@ def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int) -> go.Figur
     return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月累计")
 
 
-def comparison_bars(
-    frame: pd.DataFrame, category: str, indicator: str, year: int, title: str, category_label: str
-) -> go.Figure:
+def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: int, title: str) -> go.Figure:
     """Horizontal bars per category (sector or township): the period against 同期.
 
     `frame` has the category column, the indicator column and `previous_<indicator>`.
@@ -129,15 +145,20 @@ def comparison_bars(
         y=frame[category],
         x=current,
         name=f"{year}年",
+        showlegend=False,
         orientation="h",
         marker_color=meaning_colours(current, previous),
         texttemplate=f"%{{x:{_number_format(indicator)}}}",
         textposition="outside",
+        cliponaxis=False,
     )
-    figure.update_layout(barmode="group", xaxis_title=axis_label(indicator), yaxis_title=category_label)
+    _colour_key(figure, year)
+    # The title names the categories; an axis title would collide with long township names.
+    figure.update_layout(barmode="group", xaxis_title=axis_label(indicator), yaxis_title=None)
     figure.update_xaxes(rangemode="tozero", gridcolor="#eceff1")
-    height = max(320, 90 + 46 * len(frame))
-    return _layout(figure, f"{title}（{COMPARE_NOTE}）", height=height)
+    figure.update_yaxes(automargin=True, type="category")
+    height = max(340, 110 + 46 * len(frame))
+    return _layout(figure, title, height=height)
 
 
 def ranking_bars(
@@ -183,7 +204,7 @@ def ranking_bars(
         range=[low - 0.35 * span if low < 0 else 0, high + 0.35 * span if high > 0 else 0.1 * span],
     )
     figure = _layout(figure, title, height=max(360, 90 + 40 * len(frame)))
-    figure.update_layout(margin={"l": 60, "r": 130, "t": 70, "b": 50})
+    figure.update_layout(margin={"l": 60, "r": 40, "t": 60, "b": 50})
     return figure
 
 

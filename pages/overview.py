@@ -15,9 +15,8 @@ doc = data.query("analytics.metrics.indicators:indicators", period=period, count
 ranking = data.query("analytics.metrics.ranking:ranking", period=period)
 latest = data.query("analytics.metrics.common:latest_month")
 
-layout.title("总览", selected)
 as_of = min((period.year, period.last_month), tuple(latest))
-st.markdown(f"**数据截至 {wording.month_text(*as_of)}**")
+layout.title("总览", selected, f"数据截至 {wording.month_text(*as_of)}")
 note = wording.provisional_note(doc)
 if note:
     st.warning(note, icon=":material/schedule:")
@@ -32,7 +31,9 @@ if row is not None:
 st.write("")
 cards.show_cards(summary, per_row=len(summary))
 if row is not None:
-    st.caption(f"{wording.rank_sentence(ranking, county)}。各县市区明细见“全市排位”页。")
+    st.caption(
+        f"{wording.rank_sentence(ranking, county)}。排位以数值最小者为第1位；各县市区明细见“全市排位”页。"
+    )
 
 majors = data.query("analytics.metrics.indicators:major_accident_list", period=period, county=county)
 if majors:

@@ -87,3 +87,8 @@ if any(doc["rates_available"].values()):
         }
     )
     st.dataframe(tables.highlight_home(rate_table), hide_index=True, width="stretch")
+    st.caption(
+        "亿元GDP死亡率＝死亡人数÷地区生产总值（亿元）；万车死亡率＝道路交通死亡人数÷机动车保有量（万辆）；"
+        "十万从业人员死亡率＝道路交通以外的死亡人数÷工矿商贸从业人员（十万人）。数值越小排位越前，"
+        "缺少基础数据的县市区不参与排位（—）。"
+    )

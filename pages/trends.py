@@ -57,7 +57,7 @@ with left:
     else:
         layout.chart(
             charts.comparison_bars(
-                sectors, "sector", indicator, year, f"{INDICATOR_LABELS[indicator]}：分行业领域", "行业领域"
+                sectors, "sector", indicator, year, f"{INDICATOR_LABELS[indicator]}：分行业领域"
             ),
             tables.breakdown_table(sectors, "sector", "行业领域", indicator, year),
             file_stem=f"{county}_{year}年{period.label}_{INDICATOR_LABELS[indicator]}_分行业",
@@ -75,7 +75,6 @@ with right:
                 indicator,
                 year,
                 f"{INDICATOR_LABELS[indicator]}：分乡镇（街道）",
-                "乡镇（街道）",
             ),
             tables.breakdown_table(by_township, "township", "乡镇（街道）", indicator, year),
             file_stem=f"{county}_{year}年{period.label}_{INDICATOR_LABELS[indicator]}_分乡镇",

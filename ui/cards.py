@@ -48,7 +48,7 @@ _CSS = """
 .kpi-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; background: #ffffff;
   height: 100%;}
 .kpi-label {font-size: 1rem; color: #24292f; font-weight: 600;}
-.kpi-value {font-size: 2.2rem; font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;}
+.kpi-value {font-size: clamp(1.4rem, 2.1vw, 2.2rem); font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;}
 .kpi-detail {font-size: 0.95rem; color: #57606a;}
 .kpi-change {font-size: 1.15rem; font-weight: 700; margin-top: 0.2rem;}
 .verdict {font-size: 1.35rem; font-weight: 700; padding: 0.5rem 0.9rem; border-radius: 6px;
@@ -136,15 +136,18 @@ def major_accidents_card(doc: dict) -> Card:
         label="较大及以上事故",
         value=wording.fmt_amount(major["value"], "起"),
         detail=f"去年同期 {wording.fmt_amount(major['previous'], '起')}",
-        change="未发生较大及以上事故" if not major["value"] else "发生较大及以上事故",
+        change="未发生" if not major["value"] else "已发生，见下表",
         tone=GOOD if not major["value"] else BAD,
     )
 
 
 def previous_period_label(ranking_doc: dict) -> str:
-    """The period a rank change is read against, as "2026年1-9月"."""
+    """The period a rank change is read against: "1-9月", or "2025年12月" across a new year."""
     before = ranking_doc["previous_period"]
-    return f"{before['year']}年{Period(before['year'], *before['months']).label}"
+    label = Period(before["year"], *before["months"]).label
+    # Within the same year the year goes without saying (较1-9月); across a new year it does not.
+    same_year = before["year"] == ranking_doc["period"]["year"]
+    return label if same_year else f"{before['year']}年{label}"
 
 
 def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
@@ -155,15 +158,15 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:
-        change, tone_name = f"{since}位次不变", NEUTRAL
+        change, tone_name = f"{since}不变", NEUTRAL
     else:
         # A smaller rank number is better (rank 1 = the fewest), so moving up is good.
         change = f"{since}{'前移' if move > 0 else '后移'}{abs(move)}位"
         tone_name = GOOD if move > 0 else BAD
     return Card(
-        label=f"{INDICATOR_LABELS[indicator]}全市排位",
+        label=f"{INDICATOR_LABELS[indicator]}排位",
         value=f"第{row['rank'][indicator]}位",
-        detail=f"共{total}个县市区，数值最小者第1位",
+        detail=f"全市共{total}个县市区",
         change=change,
         tone=tone_name,
     )

@@ -18,8 +18,26 @@ from analytics import store
 from ui import meeting
 
 
+def _leave_pages_directory_mode() -> None:
+    """Rerun through dashboard.py when Streamlit ran a page file on its own.
+
+    A server whose first request is a deep link (/trends) runs that file
+    directly, in the old `pages/` directory mode, without the entrypoint (no
+    navigation, no sample note, no URL filters), and stays in that mode until
+    someone opens the root URL. Turning the mode off and rerunning lands on the
+    same page through st.navigation (both modes name a page by its URL path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def db_file() -> str:
     """The database file this process serves ($SAFETY_DB or the default)."""
+    # Every page reaches the database through here, so this is where a page run alone is caught.
+    _leave_pages_directory_mode()
     return str(store.db_path())
 
 

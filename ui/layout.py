@@ -29,10 +29,15 @@ def show_empty(text: str = EMPTY_TEXT) -> None:
     st.page_link(IMPORT_PAGE, label="前往“数据导入”", icon=":material/upload_file:")
 
 
-def title(text: str, filters: Filters) -> None:
-    """The page title with the county and period it shows."""
+def title(text: str, filters: Filters, note: str | None = None) -> None:
+    """The page title with the county and period it shows (and a short note, e.g. 数据截至 …)."""
+    scope = f"{filters.county} · {filters.period.year}年{filters.period.label}"
+    if meeting.active():
+        # One line on the projector: the figures need the height.
+        st.markdown(f"## {text}　<small>{scope}{'　' + note if note else ''}</small>", unsafe_allow_html=True)
+        return
     st.title(text)
-    st.caption(f"{filters.county} · {filters.period.year}年{filters.period.label}")
+    st.markdown(f"{scope}{'　**' + note + '**' if note else ''}")
 
 
 def chart(
@@ -42,7 +47,7 @@ def chart(
     from analytics.charts import figure_png
 
     if meeting.active():
-        figure.update_layout(height=max(figure.layout.height or 0, 520), font_size=18)
+        figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")

@@ -24,7 +24,7 @@ html { font-size: 18px; }
 [data-testid="stDownloadButton"], [data-testid="stElementToolbar"] { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important;
   max-width: 100% !important; padding-left: 2rem !important; padding-right: 2rem !important; }
-h1 { font-size: 2.1rem !important; }
+h2 { font-size: 1.8rem !important; padding-top: 0 !important; }
 .kpi-value { font-size: clamp(1.5rem, 2.6vw, 2.8rem) !important; }
 .kpi-label, .kpi-change { font-size: 1.2rem !important; }
 .verdict { font-size: 1.5rem !important; }

@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ (1440×2400 for whole pages, 1280×720 for t
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,7 +14,7 @@ from analytics import store, wording
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
-from tests.browser.conftest import PROJECTOR, open_page, screenshot, wait_idle
+from tests.browser.conftest import PROJECTOR, open_page, run_server, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +139,16 @@ def test_every_page_without_data(page, empty_server, path):
         wait_idle(page, "暂无数据")
     screenshot(page, f"empty-{path or 'overview'}")
     assert "示例数据：" not in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_a_deep_link_as_the_first_request_still_gets_the_dashboard(page, browser_sample_db, tmp_path):
+    # A fresh server whose very first request is /ranking: Streamlit would run the page file alone.
+    copy = tmp_path / "first-request.duckdb"
+    shutil.copy(browser_sample_db, copy)
+    with run_server(copy) as base_url:
+        open_page(page, base_url, "/ranking?months=1-3", "数据来源", name="deep-link-first-request")
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        assert nav.get_by_text("总览").count() == 1 and nav.get_by_text("数据导入").count() == 1
+        assert "示例数据" in page.locator('[data-testid="stMain"]').inner_text()
+        page.wait_for_function("() => window.location.search.includes('county=')")
+        assert query_of(page.url)["months"] == "1-3"
