@@ -239,7 +239,8 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     for name in key_ok[1:]:
         valid = pc.and_(valid, pc.is_valid(table[name]))
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
-    if keyed.num_rows == 0:
+    distinct = keyed.group_by(list(dataset.key)).aggregate([]).num_rows
+    if distinct == keyed.num_rows:
         return
     con = duckdb.connect(config=_NO_DOWNLOADS)
     try:
@@ -325,8 +326,13 @@ def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> V
             warnings.append(f"第 {int(rows_all[position])} 行是合计行，已跳过")
         keep = pc.invert(pc.or_(empty, total))
     rows = rows_all[keep.to_numpy(zero_copy_only=False)] if n else rows_all
-    raw_kept = {name: raw.columns[i].filter(keep) for name, i in positions.items()}
-    trimmed = {name: trimmed_all[i].filter(keep) for name, i in positions.items()}
+    dropped = n - len(rows)
+    raw_kept = {
+        name: raw.columns[i].filter(keep) if dropped else raw.columns[i] for name, i in positions.items()
+    }
+    trimmed = {
+        name: trimmed_all[i].filter(keep) if dropped else trimmed_all[i] for name, i in positions.items()
+    }
     kept = len(rows)
     columns: dict[str, pa.Array] = {}
     for column in dataset.columns:
