@@ -106,7 +106,7 @@ def import_file(
         chosen = DATASETS[name]
 
     checked = validate(raw, chosen, today=today)
-    warnings = raw.warnings + checked.warnings
+    warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
     problems = Problems()
     for error in checked.errors:

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,7 +38,6 @@ class RawTable:
     columns: list[pa.Array]  # one string array per header cell, "" for an empty cell
     encoding: str | None = None
     sheet: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def num_rows(self) -> int:
