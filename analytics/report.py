@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
-from analytics.metrics.ranking import ranking
+from analytics.metrics.ranking import county_row, ranking
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
 from analytics.periods import Period
@@ -420,7 +420,7 @@ def figures_summary(figures: dict) -> dict:
     """The report's figures in the shapes of the metric subcommands (cli.md), for JSON output."""
     indicators_doc, ranking_doc = figures["indicators"], figures["ranking"]
     county = figures["county"]
-    row = next((r for r in ranking_doc["counties"] if r["county"] == county), None)
+    row = county_row(ranking_doc, county)
     return {
         "indicators": indicators_doc["indicators"],
         "double_decline": indicators_doc["double_decline"],
