@@ -9,7 +9,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from analytics.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
-from analytics.importing.validate import ORDER_RULES, REVIEW_RULE
+from analytics.importing.validate import ORDER_RULES
 
 TYPE_WORDS = {TEXT: "文本", DATE: "日期", INT: "整数", DECIMAL: "数字", ENUM: "选项", BOOL: "是/否"}
 VALIDATED_ROWS = 5000  # rows below the header that carry drop-down lists
@@ -135,7 +135,7 @@ def _rules(column: Column) -> str:
         parts.append("须与行政区划表一致")
     parts.extend(message for _, high, message in ORDER_RULES if high == column.name)
     if column.name == "reviewed_on":
-        parts.append(REVIEW_RULE)
+        parts.append("只有“下达整改指令书”为“是”的隐患才填写复查日期")
     return "；".join(parts)
 
 
@@ -179,6 +179,8 @@ def template_xlsx(dataset_name: str) -> bytes:
                     "source": f"='{OPTIONS_SHEET}'!${letter}$2:${letter}${len(choices) + 1}",
                     "error_title": column.zh,
                     "error_message": "请从下拉列表中选择：" + "、".join(choices)[:200],
+                    # Aliases (危化品, 一般…) are valid too: warn instead of refusing them.
+                    "error_type": "warning" if column.aliases else "stop",
                 },
             )
             option_column += 1
