@@ -17,7 +17,7 @@ from analytics.datasets import DATASETS
 from analytics.importing.commit import UndoRefused, batches, region_problems, stage, status, undo, write
 from analytics.importing.headers import dataset_by_name, find_header_row, recognise_dataset
 from analytics.importing.readers import FileProblem, read_table
-from analytics.importing.validate import Problems, problem, validate
+from analytics.importing.validate import problem, validate
 
 __all__ = [
     "MODES",
@@ -108,10 +108,8 @@ def import_file(
     checked = validate(raw, chosen, today=today)
     warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
-    problems = Problems()
-    for error in checked.errors:
-        problems.add(**error)
-    if checked.errors:
+    problems = checked.problems
+    if problems.items:
         # Still check region names, read-only, so the analyst sees every problem at once.
         if "county" in checked.present and checked.table.num_rows:
             with store.connect(db, read_only=True) as con:

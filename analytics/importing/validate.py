@@ -55,18 +55,6 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 l
 SERIAL_RANGE = ((dt.date(1990, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
 
 
-@dataclass
-class Validated:
-    """A file's rows in contract types, ready to commit, or the problems that stop it."""
-
-    dataset: Dataset
-    table: pa.Table  # contract columns in order plus __row (file row number)
-    present: tuple[str, ...]  # contract columns the file carries
-    headers: dict[str, str]  # contract column -> header as written in the file
-    errors: list[dict]
-    warnings: list[str]
-
-
 def problem(row: int | None, column: str | None, value: object, message: str) -> dict:
     return {"row": row, "column": column, "value": value, "message": message}
 
@@ -89,6 +77,22 @@ class Problems:
         if self.overflow:
             items.append(problem(None, None, None, f"另有 {self.overflow} 处问题未列出，请先修正以上问题"))
         return items
+
+
+@dataclass
+class Validated:
+    """A file's rows in contract types, ready to commit, or the problems that stop it."""
+
+    dataset: Dataset
+    table: pa.Table  # contract columns in order plus __row (file row number)
+    present: tuple[str, ...]  # contract columns the file carries
+    headers: dict[str, str]  # contract column -> header as written in the file
+    problems: Problems
+    warnings: list[str]
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.problems.result()
 
 
 def _allowed(column: Column) -> str:
@@ -357,4 +361,4 @@ def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> V
         _duplicates(table, dataset, headers, problems, raw_kept)
     if kept == 0 and not file_errors:
         problems.add(None, None, None, "文件中没有数据行")
-    return Validated(dataset, table, tuple(positions), headers, problems.result(), warnings)
+    return Validated(dataset, table, tuple(positions), headers, problems, warnings)
