@@ -220,6 +220,20 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     return _layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
 
 
+def _meaning_key(figure: go.Figure, year: int, field: str) -> None:
+    """Legend entries saying what this year's bar colours mean for `field` (the bars carry no single colour)."""
+    good, bad = ("多于同期", "少于同期") if direction(field) == HIGHER_IS_BETTER else ("少于同期", "多于同期")
+    for colour, meaning in ((GREEN, good), (RED, bad), (EQUAL, "与同期持平")):
+        figure.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{year}年{meaning}",
+            marker={"color": colour, "size": 12, "symbol": "square"},
+            hoverinfo="skip",
+        )
+
+
 def grouped_bars(
     frame: pd.DataFrame, key: str, fields: list[str], title: str, colours: list[str] | None = None
 ) -> go.Figure:
@@ -242,7 +256,7 @@ def grouped_bars(
     figure.update_layout(barmode="group", yaxis_title=KEY_LABELS.get(key, key))
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
     figure = _layout(figure, title, height=max(320, 90 + 26 * len(frame) * len(fields)))
-    figure.update_layout(margin={"l": 60, "r": 60, "t": 70, "b": 50})
+    figure.update_layout(margin={"r": 60})
     return figure
 
 
@@ -261,18 +275,20 @@ def year_compare_bars(
         y=keys,
         x=current,
         name=f"{year}年",
+        showlegend=False,
         orientation="h",
         marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
         text=[fmt_value(field, v) for v in current],
         textposition="outside",
         cliponaxis=False,
     )
-    figure.update_layout(barmode="group", xaxis_title=label(field), yaxis_title=KEY_LABELS.get(key, key))
+    _meaning_key(figure, year, field)
+    # The title names the categories; an axis title would collide with long department names.
+    figure.update_layout(barmode="group", xaxis_title=label(field), yaxis_title=None)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
-    more = "多" if direction(field) == HIGHER_IS_BETTER else "少"
-    note = f"（绿：比去年同期{more}　红：相反　灰：持平）"
-    figure = _layout(figure, f"{title}{note}", height=max(320, 90 + 46 * len(frame)))
-    figure.update_layout(margin={"l": 60, "r": 60, "t": 70, "b": 50})
+    figure.update_yaxes(automargin=True, type="category")
+    figure = _layout(figure, title, height=max(340, 110 + 46 * len(frame)))
+    figure.update_layout(margin={"r": 60})
     return figure
 
 
@@ -286,17 +302,15 @@ def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year:
         x=months,
         y=current,
         name=f"{year}年",
+        showlegend=False,
         marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
         text=[fmt_value(field, v) for v in current],
         textposition="outside",
         cliponaxis=False,
     )
-    better = "多" if direction(field) == HIGHER_IS_BETTER else "少"
+    _meaning_key(figure, year, field)
     figure.update_layout(barmode="group", yaxis_title=label(field))
-    return _layout(
-        figure,
-        f"{short_label(field)}：{year}年与{year - 1}年逐月对比（绿：比去年同月{better}　红：相反　灰：持平）",
-    )
+    return _layout(figure, f"{short_label(field)}：{year}年与{year - 1}年逐月对比")
 
 
 def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
@@ -340,7 +354,7 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
     figure = _layout(
         figure, f"{title}（绿：达到时间进度　红：落后于时间进度）", height=max(320, 100 + 34 * len(frame))
     )
-    figure.update_layout(margin={"l": 60, "r": 40, "t": 80, "b": 50})
+    figure.update_layout(margin={"r": 40})
     return figure
 
 
@@ -373,7 +387,7 @@ def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
     figure = _layout(
         figure, f"各乡镇{short_label(field)}排名（{note}）", height=max(340, 100 + 34 * len(ordered))
     )
-    figure.update_layout(margin={"l": 60, "r": 80, "t": 70, "b": 50})
+    figure.update_layout(margin={"r": 80})
     return figure
 
 
