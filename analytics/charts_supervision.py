@@ -322,6 +322,7 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
         EQUAL if _missing(v) or time_progress is None else (GREEN if v >= time_progress else RED)
         for v in coverage
     ]
+    top = max([time_progress or 0, *coverage.dropna().tolist(), 100])
     figure = go.Figure(
         go.Bar(
             y=keys,
@@ -332,28 +333,37 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
                 f"{fmt_value('coverage_pct', v)}（{fmt_value('trained', t)}/{fmt_value('required', r)}人）"
                 for v, t, r in zip(coverage, frame["trained"], frame["required"], strict=True)
             ],
-            textposition="outside",
+            # Inside the bar from its base, the label stays clear of the time-progress line near its end;
+            # "auto" puts the label inside where it fits; a missing coverage has no bar to hold it.
+            textposition=["outside" if _missing(v) else "auto" for v in coverage],
+            insidetextanchor="start",
+            insidetextfont={"color": "#ffffff"},
+            outsidetextfont={"color": "#37474f"},
             cliponaxis=False,
-            name="培训覆盖率",
+            showlegend=False,
             hovertemplate="%{y}：%{text}<extra></extra>",
         )
     )
-    if time_progress is not None:
-        figure.add_vline(
-            x=time_progress,
-            line={"color": TIME_PROGRESS_COLOUR, "width": 3, "dash": "dash"},
-            annotation_text=f"时间进度 {wording.fmt_pct(time_progress)}",
-            annotation_position="top",
-            annotation_font_color=TIME_PROGRESS_COLOUR,
+    for colour, meaning in ((GREEN, "达到时间进度"), (RED, "落后于时间进度")):
+        figure.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=meaning,
+            marker={"color": colour, "size": 12, "symbol": "square"},
+            hoverinfo="skip",
         )
-    top = max([time_progress or 0, *coverage.dropna().tolist(), 100])
-    figure.update_layout(
-        xaxis_title="培训覆盖率（%）", yaxis_title=KEY_LABELS.get(key, key), showlegend=False
-    )
-    figure.update_xaxes(range=[0, top * 1.3], gridcolor="#eceff1")
-    figure = _layout(
-        figure, f"{title}（绿：达到时间进度　红：落后于时间进度）", height=max(320, 100 + 34 * len(frame))
-    )
+    if time_progress is not None:
+        line = {"color": TIME_PROGRESS_COLOUR, "width": 3, "dash": "dash"}
+        figure.add_vline(x=time_progress, line=line)
+        # The line's name goes in the legend: an annotation at its top would sit on the legend.
+        figure.add_scatter(
+            x=[None], y=[None], mode="lines", line=line, name=f"时间进度 {wording.fmt_pct(time_progress)}"
+        )
+    figure.update_layout(xaxis_title="培训覆盖率（%）", yaxis_title=None)
+    figure.update_xaxes(range=[0, top * 1.15], gridcolor="#eceff1")
+    figure.update_yaxes(automargin=True, type="category")
+    figure = _layout(figure, title, height=max(340, 130 + 34 * len(frame)))
     figure.update_layout(margin={"r": 40})
     return figure
 
