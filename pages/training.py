@@ -22,6 +22,12 @@ st.caption(
     f"统计口径：培训日期在{year}年{period.label}内的参训人数，对照{year}年度培训任务（应培训人数）；"
     f"时间进度 = 已过月数 / 12 = {cs.fmt_value('coverage_pct', progress)}。覆盖率低于时间进度即为落后。"
 )
+if period.first_month != 1:
+    st.warning(
+        f"所选期间从{period.first_month}月开始，参训人数不含1-{period.first_month - 1}月，"
+        "覆盖率会低于全年累计口径；与时间进度比较时请选择从1月开始的期间。",
+        icon=":material/info:",
+    )
 
 previous = data.query(
     "analytics.metrics.training:training", period=period.previous, county=county, by="township"
@@ -77,7 +83,9 @@ if by_township["rows"] and by_township["rows"][-1]["township"] is None:
 
 st.subheader("落后于时间进度最多的乡镇和培训对象")
 gaps = data.query("analytics.metrics.training:training_gaps", period=period, county=county)
-if gaps.empty:
+if not total["required"]:
+    st.info(f"尚未导入{year}年度培训任务，无法判断哪些乡镇落后。请在“数据导入”页上传年度培训任务。")
+elif gaps.empty:
     st.success("各乡镇、各类培训对象的覆盖率均已达到时间进度。")
 else:
     listing = pd.DataFrame(

@@ -326,3 +326,26 @@ def test_missing_figures_read_dash_and_sort_last():
     assert "None" not in text and "inf" not in text and "nan" not in text.lower()
     shown = supervision.on_screen(table, fields)
     assert shown["整改率"].sort_values().tolist() == [supervision.MISSING, 75.0]
+
+
+def test_training_without_targets_and_records_without_township(empty_db):
+    """A county that trained people but was given no target: coverage reads —, and no lag list is invented."""
+    from analytics.importing import import_file
+
+    sessions = (
+        "培训编号,培训日期,县市区,乡镇（街道）,培训对象,参训人数,考核合格人数\n"
+        "T1,2026-03-02,甲县,,主要负责人,40,38\n"
+        "T2,2026-04-10,甲县,一镇,安全管理人员,25,\n"
+    ).encode()
+    result = import_file(sessions, dataset="training", db=empty_db, file_name="training.csv")
+    assert result["status"] == "imported", result["errors"]
+    app = run_page("pages/training.py", {"county": "甲县", "year": "2026", "months": "1-6"})
+    shown = markdown_text(app)
+    assert ">65人<" in shown and "未下达年度培训任务" in shown
+    assert any("尚未导入2026年度培训任务" in str(e.value) for e in app.info)
+    assert not app.success
+    township_table = app.dataframe[0].value
+    assert township_table["乡镇（街道）"].tolist() == ["一镇", NO_TOWNSHIP, "合计"]
+    assert column(township_table, "trained") == [25, 40, 65]
+    assert column(township_table, "coverage_pct") == [None, None, None]
+    assert column(township_table, "pass_rate") == [None, 95.0, 95.0]  # only sessions that report passed
