@@ -29,7 +29,10 @@ def _leave_pages_directory_mode() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # Once per session: AppTest resets the flag before every run, and a rerun on each
+    # run would swallow every button click.
+    if PagesManager.uses_pages_directory and not st.session_state.get("_left_pages_directory"):
+        st.session_state["_left_pages_directory"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 
