@@ -349,3 +349,40 @@ def test_training_without_targets_and_records_without_township(empty_db):
     assert column(township_table, "trained") == [25, 40, 65]
     assert column(township_table, "coverage_pct") == [None, None, None]
     assert column(township_table, "pass_rate") == [None, 95.0, 95.0]  # only sessions that report passed
+
+
+@pytest.fixture
+def accidents_only(empty_db):
+    """A database holding one accident of 甲县 (in 一镇) and nothing else."""
+    from analytics.importing import import_file
+
+    accidents = (
+        "事故编号,发生日期,县市区,乡镇（街道）,行业领域,死亡人数,受伤人数,直接经济损失（万元）\n"
+        "A1,2026-02-03,甲县,一镇,道路交通,1,2,3.5\n"
+    ).encode()
+    assert import_file(accidents, dataset="accidents", db=empty_db, file_name="a.csv")["status"] == "imported"
+    return empty_db
+
+
+@pytest.mark.parametrize(
+    ("page", "says"),
+    [
+        ("pages/hazards.py", "没有隐患排查或安全检查记录"),
+        ("pages/enforcement.py", "没有行政执法记录"),
+        ("pages/training.py", "没有安全培训或年度培训任务记录"),
+    ],
+)
+def test_a_county_with_accidents_only(accidents_only, page, says):
+    """Records of another kind exist, so the filters are set; each supervision page still says 暂无数据."""
+    app = run_page(page, {"county": "甲县"})
+    assert any("暂无数据" in str(e.value) for e in app.subheader)
+    assert any(says in str(e.value) for e in app.info)
+    assert not app.dataframe
+
+
+def test_townships_of_a_county_with_accidents_only(accidents_only):
+    app = run_page("pages/townships.py", {"county": "甲县"})
+    table = app.dataframe[0].value
+    assert table["乡镇（街道）"].tolist() == ["一镇"]
+    assert column(table, "accidents") == [1] and column(table, "rectification_rate") == [None]
+    assert ">—<" in markdown_text(app)  # its 整改率 card: no hazard found, so no rate
