@@ -253,9 +253,11 @@ def grouped_bars(
             textposition="outside",
             cliponaxis=False,
         )
-    figure.update_layout(barmode="group", yaxis_title=KEY_LABELS.get(key, key))
+    # The title names the categories; an axis title would collide with long department names.
+    figure.update_layout(barmode="group", yaxis_title=None)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
-    figure = _layout(figure, title, height=max(320, 90 + 26 * len(frame) * len(fields)))
+    figure.update_yaxes(automargin=True, type="category")
+    figure = _layout(figure, title, height=max(340, 110 + 26 * len(frame) * len(fields)))
     figure.update_layout(margin={"r": 60})
     return figure
 
@@ -397,7 +399,8 @@ def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
     figure = _layout(
         figure, f"各乡镇{short_label(field)}排名（{note}）", height=max(340, 100 + 34 * len(ordered))
     )
-    figure.update_layout(margin={"r": 80})
+    # No legend here, so the room the shared layout keeps for one between title and plot is not needed.
+    figure.update_layout(margin={"r": 80, "t": 60})
     return figure
 
 

@@ -193,9 +193,9 @@ def progress_gap(coverage: float, time_progress: float) -> tuple[str, str]:
     return f"落后于时间进度{abs(points):.1f}个百分点", cards.BAD
 
 
-def fixed_widths(table: pd.DataFrame, key_width: int = 120, width: int = 108) -> dict:
-    """column_config giving every column a fixed width, so two tables of the same columns line up."""
+def fixed_widths(table: pd.DataFrame) -> dict:
+    """column_config giving every column a fixed width that fits its header, so two tables line up."""
     return {
-        name: st.column_config.Column(width=key_width if index == 0 else width)
-        for index, name in enumerate(table.columns)
+        name: st.column_config.Column(width=min(max(16 + 13 * len(str(name)), 84), 160))
+        for name in table.columns
     }
