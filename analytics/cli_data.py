@@ -6,9 +6,7 @@ import argparse
 
 from analytics import store
 from analytics.cli import RejectedInput, UsageError
-from analytics.importing import UndoRefused, UnknownDataset, dataset_status, import_file, undo_batch
-
-STATUS_WORDS = {"imported": "已导入", "rejected": "已拒绝", "unchanged": "无变化"}
+from analytics.importing import UndoRefused, UnknownDataset, dataset_status, describe, import_file, undo_batch
 
 
 def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
@@ -28,28 +26,6 @@ def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     return 0, document, "\n".join(lines)
 
 
-def _describe(result: dict) -> str:
-    head = f"{result['file']}：{STATUS_WORDS[result['status']]}"
-    if result.get("dataset"):
-        head += f"（{result['dataset']}）"
-    if result["status"] != "rejected":
-        head += (
-            f" 新增 {result['rows_inserted']} 行，更新 {result['rows_updated']} 行，"
-            f"未变 {result['rows_unchanged']} 行，删除 {result['rows_removed']} 行"
-        )
-        if result.get("batch_id"):
-            head += f"，批次 {result['batch_id']}"
-        if result.get("dry_run"):
-            head += "（试运行，未写入）"
-    lines = [head]
-    for error in result["errors"]:
-        where = f"第 {error['row']} 行" if error["row"] is not None else "整个文件"
-        column = f"“{error['column']}”列" if error["column"] else ""
-        lines.append(f"  错误 {where}{column}：{error['message']}")
-    lines.extend(f"  提示 {w}" for w in result["warnings"])
-    return "\n".join(lines)
-
-
 def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Import each file as its own batch; exit 1 if any file is rejected."""
     results = []
@@ -60,7 +36,7 @@ def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
             raise UsageError(str(error)) from error
         results.append(result)
     status = 1 if any(r["status"] == "rejected" for r in results) else 0
-    return status, {"files": results}, "\n".join(_describe(r) for r in results)
+    return status, {"files": results}, "\n".join(describe(r) for r in results)
 
 
 def cmd_undo(args: argparse.Namespace) -> tuple[int, dict, str]:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import store
 from analytics.datasets import DATASETS
-from analytics.importing import UndoRefused, import_file, list_batches, undo_batch
+from analytics.importing import UndoRefused, describe, import_file, list_batches, preview_file, undo_batch
 from analytics.sample import load_sample, remove_sample
 from analytics.templates import errors_xlsx, template_file_name, template_xlsx
 from ui import data
@@ -21,24 +21,33 @@ ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "�
 
 
 @st.cache_data(show_spinner="正在校验文件……", max_entries=32)
-def preview(content: bytes, name: str, dataset: str | None, mode: str, db: str, version: str) -> dict:
+def preview(content: bytes, name: str, dataset: str | None, db: str, version: str) -> dict:
     # `version` keys the cache to the database state: after any import the preview is recomputed.
-    return import_file(content, file_name=name, dataset=dataset, mode=mode, dry_run=True, db=db)
+    return preview_file(content, file_name=name, dataset=dataset, db=db)
 
 
 def dataset_label(name: str | None) -> str:
     return f"{DATASETS[name].zh}（{name}）" if name else "未识别"
 
 
-def show_preview(result: dict) -> None:
-    st.markdown(f"**{result['file']}** · {dataset_label(result['dataset'])} · {STATUS[result['status']]}")
+def status_of(result: dict, mode: str) -> str:
+    return result.get("status_by_mode", {}).get(mode, result["status"])
+
+
+def show_preview(result: dict, mode: str) -> None:
+    st.markdown(
+        f"**{result['file']}** · {dataset_label(result['dataset'])} · {STATUS[status_of(result, mode)]}"
+    )
     if result["status"] != "rejected":
         cols = st.columns(5)
         cols[0].metric("文件中的记录", f"{result.get('rows_in_file', 0):,}")
         cols[1].metric("将新增", f"{result['rows_inserted']:,}")
         cols[2].metric("将更新", f"{result['rows_updated']:,}")
-        cols[3].metric("将删除", f"{result['rows_removed']:,}")
-        cols[4].metric("未变", f"{result['rows_unchanged']:,}")
+        cols[3].metric("未变", f"{result['rows_unchanged']:,}")
+        removed = f"{result['rows_removed']:,}" if mode == "replace" else "0"
+        cols[4].metric(
+            "将删除", removed, help=f"选择“替换”方式时将删除 {result['rows_removed']:,} 条；追加更新不删除"
+        )
     for warning in result["warnings"]:
         st.caption(f"⚠️ {warning}")
     if result["errors"]:
@@ -49,7 +58,7 @@ def show_preview(result: dict) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
             "下载问题清单（Excel）",
-            data=errors_xlsx(result["errors"]),
+            data=lambda errors=result["errors"]: errors_xlsx(errors),
             file_name=f"{result['file']}_问题清单.xlsx",
             key=f"errors-{result['file']}",
             on_click="ignore",
@@ -91,23 +100,18 @@ files = st.file_uploader(
 if files:
     version = store.data_version(db)
     dataset = None if choice == AUTO else choice
-    results = [preview(f.getvalue(), f.name, dataset, mode, db, version) for f in files]
+    results = [preview(f.getvalue(), f.name, dataset, db, version) for f in files]
     for result in results:
         with st.container(border=True):
-            show_preview(result)
-    ready = [(f, r) for f, r in zip(files, results, strict=True) if r["status"] == "imported"]
+            show_preview(result, mode)
+    ready = [(f, r) for f, r in zip(files, results, strict=True) if status_of(r, mode) == "imported"]
     if st.button(f"确认导入（{len(ready)} 个文件）", type="primary", disabled=not ready):
-        messages = []
-        for file, _ in ready:
-            done = import_file(file.getvalue(), file_name=file.name, dataset=dataset, mode=mode, db=db)
-            if done["status"] == "imported":
-                messages.append(
-                    f"{file.name}：已导入，批次 {done['batch_id']}（新增 {done['rows_inserted']}，"
-                    f"更新 {done['rows_updated']}，删除 {done['rows_removed']}）"
-                )
-            else:
-                messages.append(f"{file.name}：{STATUS[done['status']]}")
-        st.session_state["import_messages"] = messages
+        st.session_state["import_messages"] = [
+            describe(
+                import_file(f.getvalue(), file_name=f.name, dataset=dataset, mode=mode, db=db), errors=False
+            )
+            for f, _ in ready
+        ]
         st.rerun()
 
 st.subheader("导入记录")

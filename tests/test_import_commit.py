@@ -198,3 +198,18 @@ def test_batches_and_status(empty_db):
 def test_sample_flag_is_recorded(empty_db):
     load(empty_db, [ACCIDENT_HEADER, accident(1)], is_sample=True)
     assert list_batches(empty_db)[0]["is_sample"] is True
+
+
+def test_preview_file_answers_for_both_modes(empty_db):
+    load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)])
+    before = snapshot(empty_db)
+    from analytics.importing import preview_file
+
+    shrunk = preview_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="p.csv", db=empty_db)
+    assert shrunk["status_by_mode"] == {"upsert": "unchanged", "replace": "imported"}
+    assert counts(shrunk) == (0, 0, 1, 1)
+    grown = preview_file(
+        csv_bytes([ACCIDENT_HEADER, accident(1), accident(2), accident(3)]), file_name="g.csv", db=empty_db
+    )
+    assert grown["status_by_mode"] == {"upsert": "imported", "replace": "imported"}
+    assert snapshot(empty_db) == before

@@ -98,3 +98,16 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM import_batches WHERE NOT undone").fetchone()[0] == 0
     assert any("已清除示例数据" in s.value for s in at.success)
+
+
+def test_replace_mode_preview_counts_removals(page_db):
+    import_file(csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), file_name="a.csv", db=page_db)
+    at = open_page()
+    at.file_uploader[0].set_value(("更正.csv", csv_bytes([ACCIDENT_HEADER, accident(1)]), "text/csv")).run()
+    assert {m.label: m.value for m in at.metric}["将删除"] == "0"
+    assert button(at, "确认导入").disabled  # upsert: nothing would change
+    at.radio[0].set_value(at.radio[0].options[1]).run()
+    assert {m.label: m.value for m in at.metric}["将删除"] == "1"
+    button(at, "确认导入").click().run()
+    assert not at.exception
+    assert accidents(page_db) == ["SG0001"]

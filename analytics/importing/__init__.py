@@ -25,12 +25,15 @@ __all__ = [
     "UnknownDataset",
     "dataset_status",
     "import_file",
+    "describe",
     "list_batches",
+    "preview_file",
     "recognise_dataset",
     "undo_batch",
 ]
 
 MODES = ("upsert", "replace")
+STATUS_WORDS = {"imported": "已导入", "rejected": "已拒绝", "unchanged": "无变化"}
 _ALL_SHEET_NAMES = tuple(n for d in DATASETS.values() for n in (d.name, d.zh))
 
 
@@ -144,6 +147,28 @@ def import_file(
     )
 
 
+def preview_file(
+    source: str | os.PathLike | bytes,
+    *,
+    dataset: str | None = None,
+    db: str | os.PathLike | None = None,
+    file_name: str | None = None,
+) -> dict:
+    """What importing a file would change in either mode, from one dry run.
+
+    Both modes insert and update the same records; only `replace` removes, so the
+    replace dry run carries both answers. `status_by_mode` gives each mode's status.
+    """
+    result = import_file(source, dataset=dataset, mode="replace", dry_run=True, db=db, file_name=file_name)
+    if result["status"] != "rejected":
+        kept = result["rows_inserted"] + result["rows_updated"]
+        result["status_by_mode"] = {
+            "upsert": "imported" if kept else "unchanged",
+            "replace": "imported" if kept + result["rows_removed"] else "unchanged",
+        }
+    return result
+
+
 def undo_batch(batch_id: int, db: str | os.PathLike | None = None) -> dict:
     """Return the data to its exact state before a batch; raises UndoRefused with a Chinese reason."""
     store.ensure_schema(db)
@@ -168,3 +193,28 @@ def dataset_status(db: str | os.PathLike | None = None) -> dict:
     """The `status` document of the command line: rows and date range per dataset, and the batches."""
     with store.connect(db, read_only=True) as con:
         return status(con)
+
+
+def describe(result: dict, errors: bool = True) -> str:
+    """One file's outcome in Chinese: the counts, then (optionally) every problem and warning."""
+    head = f"{result['file']}：{STATUS_WORDS[result['status']]}"
+    if result.get("dataset"):
+        head += f"（{DATASETS[result['dataset']].zh}）"
+    if result["status"] != "rejected":
+        head += (
+            f" 新增 {result['rows_inserted']} 行，更新 {result['rows_updated']} 行，"
+            f"未变 {result['rows_unchanged']} 行，删除 {result['rows_removed']} 行"
+        )
+        if result.get("batch_id"):
+            head += f"，批次 {result['batch_id']}"
+        if result.get("dry_run"):
+            head += "（试运行，未写入）"
+    if not errors:
+        return head
+    lines = [head]
+    for error in result["errors"]:
+        where = f"第 {error['row']} 行" if error["row"] is not None else "整个文件"
+        column = f"“{error['column']}”列" if error["column"] else ""
+        lines.append(f"  错误 {where}{column}：{error['message']}")
+    lines.extend(f"  提示 {w}" for w in result["warnings"])
+    return "\n".join(lines)
