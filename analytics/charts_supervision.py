@@ -115,9 +115,14 @@ def fmt_value(field: str, value) -> str:
     return wording.fmt_count(value)
 
 
-def key_text(value) -> str:
-    """A breakdown key on screen: an empty township reads 县直/未填乡镇."""
-    return NO_TOWNSHIP if _missing(value) else str(value)
+NOT_FILLED = "未填写"
+
+
+def key_text(value, key: str = "township") -> str:
+    """A breakdown key on screen: an empty township reads 县直/未填乡镇, any other empty key 未填写."""
+    if _missing(value):
+        return NO_TOWNSHIP if key == "township" else NOT_FILLED
+    return str(value)
 
 
 def _blend(colour: str, weight: float) -> str:
@@ -239,7 +244,7 @@ def grouped_bars(
 ) -> go.Figure:
     """Horizontal bars per key (department, kind, measure), one series per field, first row on top."""
     frame = frame.iloc[::-1]
-    keys = [key_text(k) for k in frame[key]]
+    keys = [key_text(k, key) for k in frame[key]]
     palette = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
     figure = go.Figure()
     for field, colour in zip(fields, palette, strict=False):
@@ -267,7 +272,7 @@ def year_compare_bars(
 ) -> go.Figure:
     """Per key, this period against 同期; this year's bar green where better by meaning, red where worse."""
     frame = frame.iloc[::-1]
-    keys = [key_text(k) for k in frame[key]]
+    keys = [key_text(k, key) for k in frame[key]]
     current, previous = frame[field], frame[previous_column]
     figure = go.Figure()
     figure.add_bar(
@@ -318,7 +323,7 @@ def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year:
 def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
     """Coverage per row as horizontal bars beside a time-progress line: green at or past it, red behind it."""
     frame = frame.iloc[::-1]
-    keys = [key_text(k) for k in frame[key]]
+    keys = [key_text(k, key) for k in frame[key]]
     coverage = _floats(frame["coverage_pct"])
     colours = [
         EQUAL if _missing(v) or time_progress is None else (GREEN if v >= time_progress else RED)

@@ -35,13 +35,9 @@ if not total["found"] and not total["inspections"]:
 st.caption(
     f"统计口径：排查日期在{period.year}年{period.label}内的隐患，整改、逾期、复查状态截至{by_township['period']['as_of']}。"
 )
-
-
 previous = data.query(
     "analytics.metrics.hazards:hazards", period=period.previous, county=county, by="township"
 )["total"]
-
-
 cards.show_cards(supervision.hazard_cards(total, previous))
 
 st.subheader("分乡镇、分部门")
@@ -99,7 +95,6 @@ layout.chart(
     file_stem=f"{county}_{period.year}年_隐患整改率逐月",
     key="hazard-trend",
 )
-
 st.caption("隐患按排查月份归入各月；最近月份排查的隐患有的仍在整改期限内，其整改率会随整改完成而上升。")
 
 st.subheader("安全检查")

@@ -386,3 +386,10 @@ def test_townships_of_a_county_with_accidents_only(accidents_only):
     assert table["乡镇（街道）"].tolist() == ["一镇"]
     assert column(table, "accidents") == [1] and column(table, "rectification_rate") == [None]
     assert ">—<" in markdown_text(app)  # its 整改率 card: no hazard found, so no rate
+
+
+def test_empty_keys_are_named_by_what_is_missing():
+    assert cs.key_text(None) == NO_TOWNSHIP
+    assert cs.key_text(None, "kind") == "未填写" and cs.key_text("复查", "kind") == "复查"
+    table = supervision.frame([{"kind": None, "inspections": 3}], "kind", ["inspections"])
+    assert table["检查类型"].tolist() == ["未填写"]

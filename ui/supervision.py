@@ -25,7 +25,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def frame(rows: list[dict], key: str, fields: list[str], total: dict | None = None) -> pd.DataFrame:
     """Rows of a metric document (and its 合计 row last) as a table with Chinese headers and raw numbers."""
     records = [*rows, total] if total else list(rows)
-    data = {cs.KEY_LABELS.get(key, key): [cs.key_text(r[key]) for r in records]}
+    data = {cs.KEY_LABELS.get(key, key): [cs.key_text(r[key], key) for r in records]}
     for field in fields:
         values = [r[field] for r in records]
         kind = cs.FIELDS[field][1]
