@@ -78,8 +78,16 @@ def _number_format(indicator: str) -> str:
     return ",.2f" if indicator == "direct_loss_wan" else ",d"
 
 
-def monthly_bars(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
-    """Each month of `year` against the same month of `year`−1 (columns of `indicators.monthly`)."""
+def _scoped(title: str, scope: str | None) -> str:
+    # A downloaded image travels alone: its title must say whose figures these are.
+    return f"{scope}　{title}" if scope else title
+
+
+def monthly_bars(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
+    """Each month of `year` against the same month of `year`−1 (columns of `indicators.monthly`).
+
+    `scope` (e.g. "云溪县 2026年") leads the title.
+    """
     months = [f"{m}月" for m in frame["month"]]
     current, previous = frame[indicator], frame[f"{indicator}_previous"]
     figure = go.Figure()
@@ -95,10 +103,10 @@ def monthly_bars(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
     )
     _colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
-    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月同比")
+    return _layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月同比", scope))
 
 
-def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int) -> go.Figure:
+def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
     """Running totals of `year` and `year`−1, month by month; this year's line red if above 同期 at its end."""
     months = [f"{m}月" for m in frame["month"]]
     current, previous = frame[f"{indicator}_cum"], frame[f"{indicator}_previous_cum"]
@@ -123,7 +131,7 @@ def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int) -> go.Figur
         line={"color": colour, "width": 4},
     )
     figure.update_layout(yaxis_title=axis_label(indicator))
-    return _layout(figure, f"{INDICATOR_LABELS[indicator]}：逐月累计")
+    return _layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月累计", scope))
 
 
 def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: int, title: str) -> go.Figure:

@@ -31,6 +31,7 @@ if row is not None:
 st.write("")
 cards.show_cards(summary, per_row=len(summary))
 if row is not None:
+    st.write("")
     st.caption(
         f"{wording.rank_sentence(ranking, county)}。排位以数值最小者为第1位；各县市区明细见“全市排位”页。"
     )
@@ -55,7 +56,4 @@ if majors:
         width="stretch",
     )
 
-st.subheader("情况摘要（可复制）")
-paragraph = wording.overview_paragraph(doc, ranking, county, period)
-st.code(paragraph, language=None, wrap_lines=True)
-st.caption("点击文本框右上角的复制按钮，可直接粘贴到汇报材料中。")
+layout.copyable("情况摘要", wording.overview_paragraph(doc, ranking, county, period))

@@ -44,7 +44,12 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
         with left:
             layout.chart(
                 charts.ranking_bars(
-                    frame, name, county, f"{INDICATOR_LABELS[name]}排位（{unit}）", unit, mark
+                    frame,
+                    name,
+                    county,
+                    f"{year}年{period.label} {INDICATOR_LABELS[name]}全市排位（{unit}）",
+                    unit,
+                    mark,
                 ),
                 file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}",
                 key=f"rank-{name}",
@@ -53,7 +58,12 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
             changes = frame.rename(columns={"rank": "value_rank", "change_rank": "rank"})
             layout.chart(
                 charts.ranking_bars(
-                    changes, "change_pct", county, f"{INDICATOR_LABELS[name]}同比排位", "同比（%）", mark
+                    changes,
+                    "change_pct",
+                    county,
+                    f"{year}年{period.label} {INDICATOR_LABELS[name]}同比排位",
+                    "同比（%）",
+                    mark,
                 ),
                 file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}_同比",
                 key=f"change-{name}",

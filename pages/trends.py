@@ -15,6 +15,7 @@ doc = data.query("analytics.metrics.indicators:indicators", period=period, count
 townships = data.query("analytics.metrics.indicators:by_township", period=period, county=county)
 
 layout.title("四项指标趋势", selected)
+scope = f"{county} {year}年"
 # The trend runs from January to the period's last month, so the running total ends at the period's.
 shown = monthly[monthly["month"] <= period.last_month].reset_index(drop=True)
 st.caption(
@@ -27,14 +28,14 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
         left, right = st.columns(2)
         with left:
             layout.chart(
-                charts.monthly_bars(shown, name, year),
+                charts.monthly_bars(shown, name, year, scope),
                 tables.monthly_table(shown, name, year),
                 file_stem=f"{county}_{year}年_{INDICATOR_LABELS[name]}_逐月",
                 key=f"monthly-{name}",
             )
         with right:
             layout.chart(
-                charts.cumulative_lines(shown, name, year),
+                charts.cumulative_lines(shown, name, year, scope),
                 tables.monthly_table(shown, name, year, cumulative=True),
                 file_stem=f"{county}_{year}年_{INDICATOR_LABELS[name]}_累计",
                 key=f"cumulative-{name}",
@@ -57,7 +58,11 @@ with left:
     else:
         layout.chart(
             charts.comparison_bars(
-                sectors, "sector", indicator, year, f"{INDICATOR_LABELS[indicator]}：分行业领域"
+                sectors,
+                "sector",
+                indicator,
+                year,
+                f"{county} {year}年{period.label} {INDICATOR_LABELS[indicator]}：分行业领域",
             ),
             tables.breakdown_table(sectors, "sector", "行业领域", indicator, year),
             file_stem=f"{county}_{year}年{period.label}_{INDICATOR_LABELS[indicator]}_分行业",
@@ -74,7 +79,7 @@ with right:
                 "township",
                 indicator,
                 year,
-                f"{INDICATOR_LABELS[indicator]}：分乡镇（街道）",
+                f"{county} {year}年{period.label} {INDICATOR_LABELS[indicator]}：分乡镇（街道）",
             ),
             tables.breakdown_table(by_township, "township", "乡镇（街道）", indicator, year),
             file_stem=f"{county}_{year}年{period.label}_{INDICATOR_LABELS[indicator]}_分乡镇",

@@ -155,6 +155,9 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     total = len(ranking_doc["counties"])
     since = f"较{previous_period_label(ranking_doc)}"
     move = row["rank_change"][indicator]
+    tied = (
+        sum(1 for other in ranking_doc["counties"] if other["rank"][indicator] == row["rank"][indicator]) > 1
+    )
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:
@@ -165,7 +168,7 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
         tone_name = GOOD if move > 0 else BAD
     return Card(
         label=f"{INDICATOR_LABELS[indicator]}排位",
-        value=f"第{row['rank'][indicator]}位",
+        value=wording.rank_phrase(row["rank"][indicator], tied),
         detail=f"全市共{total}个县市区",
         change=change,
         tone=tone_name,

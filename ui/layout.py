@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -60,3 +62,17 @@ def chart(
             key=f"png-{key or file_stem}",
             on_click="ignore",
         )
+
+
+def copyable(heading: str, text: str) -> None:
+    """A generated paragraph: a block with a copy button, or large plain text on the projector."""
+    if meeting.active():
+        st.subheader(heading)
+        st.markdown(
+            f'<div style="font-size:1.15rem;line-height:1.7">{html.escape(text)}</div>',
+            unsafe_allow_html=True,
+        )
+        return
+    st.subheader(f"{heading}（可复制）")
+    st.code(text, language=None, wrap_lines=True)
+    st.caption("点击文本框右上角的复制按钮，可直接粘贴到汇报材料中。")

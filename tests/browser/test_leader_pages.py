@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/ (1440×2400 for whole pages, 1280×720 for t
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -14,7 +15,7 @@ from analytics import store, wording
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
-from tests.browser.conftest import PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -72,9 +73,18 @@ def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
     open_page(page, sample_server, "/trends", "分行业领域", name="trends-1440x2400")
     assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2
-    assert page.get_by_text("事故起数：逐月同比", exact=False).first.is_visible()
+    page.get_by_text("事故起数：逐月同比", exact=False).first.wait_for(state="visible")
     # Plotly comes bundled with Streamlit: no script from a CDN (the page fixture checks every request).
     assert not page.outside_requests
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="下载图片（PNG）").first.click()
+    download = download_info.value
+    assert (
+        download.suggested_filename == f"{expected['county']}_{expected['period'].year}年_事故起数_逐月.png"
+    )
+    download.save_as(ARTIFACTS / "trends-download.png")  # to look at: the Chinese must be intact
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000
 
 
 def test_ranking_page_lists_counties(page, sample_server, expected):
