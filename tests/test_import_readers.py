@@ -266,9 +266,15 @@ def test_ledger_as_a_county_office_keeps_it(empty_db, tmp_path):
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        (["事故编号", "发生日期", "县市区", "行业领域", "死亡人数", "受伤人数", "直接经济损失（万元）"], "accidents"),
+        (
+            ["事故编号", "发生日期", "县市区", "行业领域", "死亡人数", "受伤人数", "直接经济损失（万元）"],
+            "accidents",
+        ),
         (["检查编号", "检查日期", "县市区", "检查部门", "被检查单位"], "inspections"),
-        (["隐患编号", "检查编号", "排查日期", "县市区", "检查部门", "隐患单位", "隐患等级", "整改期限"], "hazards"),
+        (
+            ["隐患编号", "检查编号", "排查日期", "县市区", "检查部门", "隐患单位", "隐患等级", "整改期限"],
+            "hazards",
+        ),
         (["case_id", "filed_on", "county", "department", "measure"], "enforcement"),
         (["培训编号", "培训日期", "县市区", "培训对象", "参训人数"], "training"),
         (["年度", "县市区", "乡镇（街道）", "培训对象", "应培训人数"], "training_targets"),
