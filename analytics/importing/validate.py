@@ -39,8 +39,9 @@ ARROW_TYPES = {
     BOOL: pa.bool_(),
 }
 
-TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true", "t", "对", "√"})
-FALSE_WORDS = frozenset({"否", "n", "no", "0", "false", "f", "×"})
+# The contract's words (是/否, Y/N, 1/0, true/false), compared in lower case, plus yes/no.
+TRUE_WORDS = frozenset({"是", "y", "yes", "1", "true"})
+FALSE_WORDS = frozenset({"否", "n", "no", "0", "false"})
 _FULL_WIDTH_DIGITS = str.maketrans(
     {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 )
