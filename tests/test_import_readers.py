@@ -289,3 +289,27 @@ def test_recognise_dataset(headers, expected):
     from analytics.importing import recognise_dataset
 
     assert recognise_dataset(headers) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("1", True),
+        ("0", False),
+        ("TRUE", True),
+        ("false", False),
+    ],
+)
+def test_bool_words(empty_db, text, expected):
+    from tests.import_support import HAZARD_HEADER, hazard
+
+    reviewed = "2026-08-12" if expected else ""
+    result = import_file(
+        csv_bytes([HAZARD_HEADER, hazard(1, order=text, reviewed=reviewed)]), file_name="b.csv", db=empty_db
+    )
+    assert result["status"] == "imported", result["errors"]
+    assert stored(empty_db, "SELECT order_issued FROM hazards") == [(expected,)]
