@@ -77,8 +77,10 @@ def _no_header() -> FileProblem:
 
 def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     text, encoding = _decode(data)
+    same_bytes = encoding != "GB18030"
     if "\n" not in text:
         text = text.replace("\r", "\n")  # classic Mac line endings
+        same_bytes = False
     # Only the first records go through the csv module, to find the header row and
     # where the data begins; the bulk is parsed by Arrow.
     delimiter = _delimiter(text)
@@ -95,7 +97,12 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
         raise _no_header()
     header = head[index]
     offset = _offset_after_lines(text, lines_after[index])
-    body = text[offset:]
+    if same_bytes:
+        # UTF-8 input goes to Arrow as it is: no second copy of a large file.
+        bom = 3 if encoding == "UTF-8-BOM" else 0
+        body = data[bom + len(text[:offset].encode("utf-8")) :]
+    else:
+        body = text[offset:].encode("utf-8")
     columns = _parse_csv_body(body, len(header), delimiter)
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))
@@ -120,10 +127,10 @@ def _delimiter(text: str) -> str:
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
-def _parse_csv_body(body: str, width: int, delimiter: str = ",") -> list[pa.Array]:
-    if not body.strip():
+def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Array]:
+    """UTF-8 bytes below the header as one string array per column, one entry per record."""
+    if not raw.strip():
         return [pa.array([], pa.string()) for _ in range(width)]
-    raw = body.encode("utf-8")
     names = [f"c{i}" for i in range(width)]
     irregular = []
 
@@ -138,7 +145,7 @@ def _parse_csv_body(body: str, width: int, delimiter: str = ",") -> list[pa.Arra
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 ignore_empty_lines=False,
-                newlines_in_values='"' in body,
+                newlines_in_values=b'"' in raw,
                 invalid_row_handler=note_irregular,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -153,7 +160,7 @@ def _parse_csv_body(body: str, width: int, delimiter: str = ",") -> list[pa.Arra
         return [table.column(i).combine_chunks() for i in range(width)]
     # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
     # every record in place, so row numbers stay right.
-    records = list(csv.reader(io.StringIO(body), delimiter=delimiter))
+    records = list(csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter))
     width = max(width, max((len(r) for r in records), default=0))
     padded = [r + [""] * (width - len(r)) for r in records]
     return [pa.array(list(col), pa.string()) for col in zip(*padded, strict=True)] if padded else []
