@@ -196,7 +196,8 @@ def progress_gap(coverage: float, time_progress: float) -> tuple[str, str]:
 
 def fixed_widths(table: pd.DataFrame) -> dict:
     """column_config giving every column a fixed width that fits its header, so two tables line up."""
-    return {
-        name: st.column_config.Column(width=min(max(16 + 13 * len(str(name)), 84), 160))
-        for name in table.columns
-    }
+    widths = {name: min(max(16 + 13 * len(str(name)), 84), 160) for name in table.columns}
+    key = table.columns[0]
+    # The key column also holds 县直/未填乡镇, longer than its header.
+    widths[key] = max(widths[key], 16 + 13 * max((len(str(v)) for v in table[key]), default=0))
+    return {name: st.column_config.Column(width=width) for name, width in widths.items()}
