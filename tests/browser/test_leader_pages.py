@@ -130,6 +130,20 @@ def test_meeting_mode_hides_controls(page, sample_server, expected):
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
 
 
+def test_meeting_switch_in_the_sidebar_and_the_way_out(page, sample_server):
+    open_page(page, sample_server, "/", "情况摘要")
+    page.locator('[data-testid="stSidebar"]').get_by_text("会议模式").click()
+    page.wait_for_function("() => window.location.search.includes('meeting=1')")
+    wait_idle(page, "数据截至")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    exit_button = page.get_by_role("button", name="退出会议模式")
+    exit_button.scroll_into_view_if_needed()
+    exit_button.click()
+    page.wait_for_function("() => !window.location.search.includes('meeting')")
+    wait_idle(page, "情况摘要（可复制）")
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+
+
 def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
     page.set_viewport_size(PROJECTOR)
     open_page(page, sample_server, "/?meeting=1&cycle=5", "四项")
