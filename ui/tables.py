@@ -29,12 +29,12 @@ def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bo
     suffix = "_cum" if cumulative else ""
     current, previous = frame[f"{indicator}{suffix}"], frame[f"{indicator}_previous{suffix}"]
     unit = INDICATOR_UNITS[indicator]
-    label = "1月至当月累计" if cumulative else "当月"
+    label = "累计" if cumulative else ""
     return pd.DataFrame(
         {
             "月份": [f"{m}月" for m in frame["month"]],
             f"{year}年{label}（{unit}）": [_amount(v, indicator) for v in current],
-            f"{year - 1}年同期（{unit}）": [_amount(v, indicator) for v in previous],
+            f"{year - 1}年{label}（{unit}）": [_amount(v, indicator) for v in previous],
             "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
         }
     )
@@ -57,7 +57,7 @@ def breakdown_table(frame: pd.DataFrame, key: str, key_label: str, indicator: st
         {
             key_label: frame[key],
             f"{year}年（{unit}）": [_amount(v, indicator) for v in current],
-            f"{year - 1}年同期（{unit}）": [_amount(v, indicator) for v in previous],
+            f"{year - 1}年（{unit}）": [_amount(v, indicator) for v in previous],
             "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
         }
     )
