@@ -98,6 +98,10 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM import_batches WHERE NOT undone").fetchone()[0] == 0
     assert any("已清除示例数据" in s.value for s in at.success)
+    button(at, "载入示例数据").click().run()  # offered again once nothing is in effect
+    assert not at.exception
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
 
 
 def test_replace_mode_preview_counts_removals(page_db):
