@@ -21,8 +21,10 @@ note = wording.provisional_note(doc)
 if note:
     st.warning(note, icon=":material/schedule:")
 
-cards.verdict(wording.verdict(doc), cards.verdict_tone(doc))
-cards.show_cards(cards.indicator_cards(doc))
+compare = not layout.no_previous_year(selected)
+if compare:
+    cards.verdict(wording.verdict(doc), cards.verdict_tone(doc))
+cards.show_cards(cards.indicator_cards(doc, compare))
 
 row = next((r for r in ranking["counties"] if r["county"] == county), None)
 summary = [cards.major_accidents_card(doc)]
@@ -56,4 +58,5 @@ if majors:
         width="stretch",
     )
 
-layout.copyable("情况摘要", wording.overview_paragraph(doc, ranking, county, period))
+if compare:
+    layout.copyable("情况摘要", wording.overview_paragraph(doc, ranking, county, period))

@@ -15,6 +15,7 @@ doc = data.query("analytics.metrics.ranking:ranking", period=period)
 year = period.year
 
 layout.title("全市排位", selected)
+layout.no_previous_year(selected)
 if not doc["counties"]:
     layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")
     st.stop()

@@ -15,6 +15,7 @@ doc = data.query("analytics.metrics.indicators:indicators", period=period, count
 townships = data.query("analytics.metrics.indicators:by_township", period=period, county=county)
 
 layout.title("四项指标趋势", selected)
+layout.no_previous_year(selected)
 scope = f"{county} {year}年"
 # The trend runs from January to the period's last month, so the running total ends at the period's.
 shown = monthly[monthly["month"] <= period.last_month].reset_index(drop=True)

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store, wording
-from analytics.metrics.common import default_period, home_county
+from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators, monthly
 from analytics.metrics.ranking import ranking
 from analytics.periods import Period
@@ -172,3 +172,14 @@ def test_empty_database_shows_no_data(cleared_db, page):
     assert not app.get("plotly_chart")
     with store.connect(cleared_db) as con:
         assert default_period(con) is None  # the app did not reload the removed sample
+
+
+def test_first_year_of_data_is_not_compared(sample, sample_db_path):
+    with store.connect(sample_db_path) as con:
+        first = min(data_years(con))
+    app = run_page(DEFAULT_PAGE, {"year": str(first), "months": "1-12"})
+    assert app.selectbox(key="filter_year").value == first
+    assert any(f"没有{first - 1}年的数据" in str(i.value) for i in app.info)
+    shown = markdown_text(app)
+    assert "不作同比" in shown and "新增" not in shown and "全面上升" not in shown
+    assert not app.code

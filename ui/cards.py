@@ -97,8 +97,11 @@ def verdict(text: str, tone_name: str = NEUTRAL) -> None:
 _LOWER_IS_BETTER = {"down": GOOD, "up": BAD, "new": BAD, "flat": NEUTRAL}
 
 
-def indicator_cards(doc: dict) -> list[Card]:
-    """The four indicator cards of an `indicators` document: value, 同期, 同比 coloured by meaning."""
+def indicator_cards(doc: dict, compare: bool = True) -> list[Card]:
+    """The four indicator cards of an `indicators` document: value, 同期, 同比 coloured by meaning.
+
+    With `compare` False (no data for the year before) the cards show the value only.
+    """
     result = []
     for name in INDICATORS:
         figure = doc["indicators"][name]
@@ -108,9 +111,11 @@ def indicator_cards(doc: dict) -> list[Card]:
             Card(
                 label=INDICATOR_LABELS[name],
                 value=wording.fmt_amount(value, unit),
-                detail=f"去年同期 {wording.fmt_amount(previous, unit)}",
-                change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}",
-                tone=_LOWER_IS_BETTER[wording.change_kind(value, previous)],
+                detail=f"去年同期 {wording.fmt_amount(previous, unit)}" if compare else "去年同期：无数据",
+                change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}"
+                if compare
+                else "不作同比",
+                tone=_LOWER_IS_BETTER[wording.change_kind(value, previous)] if compare else NEUTRAL,
             )
         )
     return result

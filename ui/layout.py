@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui import meeting
+from ui import data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
@@ -76,3 +76,15 @@ def copyable(heading: str, text: str) -> None:
     st.subheader(f"{heading}（可复制）")
     st.code(text, language=None, wrap_lines=True)
     st.caption("点击文本框右上角的复制按钮，可直接粘贴到汇报材料中。")
+
+
+def no_previous_year(filters: Filters) -> bool:
+    """True when the database holds nothing for the year before: 同比 would read as 新增 everywhere.
+
+    Pages then say so instead of colouring every figure as a rise.
+    """
+    years = data.query("analytics.metrics.common:data_years")
+    if filters.period.year - 1 in years:
+        return False
+    st.info(f"数据库中没有{filters.period.year - 1}年的数据，{filters.period.year}年的数字不作同比。")
+    return True
