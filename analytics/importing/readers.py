@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook
 
@@ -183,6 +184,20 @@ def _cell_text(value: object) -> str:
 
 
 def _text_column(cells: tuple) -> pa.Array:
+    """One Excel column as text; columns of numbers or dates (with text or empty cells) go through Arrow."""
+    kinds = set(map(type, cells))
+    if kinds <= {str}:
+        return pa.array(cells, pa.string())
+    texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
+    if kinds <= {str, float}:
+        numbers = pa.array([c if type(c) is float else None for c in cells], pa.float64())
+        # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
+        integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
+        as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
+        return pc.coalesce(texts, pc.if_else(integral, as_int, numbers.cast(pa.string())))
+    if kinds <= {str, dt.date}:
+        dates = pa.array([c if type(c) is dt.date else None for c in cells], pa.date32())
+        return pc.coalesce(texts, dates.cast(pa.string()))
     return pa.array([c if type(c) is str else _cell_text(c) for c in cells], pa.string())
 
 
