@@ -211,10 +211,16 @@ def screenshot(page, name: str) -> Path:
 
 
 def open_page(page, base_url: str, url_path: str, expect_text: str, name: str | None = None):
-    """Go to base_url/url_path, wait for the run to finish and `expect_text`, check no exception, screenshot."""
+    """Go to base_url/url_path, wait for the run and `expect_text`, check no exception, save a screenshot.
+
+    The screenshot is test-artifacts/<name>.png; by default named after the page and the viewport.
+    """
     page.goto(f"{base_url}/{url_path.lstrip('/')}", wait_until="commit")
     page.wait_for_selector('[data-testid="stApp"]', state="attached")
     wait_idle(page, expect_text)
-    if name:
-        screenshot(page, name)
+    if name is None:
+        size = page.viewport_size or TALL
+        slug = urlparse(url_path).path.strip("/").replace("/", "-") or "overview"
+        name = f"{slug}-{size['width']}x{size['height']}"
+    screenshot(page, name)
     return page

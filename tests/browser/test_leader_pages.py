@@ -15,7 +15,7 @@ from analytics import store, wording
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
-from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,13 @@ def test_filters_survive_a_page_switch(page, sample_server, expected):
     county = expected["county"]
     other = next(r["county"] for r in expected["ranking"]["counties"] if r["county"] != county)
     year = expected["period"].year
-    open_page(page, sample_server, f"/?county={other}&year={year}&months=2-3", "情况摘要")
+    open_page(
+        page,
+        sample_server,
+        f"/?county={other}&year={year}&months=2-3",
+        "情况摘要",
+        name="overview-other-county",
+    )
     assert f"{other} · {year}年2-3月" in page.locator('[data-testid="stMain"]').inner_text()
     page.locator('[data-testid="stSidebarNav"]').get_by_text("全市排位").click()
     page.wait_for_url("**/ranking**", wait_until="commit")
@@ -131,7 +137,7 @@ def test_meeting_mode_hides_controls(page, sample_server, expected):
 
 
 def test_meeting_switch_in_the_sidebar_and_the_way_out(page, sample_server):
-    open_page(page, sample_server, "/", "情况摘要")
+    open_page(page, sample_server, "/", "情况摘要", name="overview-before-meeting-switch")
     page.locator('[data-testid="stSidebar"]').get_by_text("会议模式").click()
     page.wait_for_function("() => window.location.search.includes('meeting=1')")
     wait_idle(page, "数据截至")
@@ -146,7 +152,7 @@ def test_meeting_switch_in_the_sidebar_and_the_way_out(page, sample_server):
 
 def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
     page.set_viewport_size(PROJECTOR)
-    open_page(page, sample_server, "/?meeting=1&cycle=5", "四项")
+    open_page(page, sample_server, "/?meeting=1&cycle=5", "四项", name="overview-meeting-cycle")
     page.wait_for_url("**/trends**", wait_until="commit", timeout=40_000)
     wait_idle(page, "逐月同比")
     page.wait_for_function("() => window.location.search.includes('meeting=1')")
@@ -158,10 +164,8 @@ def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
 
 @pytest.mark.parametrize("path", list(ALL_PAGES))
 def test_every_page_without_data(page, empty_server, path):
-    open_page(page, empty_server, f"/{path}", ALL_PAGES[path])
-    if path != "data_import":
-        wait_idle(page, "暂无数据")
-    screenshot(page, f"empty-{path or 'overview'}")
+    expect = ALL_PAGES[path] if path == "data_import" else "暂无数据"
+    open_page(page, empty_server, f"/{path}", expect, name=f"empty-{path or 'overview'}")
     assert "示例数据：" not in page.locator('[data-testid="stMain"]').inner_text()
 
 
