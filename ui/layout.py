@@ -50,7 +50,8 @@ def chart(
 
     if meeting.active():
         figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False}, key=key)
+    config = {"displaylogo": False, "displayModeBar": not meeting.active()}
+    st.plotly_chart(figure, width="stretch", config=config, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")
     if not meeting.active():

@@ -114,11 +114,27 @@ def _carousel(following, seconds: int) -> None:
     tick()
 
 
-def exit_button() -> None:
-    """A quiet way out of meeting mode at the foot of the page (the sidebar is hidden)."""
+def footer(pages: list) -> None:
+    """At the foot of the page (the sidebar is hidden): the leader pages to step through, and the way out."""
     if not active():
         return
     st.divider()
+    columns = st.columns(len(pages) + 1)
+    for column, page in zip(columns, pages, strict=False):
+        column.page_link(page, label=page.title, icon=page.icon or None)
+    with columns[-1]:
+        _exit()
+
+
+def exit_button() -> None:
+    """Only the way out of meeting mode, for a page that stops early (e.g. with nothing to show)."""
+    if not active():
+        return
+    st.divider()
+    _exit()
+
+
+def _exit() -> None:
     st.button("退出会议模式", type="tertiary", key="meeting-exit", on_click=_leave)
 
 

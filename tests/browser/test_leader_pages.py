@@ -15,7 +15,7 @@ from analytics import store, wording
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
-from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, wait_idle
+from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +132,13 @@ def test_meeting_mode_hides_controls(page, sample_server, expected):
     first_value = page.locator(".kpi-value").first
     box = first_value.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PROJECTOR["width"]
-    open_page(page, sample_server, "/trends?meeting=1", "逐月同比", name="trends-meeting-1280x720")
+    # No sidebar on the projector: the foot of the page links the leader pages, meeting mode kept.
+    page.locator('[data-testid="stPageLink"]').get_by_text("四项指标趋势").click()
+    page.wait_for_url("**/trends**", wait_until="commit")
+    wait_idle(page, "逐月同比")
+    page.wait_for_function("() => window.location.search.includes('meeting=1')")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    screenshot(page, "trends-meeting-1280x720")
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
 
 
