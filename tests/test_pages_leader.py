@@ -7,6 +7,9 @@ traceback; the filters follow the URL; meeting mode turns on from the URL.
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,6 +18,7 @@ from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators, monthly
 from analytics.metrics.ranking import ranking
 from analytics.periods import Period
+from ui import data
 
 DEFAULT_PAGE = "pages/overview.py"
 LEADER_PAGES = (DEFAULT_PAGE, "pages/trends.py", "pages/ranking.py")
@@ -183,3 +187,22 @@ def test_first_year_of_data_is_not_compared(sample, sample_db_path):
     shown = markdown_text(app)
     assert "不作同比" in shown and "新增" not in shown and "全面上升" not in shown
     assert not app.code
+
+
+def test_cached_query_sees_a_write_at_once(sample_db_path, tmp_path, monkeypatch):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db_path, path)
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    with store.connect(path) as con:
+        county, period = home_county(con), default_period(con)
+    before = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
+    assert data.query("analytics.metrics.indicators:indicators", period=period, county=county) == before
+    with store.connect(path, read_only=False) as con:
+        con.execute(
+            "INSERT INTO accidents (accident_id, occurred_on, county, sector, deaths, injuries, direct_loss_wan) "
+            "VALUES ('TEST-CACHE-1', ?, ?, '工业', 2, 1, 10.5)",
+            [dt.date(period.year, period.last_month, 1), county],
+        )
+    after = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
+    assert after["indicators"]["accidents"]["value"] == before["indicators"]["accidents"]["value"] + 1
+    assert after["indicators"]["deaths"]["value"] == before["indicators"]["deaths"]["value"] + 2
