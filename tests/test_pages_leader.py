@@ -206,3 +206,13 @@ def test_cached_query_sees_a_write_at_once(sample_db_path, tmp_path, monkeypatch
     after = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
     assert after["indicators"]["accidents"]["value"] == before["indicators"]["accidents"]["value"] + 1
     assert after["indicators"]["deaths"]["value"] == before["indicators"]["deaths"]["value"] + 2
+
+
+def test_ranking_marks_the_selected_county_apart_from_the_home_county(sample, sample_db_path):
+    county, period = sample
+    with store.connect(sample_db_path) as con:
+        other = next(r["county"] for r in ranking(con, period)["counties"] if r["county"] != county)
+    app = run_page("pages/ranking.py", {"county": other})
+    names = list(app.dataframe[0].value["县市区"])
+    assert f"{other}（所选）" in names and f"{county}（本县）" in names
+    assert sum(name.endswith("）") for name in names) == 2
