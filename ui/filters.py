@@ -140,11 +140,6 @@ def write_url(filters: Filters) -> None:
             st.query_params[name] = value
 
 
-def url_params() -> dict[str, str]:
-    """The current query parameters, to carry across a programmatic page switch."""
-    return {name: st.query_params[name] for name in st.query_params}
-
-
 def current() -> Filters:
     """The filters of this run (set by the entrypoint before the page runs)."""
     if "filters" not in st.session_state:
