@@ -68,11 +68,6 @@ def query(target: str, **arguments: Any) -> Any:
     return _cached_call(db, store.data_version(db), target, tuple(sorted(arguments.items())))
 
 
-def clear() -> None:
-    """Forget every cached result (after this process itself wrote to the database)."""
-    _cached_call.clear()
-
-
 @st.cache_resource(show_spinner="首次启动：正在载入示例数据……")
 def _load_sample_guard(db: str) -> bool:
     # Once per process and database file: an empty database gets the bundled sample.
