@@ -27,7 +27,7 @@ def axis_label(indicator: str) -> str:
     return f"{INDICATOR_LABELS[indicator]}（{INDICATOR_UNITS[indicator]}）"
 
 
-def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
+def base_layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     figure.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"family": FONT_FAMILY, "size": 14},
@@ -45,12 +45,17 @@ def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     return figure
 
 
-def _colour_key(figure: go.Figure, year: int) -> None:
+def colour_key(
+    figure: go.Figure,
+    year: int,
+    entries: tuple[tuple[str, str], ...] = ((RED, "高于同期"), (GREEN, "低于同期"), (EQUAL, "持平")),
+) -> None:
     """Legend entries for this year's bar colours (the bars themselves carry no single colour).
 
-    Markers without points: they add legend entries without taking a slot in a bar group.
+    `entries` pairs each colour with what it means. Markers without points add
+    legend entries without taking a slot in a bar group.
     """
-    for colour, meaning in ((RED, "高于同期"), (GREEN, "低于同期"), (EQUAL, "持平")):
+    for colour, meaning in entries:
         figure.add_scatter(
             x=[None],
             y=[None],
@@ -101,9 +106,9 @@ def monthly_bars(frame: pd.DataFrame, indicator: str, year: int, scope: str | No
         texttemplate=f"%{{y:{_number_format(indicator)}}}",
         textposition="outside",
     )
-    _colour_key(figure, year)
+    colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
-    return _layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月同比", scope))
+    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月同比", scope))
 
 
 def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
@@ -131,7 +136,7 @@ def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str 
         line={"color": colour, "width": 4},
     )
     figure.update_layout(yaxis_title=axis_label(indicator))
-    return _layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月累计", scope))
+    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月累计", scope))
 
 
 def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: int, title: str) -> go.Figure:
@@ -160,13 +165,13 @@ def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: in
         textposition="outside",
         cliponaxis=False,
     )
-    _colour_key(figure, year)
+    colour_key(figure, year)
     # The title names the categories; an axis title would collide with long township names.
     figure.update_layout(barmode="group", xaxis_title=axis_label(indicator), yaxis_title=None)
     figure.update_xaxes(rangemode="tozero", gridcolor="#eceff1")
     figure.update_yaxes(automargin=True, type="category")
     height = max(340, 110 + 46 * len(frame))
-    return _layout(figure, title, height=height)
+    return base_layout(figure, title, height=height)
 
 
 def ranking_bars(
@@ -211,7 +216,7 @@ def ranking_bars(
         zerolinecolor="#90a4ae",
         range=[low - 0.35 * span if low < 0 else 0, high + 0.35 * span if high > 0 else 0.1 * span],
     )
-    figure = _layout(figure, title, height=max(360, 90 + 40 * len(frame)))
+    figure = base_layout(figure, title, height=max(360, 90 + 40 * len(frame)))
     figure.update_layout(margin={"l": 60, "r": 40, "t": 60, "b": 50})
     return figure
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics import wording
-from analytics.charts import EQUAL, GREEN, PREVIOUS_GREY, RED, _layout, meaning_colours
+from analytics.charts import EQUAL, GREEN, PREVIOUS_GREY, RED, base_layout, colour_key, meaning_colours
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.townships import TOWNSHIP_FIELDS
 from analytics.periods import round_half_up
@@ -222,21 +222,13 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
         secondary_y=True,
         showgrid=False,
     )
-    return _layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
+    return base_layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
 
 
 def _meaning_key(figure: go.Figure, year: int, field: str) -> None:
-    """Legend entries saying what this year's bar colours mean for `field` (the bars carry no single colour)."""
+    """Legend entries saying what this year's bar colours mean for `field`."""
     good, bad = ("多于同期", "少于同期") if direction(field) == HIGHER_IS_BETTER else ("少于同期", "多于同期")
-    for colour, meaning in ((GREEN, good), (RED, bad), (EQUAL, "与同期持平")):
-        figure.add_scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"{year}年{meaning}",
-            marker={"color": colour, "size": 12, "symbol": "square"},
-            hoverinfo="skip",
-        )
+    colour_key(figure, year, ((GREEN, good), (RED, bad), (EQUAL, "与同期持平")))
 
 
 def grouped_bars(
@@ -262,7 +254,7 @@ def grouped_bars(
     figure.update_layout(barmode="group", yaxis_title=None)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
     figure.update_yaxes(automargin=True, type="category")
-    figure = _layout(figure, title, height=max(340, 110 + 26 * len(frame) * len(fields)))
+    figure = base_layout(figure, title, height=max(340, 110 + 26 * len(frame) * len(fields)))
     figure.update_layout(margin={"r": 60})
     return figure
 
@@ -294,7 +286,7 @@ def year_compare_bars(
     figure.update_layout(barmode="group", xaxis_title=label(field), yaxis_title=None)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
     figure.update_yaxes(automargin=True, type="category")
-    figure = _layout(figure, title, height=max(340, 110 + 46 * len(frame)))
+    figure = base_layout(figure, title, height=max(340, 110 + 46 * len(frame)))
     figure.update_layout(margin={"r": 60})
     return figure
 
@@ -317,7 +309,7 @@ def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year:
     )
     _meaning_key(figure, year, field)
     figure.update_layout(barmode="group", yaxis_title=label(field))
-    return _layout(figure, f"{short_label(field)}：{year}年与{year - 1}年逐月对比")
+    return base_layout(figure, f"{short_label(field)}：{year}年与{year - 1}年逐月对比")
 
 
 def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
@@ -370,7 +362,7 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
     figure.update_layout(xaxis_title="培训覆盖率（%）", yaxis_title=None)
     figure.update_xaxes(range=[0, top * 1.15], gridcolor="#eceff1")
     figure.update_yaxes(automargin=True, type="category")
-    figure = _layout(figure, title, height=max(340, 130 + 34 * len(frame)))
+    figure = base_layout(figure, title, height=max(340, 130 + 34 * len(frame)))
     figure.update_layout(margin={"r": 40})
     return figure
 
@@ -401,7 +393,7 @@ def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
     }[way]
     figure.update_layout(xaxis_title=label(field), showlegend=False)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
-    figure = _layout(
+    figure = base_layout(
         figure, f"各乡镇{short_label(field)}排名（{note}）", height=max(340, 100 + 34 * len(ordered))
     )
     # No legend here, so the room the shared layout keeps for one between title and plot is not needed.
