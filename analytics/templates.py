@@ -133,7 +133,7 @@ def _rules(column: Column) -> str:
         parts.append(f"不填视为{column.default}")
     if column.name in ("county", "township"):
         parts.append("须与行政区划表一致")
-    parts.extend(message for _, high, message in ORDER_RULES if high == column.name)
+    parts.extend(message for _, _, rule_column, message in ORDER_RULES if rule_column == column.name)
     if column.name == "reviewed_on":
         parts.append("只有“下达整改指令书”为“是”的隐患才填写复查日期")
     return "；".join(parts)

@@ -72,7 +72,7 @@ CASES = [
     ("not integral", [ACCIDENT_HEADER, replaced(accident(1), 6, "1.5")], 2, "受伤人数", "应为整数"),
     ("negative", [ACCIDENT_HEADER, replaced(accident(1), 7, "-2")], 2, "直接经济损失（万元）", "不能小于0"),
     ("bad enum", [ACCIDENT_HEADER, replaced(accident(1), 4, "交通运输业")], 2, "行业领域", "道路交通、工业"),
-    ("serious > injuries", [INJURY_HEADER, [*accident(1), 2]], 2, "受伤人数", "重伤人数"),
+    ("serious > injuries", [INJURY_HEADER, [*accident(1), 2]], 2, "重伤人数", "受伤人数"),
     ("duplicate key", [ACCIDENT_HEADER, accident(1), accident(2), accident(1)], 4, "事故编号", "第 2 行"),
     ("unknown county", [ACCIDENT_HEADER, accident(1, county="丙县", township="")], 2, "县市区", "丙县"),
     ("unknown township", [ACCIDENT_HEADER, accident(1, township="城关振")], 2, "乡镇（街道）", "城关镇"),
@@ -93,7 +93,7 @@ CASES = [
         "passed > trainees",
         [TRAINING_HEADER, ["PX1", "2026-08-01", "甲县", "", "主要负责人", 10, 12, 8]],
         2,
-        "参训人数",
+        "考核合格人数",
         "考核合格人数",
     ),
     (

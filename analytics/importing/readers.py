@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from analytics.importing.headers import HEADER_SCAN_ROWS
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 # Tried in order with strict decoding; Latin-1 is never tried because it accepts any bytes.
 ENCODINGS = (("utf-8-sig", "UTF-8-BOM"), ("utf-8", "UTF-8"), ("gb18030", "GB18030"))
 
@@ -52,9 +53,11 @@ def read_table(
     data: bytes, file_name: str, find_header: HeaderFinder, sheet_names: tuple[str, ...]
 ) -> RawTable:
     """Read CSV or Excel bytes; `find_header` picks the header row, `sheet_names` the preferred sheets."""
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise FileProblem("文件为空")
     suffix = Path(file_name).suffix.lower()
+    if suffix and suffix not in EXCEL_SUFFIXES + TEXT_SUFFIXES:
+        raise FileProblem(f"不支持的文件类型“{suffix}”：请上传 Excel（.xlsx）或 CSV 文件")
     is_excel = suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0"
     if is_excel:
         return _read_excel(data, find_header, sheet_names)

@@ -215,13 +215,19 @@ def _convert(
     return typed
 
 
-# Rules between two columns of one row: (lower, higher, message) means lower <= higher.
+# Rules between two columns of one row: (lower, higher, column, message) means lower <= higher,
+# reported on the column the data contract states the rule for.
 ORDER_RULES = (
-    ("serious_injuries", "injuries", "“受伤人数”应包含重伤人数，不能少于“重伤人数”"),
-    ("passed", "trainees", "“考核合格人数”不能多于“参训人数”"),
-    ("found_on", "deadline", "“整改期限”不能早于“排查日期”"),
-    ("found_on", "rectified_on", "“整改完成日期”不能早于“排查日期”"),
-    ("found_on", "reviewed_on", "“复查日期”不能早于“排查日期”"),
+    (
+        "serious_injuries",
+        "injuries",
+        "serious_injuries",
+        "“重伤人数”不能多于“受伤人数”（受伤人数应包含重伤人数）",
+    ),
+    ("passed", "trainees", "passed", "“考核合格人数”不能多于“参训人数”"),
+    ("found_on", "deadline", "deadline", "“整改期限”不能早于“排查日期”"),
+    ("found_on", "rectified_on", "rectified_on", "“整改完成日期”不能早于“排查日期”"),
+    ("found_on", "reviewed_on", "reviewed_on", "“复查日期”不能早于“排查日期”"),
 )
 REVIEW_RULE = "填写了“复查日期”，但“下达整改指令书”不是“是”：只有下达了整改指令书的隐患才有复查"
 
@@ -229,9 +235,9 @@ REVIEW_RULE = "填写了“复查日期”，但“下达整改指令书”不�
 def _cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]):
     """(mask, column, message) for the rules that compare two columns of one row."""
     rules = []
-    for low, high, message in ORDER_RULES:
+    for low, high, column, message in ORDER_RULES:
         if low in headers and high in headers:
-            rules.append((pc.less(columns[high], columns[low]), high, message))
+            rules.append((pc.less(columns[high], columns[low]), column, message))
     if "reviewed_on" in headers:
         no_order = pc.invert(pc.fill_null(columns["order_issued"], False))
         rules.append((pc.and_(pc.is_valid(columns["reviewed_on"]), no_order), "reviewed_on", REVIEW_RULE))
