@@ -50,7 +50,8 @@ def chart(
 
     if meeting.active():
         figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
-    config = {"displaylogo": False, "displayModeBar": not meeting.active()}
+    # The tool bar shows on hover only: always on, it covers the right end of the chart title.
+    config = {"displaylogo": False, "displayModeBar": False if meeting.active() else "hover"}
     st.plotly_chart(figure, width="stretch", config=config, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")
