@@ -37,4 +37,4 @@ lint:
 	$(PYTHON) -m ruff format --check .
 
 bench:
-	$(PYTHON) scripts/bench_import.py
+	$(PYTHON) -m scripts.bench_import

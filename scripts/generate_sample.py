@@ -1,7 +1,7 @@
 """Generate the fictional city's sample data (or a scaled-up copy for benchmarks).
 
-python scripts/generate_sample.py --out data/sample --end 2026-10     # the committed sample
-python scripts/generate_sample.py --out bench-out --scale 500 --format parquet
+python -m scripts.generate_sample --out data/sample --end 2026-10     # the committed sample
+python -m scripts.generate_sample --out bench-out --scale 500 --format parquet
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
-
-from analytics import sample  # noqa: E402
+from analytics import sample
 
 
 def _month(text: str) -> tuple[int, int]:
