@@ -38,3 +38,4 @@ lint:
 
 bench:
 	$(PYTHON) -m scripts.bench_import
+	$(PYTHON) -m scripts.bench_metrics
