@@ -35,7 +35,7 @@ ROW_KEYS = {
         "units_inspected",
     },
     "enforcement": {"cases", "fine_wan", "suspensions", "closures", "previous", "change_pct"},
-    "training": {"trained", "passed", "required", "coverage_pct", "pass_rate"},
+    "training": {"sessions", "trained", "passed", "required", "coverage_pct", "pass_rate"},
     "townships": {
         "accidents",
         "deaths",

@@ -95,6 +95,7 @@ def test_county_required_takes_the_county_wide_row_else_the_sum_of_townships(db)
     )
     assert by_township["total"] == {
         "township": "合计",
+        "sessions": 2,
         "trained": 70,
         "passed": 0,
         "required": 140,
@@ -133,6 +134,7 @@ def test_township_without_records_and_the_null_township_row(db):
     townships = rows_by_key(document)
     assert townships["B镇"] == {
         "township": "B镇",
+        "sessions": 0,
         "trained": 0,
         "passed": 0,
         "required": 0,
@@ -142,6 +144,7 @@ def test_township_without_records_and_the_null_township_row(db):
     # No target belongs to records without a township: required null, coverage null.
     assert townships[None] == {
         "township": None,
+        "sessions": 2,  # an empty and a blank township are both records without a township
         "trained": 10,
         "passed": 4,
         "required": None,
@@ -253,6 +256,7 @@ def expected_rows(sessions: list[dict], targets: list[dict], period: Period, by:
     def row(part: pd.DataFrame, required: int | None) -> dict:
         examined = part[part["passed"].notna()]
         return {
+            "sessions": len(part),
             "trained": int(part["trainees"].sum()),
             "passed": int(examined["passed"].sum()),
             "required": required,

@@ -163,7 +163,7 @@ def test_section_figures_equal_hazards_enforcement_training(sample):
     assert f"安全生产行政处罚{e['fine_wan']:,.2f}万元" in text
     if e["suspensions"]:
         assert f"责令停产停业整改{e['suspensions']:,}家" in text
-    assert f"培训各类人员{t['trained']:,}人" in text
+    assert f"共举办安全生产培训{t['sessions']:,}期，培训各类人员{t['trained']:,}人" in text
     assert f"年度培训任务{t['required']:,}人，培训覆盖率{_pct(t['coverage_pct'])}" in text
     for row in docs["training"]["rows"]:
         if row["trained"]:

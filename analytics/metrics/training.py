@@ -27,17 +27,18 @@ def time_progress(period: Period) -> float:
 
 
 def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tuple]:
-    """({key: (trained, passed, examined)}, total); examined = trainees of sessions that report passed."""
+    """({key: (trained, passed, examined, sessions)}, total); examined = trainees of sessions that report passed."""
     sql = f"""
         SELECT grouping(k), k,
                coalesce(sum(trainees), 0),
                coalesce(sum(passed), 0),
-               coalesce(sum(trainees) FILTER (WHERE passed IS NOT NULL), 0)
+               coalesce(sum(trainees) FILTER (WHERE passed IS NOT NULL), 0),
+               count(*)
         FROM (SELECT *, {key_sql} AS k FROM training
               WHERE county = $county AND held_on BETWEEN $start AND $end)
         GROUP BY GROUPING SETS ((k), ())
     """
-    groups, total = {}, (0, 0, 0)
+    groups, total = {}, (0, 0, 0, 0)
     for row in con.execute(sql, {"county": county, "start": period.start, "end": period.end}).fetchall():
         if row[0]:
             total = row[2:]
@@ -68,8 +69,9 @@ def county_required(targets: dict[tuple[str | None, str], int]) -> dict[str, int
 
 
 def _row(sessions: tuple | None, required: int | None) -> dict:
-    trained, passed, examined = sessions or (0, 0, 0)
+    trained, passed, examined, held = sessions or (0, 0, 0, 0)
     return {
+        "sessions": int(held),
         "trained": int(trained),
         "passed": int(passed),
         "required": required,
@@ -92,7 +94,7 @@ def training(
     a township (`"township": null`, required null since no target belongs to
     them, so coverage null). By category: the five contract categories in contract
     order. coverage_pct may exceed 100; pass_rate counts only sessions that report
-    passed. `total` key reads "合计".
+    passed; `sessions` (培训班次) is the count of sessions. `total` key reads "合计".
     """
     if by not in _KEYS:
         raise ValueError(f"分组方式无效：{by}（可选：township、category）")
