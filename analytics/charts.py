@@ -88,23 +88,40 @@ def _scoped(title: str, scope: str | None) -> str:
     return f"{scope}　{title}" if scope else title
 
 
+def month_pairs(months, current, previous, year: int, colours, **text) -> go.Figure:
+    """Bars of each month of `year` beside the same month of `year`−1 (grey), this year's in `colours`.
+
+    `text` sets how this year's bars are labelled (texttemplate or text).
+    """
+    labels = [f"{m}月" for m in months]
+    figure = go.Figure()
+    figure.add_bar(x=labels, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(
+        x=labels,
+        y=current,
+        name=f"{year}年",
+        showlegend=False,
+        marker_color=colours,
+        textposition="outside",
+        cliponaxis=False,
+        **text,
+    )
+    return figure
+
+
 def monthly_bars(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
     """Each month of `year` against the same month of `year`−1 (columns of `indicators.monthly`).
 
     `scope` (e.g. "云溪县 2026年") leads the title.
     """
-    months = [f"{m}月" for m in frame["month"]]
     current, previous = frame[indicator], frame[f"{indicator}_previous"]
-    figure = go.Figure()
-    figure.add_bar(x=months, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
-    figure.add_bar(
-        x=months,
-        y=current,
-        name=f"{year}年",
-        showlegend=False,
-        marker_color=meaning_colours(current, previous),
+    figure = month_pairs(
+        frame["month"],
+        current,
+        previous,
+        year,
+        meaning_colours(current, previous),
         texttemplate=f"%{{y:{_number_format(indicator)}}}",
-        textposition="outside",
     )
     colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))

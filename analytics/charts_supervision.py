@@ -14,7 +14,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics import wording
-from analytics.charts import EQUAL, GREEN, PREVIOUS_GREY, RED, base_layout, colour_key, meaning_colours
+from analytics.charts import (
+    EQUAL,
+    GREEN,
+    PREVIOUS_GREY,
+    RED,
+    base_layout,
+    colour_key,
+    meaning_colours,
+    month_pairs,
+)
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.townships import TOWNSHIP_FIELDS
 from analytics.periods import round_half_up
@@ -293,19 +302,14 @@ def year_compare_bars(
 
 def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year: int) -> go.Figure:
     """Each month of `year` against the same month of `year`−1, this year's bars coloured by meaning."""
-    months = [f"{m}月" for m in frame["month"]]
     current, previous = frame[field], frame[previous_column]
-    figure = go.Figure()
-    figure.add_bar(x=months, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
-    figure.add_bar(
-        x=months,
-        y=current,
-        name=f"{year}年",
-        showlegend=False,
-        marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
+    figure = month_pairs(
+        frame["month"],
+        current,
+        previous,
+        year,
+        meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
         text=[fmt_value(field, v) for v in current],
-        textposition="outside",
-        cliponaxis=False,
     )
     _meaning_key(figure, year, field)
     figure.update_layout(barmode="group", yaxis_title=label(field))
