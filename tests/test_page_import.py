@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.importing import import_file
+from tests.apptest_support import run_page
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
 
 PAGE = "pages/data_import.py"
@@ -24,14 +25,6 @@ def page_db(tmp_path, monkeypatch):
     return path
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def accidents(db) -> list[str]:
     with duckdb.connect(str(db), read_only=True) as con:
         return [r[0] for r in con.execute("SELECT accident_id FROM accidents ORDER BY 1").fetchall()]
@@ -43,7 +36,7 @@ def button(at: AppTest, label_start: str):
 
 def test_page_renders_templates_and_history(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="八月事故.csv", db=page_db)
-    at = open_page()
+    at = run_page(PAGE)
     assert at.title[0].value == "数据导入"
     assert [s.value for s in at.subheader] == ["上传文件", "导入记录", "导入模板"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
@@ -52,7 +45,7 @@ def test_page_renders_templates_and_history(page_db):
 
 
 def test_upload_preview_commit_and_undo(page_db):
-    at = open_page()
+    at = run_page(PAGE)
     uploader = at.file_uploader[0]
     uploader.set_value(("八月.csv", csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), "text/csv")).run()
     assert not at.exception
@@ -72,7 +65,7 @@ def test_upload_preview_commit_and_undo(page_db):
 
 
 def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
-    at = open_page()
+    at = run_page(PAGE)
     bad = csv_bytes([["甲县事故台账"], ACCIDENT_HEADER, accident(1), [*accident(2)[:5], "两人", 1, 1]])
     before = snapshot(page_db)
     at.file_uploader[0].set_value(("错误.csv", bad, "text/csv")).run()
@@ -88,7 +81,7 @@ def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
 
 
 def test_sample_data_can_be_removed_from_the_page(empty_db):
-    at = open_page()  # the dashboard loads the sample into the empty database on first start
+    at = run_page(PAGE)  # the dashboard loads the sample into the empty database on first start
     assert any("示例数据" in i.value for i in at.info)
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
@@ -106,7 +99,7 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
 
 def test_replace_mode_preview_counts_removals(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), file_name="a.csv", db=page_db)
-    at = open_page()
+    at = run_page(PAGE)
     at.file_uploader[0].set_value(("更正.csv", csv_bytes([ACCIDENT_HEADER, accident(1)]), "text/csv")).run()
     assert {m.label: m.value for m in at.metric}["将删除"] == "0"
     assert button(at, "确认导入").disabled  # upsert: nothing would change

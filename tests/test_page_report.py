@@ -5,29 +5,14 @@ the two download buttons, the county and period from the URL, and 暂无数据 o
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.metrics.common import counties, default_period, home_county
 from analytics.periods import Period
 from analytics.report import report_content
+from tests.apptest_support import markdown_text, run_page
 
 PAGE = "pages/report.py"
-
-
-def run_page(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def shown_text(app: AppTest) -> str:
-    return "\n".join(str(element.value) for element in app.markdown)
 
 
 @pytest.fixture
@@ -40,10 +25,10 @@ def sample(sample_db_path, monkeypatch):
 
 def test_page_shows_the_report_text_and_tables(sample, sample_db_path):
     county, period, _ = sample
-    app = run_page()
+    app = run_page(PAGE)
     with store.connect(sample_db_path) as con:
         blocks = report_content(con, county, period)["blocks"]
-    text = shown_text(app)
+    text = markdown_text(app)
     for block in blocks:
         if block.kind == "paragraph":
             assert block.text in text
@@ -57,7 +42,7 @@ def test_page_shows_the_report_text_and_tables(sample, sample_db_path):
 
 
 def test_page_offers_both_downloads(sample):
-    app = run_page()
+    app = run_page(PAGE)
     labels = [str(button.proto.label) for button in app.get("download_button")]
     assert labels == ["下载报告（Word）", "下载会议简报（Word，一页）"]
 
@@ -65,8 +50,8 @@ def test_page_offers_both_downloads(sample):
 def test_page_follows_the_county_and_period_of_the_url(sample, sample_db_path):
     county, period, known = sample
     other = next(c for c in known if c != county)
-    app = run_page({"county": other, "year": str(period.year), "months": "2-5"})
-    text = shown_text(app)
+    app = run_page(PAGE, {"county": other, "year": str(period.year), "months": "2-5"})
+    text = markdown_text(app)
     assert f"（{other}{period.year}年2-5月）" in text
     with store.connect(sample_db_path) as con:
         blocks = report_content(con, other, Period(period.year, 2, 5))["blocks"]
@@ -82,6 +67,6 @@ def test_empty_database_shows_no_data(tmp_path, monkeypatch):
     load_sample(path)
     remove_sample(path)
     monkeypatch.setenv("SAFETY_DB", str(path))
-    app = run_page()
+    app = run_page(PAGE)
     assert "暂无数据" in [s.value for s in app.subheader]
     assert not app.get("download_button")

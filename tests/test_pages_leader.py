@@ -11,38 +11,16 @@ import datetime as dt
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import store, wording
 from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators, monthly
 from analytics.metrics.ranking import ranking
 from analytics.periods import Period
+from tests.apptest_support import DEFAULT_PAGE, markdown_text, run_page
 from ui import data
 
-DEFAULT_PAGE = "pages/overview.py"
 LEADER_PAGES = (DEFAULT_PAGE, "pages/trends.py", "pages/ranking.py")
-
-
-def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """dashboard.py, then (unless `page` is the default 总览) a switch to `page`, as a leader would click it.
-
-    AppTest keeps only the page's own elements after a switch, so the sidebar
-    (filters, meeting switch) and the sample note are checked on the default page.
-    """
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    if page != DEFAULT_PAGE:
-        app.switch_page(page).run()
-        assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def markdown_text(app: AppTest) -> str:
-    return "\n".join(str(element.value) for element in app.markdown)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import io
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import charts_supervision as cs
 from analytics import store, wording
@@ -23,25 +22,10 @@ from analytics.metrics.enforcement import enforcement, enforcement_by_measure
 from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from analytics.metrics.training import training, training_gaps
+from tests.apptest_support import markdown_text, run_page
 from ui import supervision
 
 PAGES = ("pages/hazards.py", "pages/enforcement.py", "pages/training.py", "pages/townships.py")
-
-
-def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """dashboard.py, then a switch to `page`, as a user would click it; fails on any exception."""
-    app = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def markdown_text(app: AppTest) -> str:
-    return "\n".join(str(element.value) for element in app.markdown)
 
 
 def keys(rows: list[dict], key: str) -> list[str]:
