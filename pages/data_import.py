@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics import store
-from analytics.datasets import DATASETS
+from analytics.contract.datasets import DATASETS
+from analytics.documents.templates import errors_xlsx, template_file_name, template_xlsx
 from analytics.importing import UndoRefused, describe, import_file, list_batches, preview_file, undo_batch
-from analytics.sample import load_sample, remove_sample
-from analytics.templates import errors_xlsx, template_file_name, template_xlsx
+from analytics.sample.lifecycle import load_sample, remove_sample
 from ui import data
 
 AUTO = "自动识别"

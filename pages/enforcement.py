@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts_supervision as cs
+from analytics.charts import supervision as cs
 from analytics.metrics.enforcement import CLOSURE, SUSPENSION
 from ui import cards, data, filters, layout, supervision
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts_supervision as cs
-from analytics import wording
+from analytics.charts import supervision as cs
+from analytics.text import wording
 from ui import cards, data, filters, layout, supervision
 
 HAZARD_FIELDS = [

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import wording
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATORS
+from analytics.text import wording
 from ui import cards, data, filters, layout
 
 selected = filters.current()

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts, wording
+from analytics.charts import leader as charts
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS
+from analytics.text import wording
 from ui import cards, data, filters, layout, tables
 
 selected = filters.current()

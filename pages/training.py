@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import charts_supervision as cs
+from analytics.charts import supervision as cs
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]

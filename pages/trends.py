@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics import charts
+from analytics.charts import leader as charts
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATORS
 from ui import data, filters, layout, tables
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import xlsxwriter
 
-from analytics.datasets import ACCIDENT_TYPES, ACCIDENTS, SECTORS
+from analytics.contract.datasets import ACCIDENT_TYPES, ACCIDENTS, SECTORS
 from analytics.importing import import_file
 
 COUNTIES = [f"第{i}县" for i in range(1, 11)]

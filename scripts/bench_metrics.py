@@ -14,9 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from analytics import sample, store
-from analytics.datasets import DATASETS
+from analytics import store
+from analytics.contract.datasets import DATASETS
 from analytics.metrics import common, enforcement, hazards, indicators, ranking, townships, training
+from analytics.sample import generator as sample
 
 
 def _load(db: Path, parquet: dict[str, Path]) -> dict[str, int]:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from analytics import sample
+from analytics.sample import generator as sample
 
 
 def _month(text: str) -> tuple[int, int]:

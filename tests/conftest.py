@@ -19,7 +19,7 @@ def empty_db(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def sample_db_path(tmp_path_factory):
     """A database loaded once per test session with the bundled sample data (treat as read-only)."""
-    from analytics.sample import load_sample
+    from analytics.sample.lifecycle import load_sample
 
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     store.ensure_schema(path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from analytics.datasets import DATASETS
+from analytics.contract.datasets import DATASETS
 
 ACCIDENT_HEADER = [
     "事故编号",

@@ -5,8 +5,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from analytics import charts
-from analytics.charts import EQUAL, GREEN, RED
+from analytics.charts import leader as charts
+from analytics.charts.leader import EQUAL, GREEN, RED
 
 
 @pytest.mark.parametrize(

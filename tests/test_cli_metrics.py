@@ -11,8 +11,8 @@ import pytest
 
 from analytics import store
 from analytics.metrics.indicators import indicators
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
-from analytics.periods import Period
 from analytics.store import PROJECT_ROOT
 from tests.test_metrics_indicators import accident, insert_accidents
 

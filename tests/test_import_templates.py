@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from analytics.datasets import DATASETS, ENUM
+from analytics.contract.datasets import DATASETS, ENUM
+from analytics.documents.templates import errors_xlsx, template_xlsx
 from analytics.importing import import_file
-from analytics.templates import errors_xlsx, template_xlsx
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

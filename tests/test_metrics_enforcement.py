@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.datasets import MEASURES
+from analytics.contract.datasets import MEASURES
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure, enforcement_monthly
-from analytics.periods import Period
+from analytics.metrics.periods import Period
 from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert
 
 D = dt.date

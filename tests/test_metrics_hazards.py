@@ -12,7 +12,7 @@ import pytest
 
 from analytics import store
 from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
-from analytics.periods import Period
+from analytics.metrics.periods import Period
 
 D = dt.date
 PERIOD = Period(2026, 1, 8)  # as_of 2026-08-31 unless today is earlier

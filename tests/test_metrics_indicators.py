@@ -19,7 +19,7 @@ from analytics.metrics.indicators import (
     major_accident_list,
     monthly,
 )
-from analytics.periods import Period
+from analytics.metrics.periods import Period
 
 TODAY = dt.date(2026, 11, 28)
 COLUMNS = (

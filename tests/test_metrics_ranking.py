@@ -11,8 +11,8 @@ import pytest
 
 from analytics import store
 from analytics.metrics.common import default_period
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import competition_rank, county_row, previous_ranking_period, ranking
-from analytics.periods import Period
 from tests.test_metrics_indicators import (
     GEN_COUNTIES,
     TODAY,

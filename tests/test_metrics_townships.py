@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.metrics.periods import Period
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
-from analytics.periods import Period
 from tests import test_metrics_enforcement as enforcement_test
 from tests import test_metrics_hazards as hazards_test
 from tests import test_metrics_training as training_test

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from analytics import store
-from analytics.datasets import TRAINING_CATEGORIES
+from analytics.contract.datasets import TRAINING_CATEGORIES
+from analytics.metrics.periods import Period
 from analytics.metrics.training import time_progress, training, training_gaps
-from analytics.periods import Period
 from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert, pct
 
 D = dt.date

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from analytics import store
+from analytics.documents.report import report_content
 from analytics.metrics.common import counties, default_period, home_county
-from analytics.periods import Period
-from analytics.report import report_content
+from analytics.metrics.periods import Period
 from tests.apptest_support import markdown_text, run_page
 
 PAGE = "pages/report.py"
@@ -60,7 +60,7 @@ def test_page_follows_the_county_and_period_of_the_url(sample, sample_db_path):
 
 
 def test_empty_database_shows_no_data(tmp_path, monkeypatch):
-    from analytics.sample import load_sample, remove_sample
+    from analytics.sample.lifecycle import load_sample, remove_sample
 
     path = tmp_path / "cleared.duckdb"
     store.ensure_schema(path)

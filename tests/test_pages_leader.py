@@ -12,11 +12,12 @@ import shutil
 
 import pytest
 
-from analytics import store, wording
+from analytics import store
 from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators, monthly
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
-from analytics.periods import Period
+from analytics.text import wording
 from tests.apptest_support import DEFAULT_PAGE, markdown_text, run_page
 from ui import data
 
@@ -35,7 +36,7 @@ def sample(sample_db_path, monkeypatch):
 @pytest.fixture
 def cleared_db(tmp_path, monkeypatch):
     """A database whose sample was loaded and removed: no records, and the app must not reload it."""
-    from analytics.sample import load_sample, remove_sample
+    from analytics.sample.lifecycle import load_sample, remove_sample
 
     path = tmp_path / "cleared.duckdb"
     store.ensure_schema(path)

@@ -14,14 +14,15 @@ import io
 import pandas as pd
 import pytest
 
-from analytics import charts_supervision as cs
-from analytics import store, wording
-from analytics.exports import dataframe_to_xlsx
+from analytics import store
+from analytics.charts import supervision as cs
+from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure
 from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from analytics.metrics.training import training, training_gaps
+from analytics.text import wording
 from tests.apptest_support import markdown_text, run_page
 from ui import supervision
 
@@ -49,7 +50,7 @@ def sample(sample_db_path, monkeypatch):
 @pytest.fixture
 def cleared_db(empty_db):
     """The empty database after the sample was loaded and removed, so the app does not load it again."""
-    from analytics.sample import load_sample, remove_sample
+    from analytics.sample.lifecycle import load_sample, remove_sample
 
     load_sample(empty_db)
     remove_sample(empty_db)

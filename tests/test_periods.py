@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from analytics.periods import Period, change_pct, money, parse_months, rate, round_half_up
+from analytics.metrics.periods import Period, change_pct, money, parse_months, rate, round_half_up
 
 
 @pytest.mark.parametrize(

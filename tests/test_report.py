@@ -21,7 +21,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from analytics import store
-from analytics.brief import NO_CHROMIUM, build_brief, render_brief
+from analytics.documents.brief import NO_CHROMIUM, build_brief, render_brief
+from analytics.documents.report import build_report, report_content
 from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
@@ -29,7 +30,6 @@ from analytics.metrics.indicators import INDICATORS, indicators
 from analytics.metrics.ranking import ranking
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from analytics.report import build_report, report_content
 from tests.test_report_wording import docx_text, number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,7 +260,7 @@ def test_brief_is_one_page_with_two_charts(sample_db_path, tmp_path):
 def test_brief_without_chromium_says_so(sample_db_path, monkeypatch):
     from choreographer.errors import ChromeNotFoundError
 
-    import analytics.brief as brief
+    import analytics.documents.brief as brief
 
     def no_browser(*args, **kwargs):
         raise ChromeNotFoundError("no chrome")

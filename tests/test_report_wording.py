@@ -15,8 +15,8 @@ import docx
 import pytest
 
 from analytics import store
-from analytics.periods import Period
-from analytics.report import build_report, report_content
+from analytics.documents.report import build_report, report_content
+from analytics.metrics.periods import Period
 
 COUNTY = "甲县"
 THIS_YEAR, LAST_YEAR = dt.date(2026, 3, 10), dt.date(2025, 3, 10)

@@ -10,8 +10,10 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 
-from analytics import sample, store
-from analytics.datasets import ACCIDENT_LEVEL_THRESHOLDS, DATASETS, MEASURES
+from analytics import store
+from analytics.contract.datasets import ACCIDENT_LEVEL_THRESHOLDS, DATASETS, MEASURES
+from analytics.sample import generator as sample
+from analytics.sample import lifecycle
 from scripts import generate_sample
 
 END_YEAR, END_MONTH = sample.SAMPLE_END_MONTH
@@ -341,36 +343,36 @@ def test_generate_refuses_a_month_not_yet_over(tmp_path):
 
 
 def test_load_then_remove_leaves_every_dataset_empty(empty_db):
-    assert not sample.sample_loaded(empty_db)
-    results = sample.load_sample(empty_db)
+    assert not lifecycle.sample_loaded(empty_db)
+    results = lifecycle.load_sample(empty_db)
     assert [r["dataset"] for r in results] == list(sample.LOAD_ORDER)
     assert all(r["status"] == "imported" for r in results)
-    assert sample.sample_loaded(empty_db)
+    assert lifecycle.sample_loaded(empty_db)
     with store.connect(empty_db) as con:
         for name in DATASETS:
             assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == _read(name).num_rows
         assert store.get_meta(con, "home_county") == sample.HOME_COUNTY
-    sample.remove_sample(empty_db)
-    assert not sample.sample_loaded(empty_db)
+    lifecycle.remove_sample(empty_db)
+    assert not lifecycle.sample_loaded(empty_db)
     with store.connect(empty_db) as con:
         assert all(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == 0 for name in DATASETS)
         assert store.get_meta(con, "home_county") is None
 
 
 def test_load_if_empty_only_on_a_first_start(empty_db):
-    assert sample.load_sample_if_empty(empty_db)
-    assert not sample.load_sample_if_empty(empty_db)
-    sample.remove_sample(empty_db)
+    assert lifecycle.load_sample_if_empty(empty_db)
+    assert not lifecycle.load_sample_if_empty(empty_db)
+    lifecycle.remove_sample(empty_db)
     # Removed on purpose: an empty database with import history is not a first start.
-    assert not sample.load_sample_if_empty(empty_db)
-    assert not sample.sample_loaded(empty_db)
+    assert not lifecycle.load_sample_if_empty(empty_db)
+    assert not lifecycle.sample_loaded(empty_db)
 
 
 def test_remove_sample_keeps_a_home_county_the_user_chose(empty_db):
-    sample.load_sample(empty_db)
+    lifecycle.load_sample(empty_db)
     with store.connect(empty_db, read_only=False) as con:
         store.set_meta(con, "home_county", "临河县")
-    sample.remove_sample(empty_db)
+    lifecycle.remove_sample(empty_db)
     with store.connect(empty_db) as con:
         assert store.get_meta(con, "home_county") == "临河县"
 
@@ -381,5 +383,5 @@ def test_a_rejected_sample_file_raises_with_its_errors(empty_db, tmp_path):
     lines = (tmp_path / "training.csv").read_text(encoding="utf-8-sig").splitlines()
     lines[1] = lines[1].replace(sample.COUNTY_SPECS[0].name, "不存在县", 1)
     (tmp_path / "training.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    with pytest.raises(sample.SampleRejected, match="training.csv.*第2行"):
-        sample.load_sample(empty_db, sample_dir=tmp_path)
+    with pytest.raises(lifecycle.SampleRejected, match="training.csv.*第2行"):
+        lifecycle.load_sample(empty_db, sample_dir=tmp_path)

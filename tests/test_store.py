@@ -8,7 +8,7 @@ import time
 import pytest
 
 from analytics import store
-from analytics.datasets import DATASETS
+from analytics.contract.datasets import DATASETS
 
 
 def test_schema_has_every_dataset_and_its_history(empty_db):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import wording
-from analytics.periods import Period
+from analytics.metrics.periods import Period
+from analytics.text import wording
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 Colour follows meaning, not sign (domain.md): for accidents a rise is bad
 (red), for 整改率 or training a rise is good (green). Callers say which way
-is good; the text itself comes from `analytics.wording`.
+is good; the text itself comes from `analytics.text.wording`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics import wording
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
-from analytics.periods import Period
+from analytics.metrics.periods import Period
+from analytics.text import wording
 
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
 COLOURS = {GOOD: "#1a7f37", BAD: "#c62828", NEUTRAL: "#57606a"}

@@ -71,7 +71,7 @@ def query(target: str, **arguments: Any) -> Any:
 @st.cache_resource(show_spinner="首次启动：正在载入示例数据……")
 def _load_sample_guard(db: str) -> bool:
     # Once per process and database file: an empty database gets the bundled sample.
-    from analytics.sample import load_sample_if_empty
+    from analytics.sample.lifecycle import load_sample_if_empty
 
     return bool(load_sample_if_empty(db))
 
@@ -89,7 +89,7 @@ SAMPLE_NOTE = (
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _sample_loaded(db: str, version: str) -> bool:
-    from analytics.sample import sample_loaded
+    from analytics.sample.lifecycle import sample_loaded
 
     return bool(sample_loaded(db))
 

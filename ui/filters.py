@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.periods import Period, parse_months
+from analytics.metrics.periods import Period, parse_months
 from ui import data
 
 # Query parameter names (the URL contract of the dashboard).

@@ -46,7 +46,7 @@ def chart(
     figure, table: pd.DataFrame | None = None, file_stem: str = "chart", key: str | None = None
 ) -> None:
     """A Plotly chart, the same figures as a table beneath it, and a PNG download of the chart."""
-    from analytics.charts import figure_png
+    from analytics.charts.leader import figure_png
 
     if meeting.active():
         figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)

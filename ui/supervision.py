@@ -13,10 +13,10 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from analytics import charts_supervision as cs
-from analytics import wording
-from analytics.exports import dataframe_to_xlsx
-from analytics.periods import change_pct, round_half_up
+from analytics.charts import supervision as cs
+from analytics.documents.exports import dataframe_to_xlsx
+from analytics.metrics.periods import change_pct, round_half_up
+from analytics.text import wording
 from ui import cards, layout, meeting
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

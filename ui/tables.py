@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import wording
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.periods import change_pct
 from analytics.metrics.ranking import SOURCE_LABELS
-from analytics.periods import change_pct
+from analytics.text import wording
 from ui.cards import previous_period_label
 
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from analytics import store
-from analytics.datasets import DATASETS
+from analytics.contract.datasets import DATASETS
 from analytics.importing.commit import UndoRefused, batches, region_problems, stage, status, undo, write
 from analytics.importing.headers import dataset_by_name, find_header_row, recognise_dataset
 from analytics.importing.readers import FileProblem, read_table

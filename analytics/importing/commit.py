@@ -1,6 +1,6 @@
 """Everything that touches the database: region checks, the diff, the batch write and undo.
 
-Identifiers in the SQL below come only from `analytics.datasets`; values are bound.
+Identifiers in the SQL below come only from `analytics.contract.datasets`; values are bound.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.datasets import DATASETS, Dataset
+from analytics.contract.datasets import DATASETS, Dataset
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
 
 HISTORY_ACTIONS = ("insert", "update", "delete")

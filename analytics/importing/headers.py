@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from analytics.datasets import DATASETS, Dataset
+from analytics.contract.datasets import DATASETS, Dataset
 
 HEADER_SCAN_ROWS = 20
 SERIAL_HEADERS = frozenset({"序号", "编号序号", "no", "no.", "#"})

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.readers import RawTable
 

@@ -7,8 +7,8 @@ import os
 
 import duckdb
 
-from analytics.datasets import DATASETS
-from analytics.periods import Period
+from analytics.contract.datasets import DATASETS
+from analytics.metrics.periods import Period
 from analytics.store import get_meta
 
 # Label for records with an empty township, on screen; JSON carries null.

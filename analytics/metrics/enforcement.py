@@ -11,9 +11,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.datasets import MEASURES
+from analytics.contract.datasets import MEASURES
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
-from analytics.periods import Period, change_pct, money
+from analytics.metrics.periods import Period, change_pct, money
 
 SUSPENSION = "责令停产停业整改"
 CLOSURE = "取缔关闭"

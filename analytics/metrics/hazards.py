@@ -13,9 +13,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from analytics.datasets import HAZARD_LEVELS, INSPECTION_KINDS
+from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
-from analytics.periods import Period, rate, round_half_up
+from analytics.metrics.periods import Period, rate, round_half_up
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
 

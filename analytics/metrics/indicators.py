@@ -19,9 +19,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from analytics.datasets import INDUSTRY_TRADE_SECTORS, MAJOR_LEVELS, SECTORS
+from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, MAJOR_LEVELS, SECTORS
 from analytics.metrics.common import latest_month
-from analytics.periods import Period, change_pct, money
+from analytics.metrics.periods import Period, change_pct, money
 
 # The four indicators in the order every page, table and sentence uses.
 INDICATORS = ("accidents", "deaths", "injuries", "direct_loss_wan")

@@ -31,9 +31,9 @@ from decimal import Decimal
 
 import duckdb
 
-from analytics.datasets import ROAD_TRAFFIC
+from analytics.contract.datasets import ROAD_TRAFFIC
 from analytics.metrics.indicators import INDICATORS
-from analytics.periods import Period, change_pct, money, round_half_up
+from analytics.metrics.periods import Period, change_pct, money, round_half_up
 
 RATES = ("deaths_per_yi_gdp", "road_deaths_per_wan_vehicles", "non_road_deaths_per_100k_workforce")
 RATE_LABELS = {

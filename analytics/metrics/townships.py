@@ -14,8 +14,8 @@ from analytics.metrics.common import TOTAL_LABEL, region_townships, township_ord
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import INDICATORS, by_township, indicators
+from analytics.metrics.periods import Period
 from analytics.metrics.training import training
-from analytics.periods import Period
 
 # Row keys in the order of spec/cli.md.
 TOWNSHIP_FIELDS = (

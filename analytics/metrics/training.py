@@ -14,9 +14,9 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from analytics.datasets import TRAINING_CATEGORIES
+from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
-from analytics.periods import Period, rate, round_half_up
+from analytics.metrics.periods import Period, rate, round_half_up
 
 _KEYS = {"township": TOWNSHIP_SQL, "category": "category"}
 

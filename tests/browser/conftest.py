@@ -122,7 +122,7 @@ def _require_chromium() -> None:
 def browser_sample_db(tmp_path_factory) -> Path:
     """The database the sample server reads (tests compute expected figures from it, read-only)."""
     _require_chromium()
-    from analytics.sample import load_sample
+    from analytics.sample.lifecycle import load_sample
 
     path = tmp_path_factory.mktemp("browser-sample") / "sample.duckdb"
     store.ensure_schema(path)
@@ -140,7 +140,7 @@ def sample_server(browser_sample_db):
 
 def cleared_database(path: Path) -> Path:
     """A database whose sample was loaded and then removed: no records, and never refilled on start."""
-    from analytics.sample import load_sample, remove_sample
+    from analytics.sample.lifecycle import load_sample, remove_sample
 
     store.ensure_schema(path)
     load_sample(path)

@@ -11,10 +11,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from analytics import store, wording
+from analytics import store
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
+from analytics.text import wording
 from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

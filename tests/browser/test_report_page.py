@@ -11,8 +11,8 @@ import docx
 import pytest
 
 from analytics import store
+from analytics.documents.report import report_content
 from analytics.metrics.common import default_period, home_county
-from analytics.report import report_content
 from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser

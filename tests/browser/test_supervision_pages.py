@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import store, wording
+from analytics import store
 from analytics.metrics.common import NO_TOWNSHIP, default_period, home_county
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
+from analytics.text import wording
 from tests.browser.conftest import PROJECTOR, open_page, run_server, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -16,11 +16,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
-from analytics.charts import figure_png, monthly_bars, ranking_bars
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators, monthly
-from analytics.metrics.ranking import county_row, ranking
-from analytics.periods import Period
-from analytics.report import (
+from analytics.charts.leader import figure_png, monthly_bars, ranking_bars
+from analytics.documents.report import (
     BODY_FONT,
     HEADING_FONT,
     LEAD_FONT,
@@ -33,8 +30,11 @@ from analytics.report import (
     style_run,
     text_width,
 )
-from analytics.report_text import date_text, table_change
-from analytics.wording import fmt_amount, overview_paragraph, provisional_note, source_note, verdict
+from analytics.documents.report_text import date_text, table_change
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators, monthly
+from analytics.metrics.periods import Period
+from analytics.metrics.ranking import county_row, ranking
+from analytics.text.wording import fmt_amount, overview_paragraph, provisional_note, source_note, verdict
 
 BRIEF_BODY_SIZE = Pt(14)  # 四号: one page holds the paragraph, the cards and the charts
 BRIEF_LINE_SPACING = Pt(24)

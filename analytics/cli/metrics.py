@@ -1,6 +1,6 @@
 """Command-line handlers `indicators` and `ranking` (spec/cli.md), over `analytics.metrics`.
 
-Each handler returns (exit_status, json_document, human_text) as `analytics.cli` expects.
+Each handler returns (exit_status, json_document, human_text) as `analytics.cli.main` expects.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import difflib
 import duckdb
 
 from analytics import store
-from analytics.cli import RejectedInput, UsageError
+from analytics.cli.main import RejectedInput, UsageError
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
+from analytics.metrics.periods import Period, parse_months
 from analytics.metrics.ranking import RATE_LABELS, RATES, ranking
-from analytics.periods import Period, parse_months
-from analytics.wording import (
+from analytics.text.wording import (
     DASH,
     change_phrase,
     data_as_of_text,

@@ -13,8 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics import wording
-from analytics.charts import (
+from analytics.charts.leader import (
     EQUAL,
     GREEN,
     PREVIOUS_GREY,
@@ -25,8 +24,9 @@ from analytics.charts import (
     month_pairs,
 )
 from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.periods import round_half_up
 from analytics.metrics.townships import TOWNSHIP_FIELDS
-from analytics.periods import round_half_up
+from analytics.text import wording
 
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
 NEUTRAL_BLUE = "#1565c0"

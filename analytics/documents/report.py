@@ -2,7 +2,7 @@
 
 `report_content` gathers the figures from the metric functions (the same ones
 the pages and the command line call) and turns them into blocks of text and
-tables (`analytics.report_text`); `build_report` lays those blocks out in the
+tables (`analytics.documents.report_text`); `build_report` lays those blocks out in the
 typography of a Chinese government document (GB/T 9704): 方正小标宋 title,
 黑体 headings, 仿宋_GB2312 body in 三号 with fixed 28-point lines, A4, page
 numbers in the footer.
@@ -23,14 +23,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from analytics.documents.report_text import Block, report_blocks
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import county_row, ranking
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from analytics.periods import Period
-from analytics.report_text import Block, report_blocks
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"

@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from analytics import store
-from analytics.cli import RejectedInput, UsageError
-from analytics.cli_metrics import EMPTY_DATABASE, check_county, resolve_period
+from analytics.cli.main import RejectedInput, UsageError
+from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
+from analytics.documents.report import figures_summary, render, report_content
 from analytics.metrics.common import home_county
-from analytics.report import figures_summary, render, report_content
 
 
 def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.datasets import DATASETS, SQL_TYPES, accident_level_sql
+from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
 SCHEMA_VERSION = 1
 LOCK_WAIT_SECONDS = 60.0

@@ -15,17 +15,17 @@ from collections.abc import Callable
 # subcommand -> "module:function"; each handler takes the parsed args and returns
 # (exit_status, json_document, human_text).
 HANDLERS = {
-    "init": "analytics.cli_data:cmd_init",
-    "import": "analytics.cli_data:cmd_import",
-    "undo": "analytics.cli_data:cmd_undo",
-    "status": "analytics.cli_data:cmd_status",
-    "indicators": "analytics.cli_metrics:cmd_indicators",
-    "ranking": "analytics.cli_metrics:cmd_ranking",
-    "hazards": "analytics.cli_supervision:cmd_hazards",
-    "enforcement": "analytics.cli_supervision:cmd_enforcement",
-    "training": "analytics.cli_supervision:cmd_training",
-    "townships": "analytics.cli_supervision:cmd_townships",
-    "report": "analytics.cli_report:cmd_report",
+    "init": "analytics.cli.data:cmd_init",
+    "import": "analytics.cli.data:cmd_import",
+    "undo": "analytics.cli.data:cmd_undo",
+    "status": "analytics.cli.data:cmd_status",
+    "indicators": "analytics.cli.metrics:cmd_indicators",
+    "ranking": "analytics.cli.metrics:cmd_ranking",
+    "hazards": "analytics.cli.supervision:cmd_hazards",
+    "enforcement": "analytics.cli.supervision:cmd_enforcement",
+    "training": "analytics.cli.supervision:cmd_training",
+    "townships": "analytics.cli.supervision:cmd_townships",
+    "report": "analytics.cli.report:cmd_report",
 }
 
 

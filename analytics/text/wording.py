@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from analytics.datasets import INDUSTRY_TRADE_SECTORS
+from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
-from analytics.periods import Period, money, round_half_up
+from analytics.metrics.periods import Period, money, round_half_up
 
 DASH = "—"  # a figure that cannot be computed
 _PAIR = ("accidents", "deaths")  # 双下降

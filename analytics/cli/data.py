@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analytics import store
-from analytics.cli import RejectedInput, UsageError
+from analytics.cli.main import RejectedInput, UsageError
 from analytics.importing import UndoRefused, UnknownDataset, dataset_status, describe, import_file, undo_batch
 
 
@@ -15,7 +15,7 @@ def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     document: dict = {"db": str(path), "sample": bool(args.sample)}
     lines = [f"数据库已就绪：{path}"]
     if args.sample:
-        from analytics.sample import SampleRejected, load_sample
+        from analytics.sample.lifecycle import SampleRejected, load_sample
 
         try:
             document["files"] = load_sample(path)

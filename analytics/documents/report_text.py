@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import county_row
-from analytics.periods import Period
-from analytics.wording import (
+from analytics.text.wording import (
     area_word,
     change_kind,
     change_phrase,

@@ -15,15 +15,15 @@ from collections.abc import Callable
 import duckdb
 
 from analytics import store
-from analytics.cli import RejectedInput
-from analytics.cli_metrics import EMPTY_DATABASE, check_county, resolve_period
+from analytics.cli.main import RejectedInput
+from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
 from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, home_county
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
+from analytics.metrics.periods import Period
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from analytics.periods import Period
-from analytics.wording import DASH, change_phrase, fmt_count, fmt_money, fmt_pct
+from analytics.text.wording import DASH, change_phrase, fmt_count, fmt_money, fmt_pct
 
 KEY_HEADERS = {"township": "乡镇（街道）", "department": "部门", "category": "培训对象"}
 

@@ -24,7 +24,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics import store
-from analytics.datasets import (
+from analytics.contract.datasets import (
     ACCIDENT_TYPES,
     BOOL,
     DATASETS,
@@ -34,7 +34,6 @@ from analytics.datasets import (
     SECTORS,
     TRAINING_CATEGORIES,
 )
-from analytics.importing import import_file, undo_batch
 
 SAMPLE_DIR = store.PROJECT_ROOT / "data" / "sample"
 SAMPLE_SEED = 20240101
@@ -1178,71 +1177,3 @@ def generate(
         for sink in sinks.values():
             sink.close()
     return paths
-
-
-# --- Loading and removing the bundled sample --------------------------------------------------
-
-
-class SampleRejected(RuntimeError):
-    """A bundled sample file failed the import checks: the sample and the contract disagree."""
-
-
-def load_sample(
-    db: str | os.PathLike | None = None, sample_dir: str | os.PathLike | None = None
-) -> list[dict]:
-    """Import the committed sample files, each as one sample batch, and make its home county the default."""
-    folder = Path(sample_dir) if sample_dir else SAMPLE_DIR
-    results = []
-    for name in LOAD_ORDER:
-        result = import_file(folder / f"{name}.csv", dataset=name, db=db, is_sample=True)
-        if result["status"] == "rejected":
-            shown = "；".join(
-                f"第{e['row']}行 {e['column'] or ''} {e['value'] or ''}：{e['message']}"
-                for e in result["errors"][:10]
-            )
-            raise SampleRejected(
-                f"示例数据文件 {name}.csv 未通过校验（共 {len(result['errors'])} 处）：{shown}"
-            )
-        results.append(result)
-    with store.connect(db, read_only=False) as con:
-        store.set_meta(con, "home_county", HOME_COUNTY)
-    return results
-
-
-def _is_empty(con) -> bool:
-    rows = sum(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in DATASETS)
-    batches = con.execute("SELECT count(*) FROM import_batches").fetchone()[0]
-    return rows == 0 and batches == 0
-
-
-def load_sample_if_empty(db: str | os.PathLike | None = None) -> bool:
-    """On the first start of an empty database (no rows, no batch ever), load the sample; True if it did."""
-    store.ensure_schema(db)
-    with store.connect(db, read_only=True) as con:
-        empty = _is_empty(con)
-    if empty:
-        load_sample(db)
-    return empty
-
-
-def sample_loaded(db: str | os.PathLike | None = None) -> bool:
-    """Whether any sample batch is still in effect (not undone)."""
-    with store.connect(db, read_only=True) as con:
-        row = con.execute("SELECT count(*) FROM import_batches WHERE is_sample AND NOT undone").fetchone()
-    return row[0] > 0
-
-
-def remove_sample(db: str | os.PathLike | None = None) -> list[dict]:
-    """Undo every sample batch still in effect, newest first, and forget the sample's home county."""
-    with store.connect(db, read_only=True) as con:
-        ids = [
-            r[0]
-            for r in con.execute(
-                "SELECT batch_id FROM import_batches WHERE is_sample AND NOT undone ORDER BY batch_id DESC"
-            ).fetchall()
-        ]
-    results = [undo_batch(batch_id, db=db) for batch_id in ids]
-    with store.connect(db, read_only=False) as con:
-        if store.get_meta(con, "home_county") == HOME_COUNTY:
-            store.set_meta(con, "home_county", None)
-    return results

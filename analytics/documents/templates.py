@@ -8,7 +8,7 @@ import io
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from analytics.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.contract.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.validate import ORDER_RULES
 
 TYPE_WORDS = {TEXT: "文本", DATE: "日期", INT: "整数", DECIMAL: "数字", ENUM: "选项", BOOL: "是/否"}

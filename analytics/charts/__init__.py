@@ -1,0 +1,1 @@
+"""Charts: DataFrame in, Plotly figure out."""

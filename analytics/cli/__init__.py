@@ -1,0 +1,1 @@
+"""The command line `python -m analytics`, as spec/cli.md defines it."""

@@ -1,0 +1,1 @@
+"""Documents: the Word report, the meeting brief, Excel exports and templates."""

@@ -1,0 +1,1 @@
+"""What a user reads: domain wording as pure functions."""
