@@ -167,11 +167,13 @@ def test_figures_in_the_json(db_path):
 
 
 def test_county_defaults_to_the_home_county(db_path):
-    result = run(db_path, "townships", "--json", env={"SAFETY_HOME_COUNTY": "乙县"})
+    result = run(db_path, "townships", "--json", "--months", "1-7", env={"SAFETY_HOME_COUNTY": "甲县"})
     assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
-    assert document["county"] == "乙县"
-    assert [r["township"] for r in document["rows"]] == ["C镇"]
+    assert json.loads(result.stdout)["county"] == "甲县"
+    # 乙县 is in regions only: no ledger of it has reached any month, so its figures are "no data".
+    result = run(db_path, "townships", "--json", env={"SAFETY_HOME_COUNTY": "乙县"})
+    assert result.returncode == 1
+    assert "乙县" in result.stderr and "没有数据" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_human_tables_are_chinese_with_dashes_and_the_no_township_label(db_path):

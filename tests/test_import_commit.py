@@ -181,7 +181,9 @@ def test_batches_and_status(empty_db):
         "min_date": "2026-01-05",
         "max_date": "2026-08-03",
         "zh": "生产安全事故",
+        "coverage": {"甲县": "2026-08"},
     }
+    assert status["coverage"] == {"accidents": {"甲县": "2026-08"}}
     assert status["datasets"]["hazards"]["rows"] == 0
     assert set(status["batches"][0]) >= {
         "batch_id",

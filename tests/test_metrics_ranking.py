@@ -25,6 +25,8 @@ from tests.test_metrics_indicators import (
 )
 
 PERIOD = Period(2026, 1, 8)
+# 工矿商贸, written out here rather than imported, so the test does not share the code's list.
+INDUSTRY_SECTORS = ("工业", "商贸", "建筑施工", "危险化学品", "烟花爆竹", "矿山")
 INDICATORS = ("accidents", "deaths", "injuries", "direct_loss_wan")
 
 
@@ -155,21 +157,21 @@ def test_rates_three_decimals_only_with_denominators(empty_db):
     assert jia["rates"] == {
         "deaths_per_yi_gdp": 0.002,
         "road_deaths_per_wan_vehicles": 0.001,  # 0.0005 half up
-        "non_road_deaths_per_100k_workforce": 0.075,  # 3 / (4 × 10)
+        "industry_deaths_per_100k_workforce": 7.5,  # 3 工矿商贸 deaths × 10 / 4 万人
     }
     assert yi["rates"] == {
         "deaths_per_yi_gdp": 0.667,
         "road_deaths_per_wan_vehicles": 0.333,
-        "non_road_deaths_per_100k_workforce": None,
+        "industry_deaths_per_100k_workforce": None,
     }
     assert set(bing["rates"].values()) == {None}
     assert jia["rate_rank"] == {
         "deaths_per_yi_gdp": 1,
         "road_deaths_per_wan_vehicles": 1,
-        "non_road_deaths_per_100k_workforce": 1,
+        "industry_deaths_per_100k_workforce": 1,
     }
     assert yi["rate_rank"]["deaths_per_yi_gdp"] == 2
-    assert yi["rate_rank"]["non_road_deaths_per_100k_workforce"] is None
+    assert yi["rate_rank"]["industry_deaths_per_100k_workforce"] is None
     assert bing["rate_rank"]["deaths_per_yi_gdp"] is None
     assert doc["rates_available"]["deaths_per_yi_gdp"] is True
 
@@ -180,7 +182,7 @@ def test_sector_rates_unknown_for_bulletin_deaths_without_records(empty_db):
     row = county_row(rank_of(empty_db), "甲县")
     assert row["rates"]["deaths_per_yi_gdp"] == 0.2
     assert row["rates"]["road_deaths_per_wan_vehicles"] is None
-    assert row["rates"]["non_road_deaths_per_100k_workforce"] is None
+    assert row["rates"]["industry_deaths_per_100k_workforce"] is None
 
 
 @pytest.mark.parametrize(
@@ -197,7 +199,13 @@ def test_previous_ranking_period(period, before):
 
 
 def test_rank_change(empty_db):
-    insert_accidents(empty_db, many("甲县", 1, month=7) + many("乙县", 3, month=7) + many("甲县", 5, month=8))
+    insert_accidents(
+        empty_db,
+        many("甲县", 1, month=7)
+        + many("乙县", 3, month=7)
+        + many("甲县", 5, month=8)
+        + many("乙县", 1, month=8),
+    )
     doc = rank_of(empty_db)
     jia, yi = county_row(doc, "甲县"), county_row(doc, "乙县")
     assert jia["previous_rank"]["accidents"] == 1 and jia["rank"]["accidents"] == 2
@@ -261,7 +269,10 @@ def expected_table(
 ) -> pd.DataFrame:
     dates = pd.to_datetime(accidents["occurred_on"])
     records = accidents.assign(year=dates.dt.year, month=dates.dt.month)
-    records = records.assign(road=np.where(records["sector"] == "道路交通", records["deaths"], 0))
+    records = records.assign(
+        road=np.where(records["sector"] == "道路交通", records["deaths"], 0),
+        industry=np.where(records["sector"].isin(INDUSTRY_SECTORS), records["deaths"], 0),
+    )
     rows = []
     for county in counties:
         figures = dict.fromkeys(("accidents", "deaths", "injuries", "loss_mills", "road", "other"), 0)
@@ -295,7 +306,7 @@ def expected_table(
             for key, value in zip(("accidents", "deaths", "injuries", "loss_mills"), counts, strict=True):
                 figures[key] += value
             figures["road"] += int(mine["road"].sum())
-            figures["other"] += int(mine["deaths"].sum() - mine["road"].sum())
+            figures["other"] += int(mine["industry"].sum())
         figures["source"] = "mixed" if len(kinds) == 2 else kinds.pop()
         rows.append({"county": county, **figures})
     return pd.DataFrame(rows).set_index("county")
@@ -344,7 +355,7 @@ def assert_ranking_matches(
             "road_deaths_per_wan_vehicles": half_up(Fraction(road) / Fraction(vehicles), 3)
             if vehicles and not unknown
             else None,
-            "non_road_deaths_per_100k_workforce": half_up(Fraction(other) / (Fraction(workforce) * 10), 3)
+            "industry_deaths_per_100k_workforce": half_up(Fraction(other * 10) / Fraction(workforce), 3)
             if workforce and not unknown
             else None,
         }
@@ -385,3 +396,51 @@ def test_no_rank_change_before_the_data_begins(empty_db):
     for row in doc["counties"]:
         assert set(row["previous_rank"].values()) == {None}
         assert set(row["rank_change"].values()) == {None}
+
+
+@pytest.mark.parametrize(
+    ("deaths_by_sector", "workforce_wan", "expected"),
+    [
+        # 十万从业人员死亡率 = 工矿商贸 deaths × 10 / workforce in 万人 (10⁴ people): per 10⁵ people.
+        ({"工业": 3}, 4, 7.5),  # 3 deaths among 40,000 people = 7.5 per 100,000
+        ({"建筑施工": 1, "商贸": 1}, 20, 1.0),  # 2 among 200,000 = 1 per 100,000
+        ({"矿山": 1}, 3, 3.333),  # 1 among 30,000 = 3.333 per 100,000
+        ({"道路交通": 5, "农业机械": 2, "消防火灾": 1}, 10, 0.0),  # not 工矿商贸: none count
+        ({"危险化学品": 1, "烟花爆竹": 1, "道路交通": 9}, 0.5, 40.0),  # 2 among 5,000
+    ],
+)
+def test_industry_death_rate_per_100k_workforce(empty_db, deaths_by_sector, workforce_wan, expected):
+    records = [
+        accident(f"甲县-{sector}-{i}", "2026-03-05", "甲县", deaths=1, sector=sector)
+        for sector, n in deaths_by_sector.items()
+        for i in range(n)
+    ]
+    insert_accidents(empty_db, records)
+    sql(
+        empty_db,
+        "INSERT INTO county_profile VALUES (?, ?, ?, ?, ?, ?)",
+        [[2026, "甲县", 100, 10, 10, workforce_wan]],
+    )
+    row = county_row(rank_of(empty_db), "甲县")
+    assert row["rates"]["industry_deaths_per_100k_workforce"] == expected
+
+
+def test_coverage_differs_names_counties_behind_and_states_no_rank_change(empty_db):
+    # 乙县's ledger ends in July; 甲县's reaches August.
+    insert_accidents(empty_db, many("甲县", 1, month=7) + many("乙县", 3, month=7) + many("甲县", 5, month=8))
+    doc = rank_of(empty_db)
+    jia, yi = county_row(doc, "甲县"), county_row(doc, "乙县")
+    assert (jia["coverage"], yi["coverage"]) == ("2026-08", "2026-07")
+    assert doc["behind"] == [{"county": "乙县", "coverage": "2026-07"}]
+    assert doc["coverage_differs"] is True
+    assert set(jia["rank_change"].values()) == {None} and set(yi["rank_change"].values()) == {None}
+    # Ranked on what it has: 3 accidents against 6.
+    assert (yi["accidents"], yi["rank"]["accidents"], jia["rank"]["accidents"]) == (3, 1, 2)
+
+
+def test_bulletin_counts_as_accident_coverage(empty_db):
+    insert_accidents(empty_db, many("甲县", 1, month=8))
+    sql(empty_db, "INSERT INTO city_bulletin VALUES (2026, 8, '乙县', 2, 0, 1, 3)")
+    doc = rank_of(empty_db)
+    assert doc["behind"] == [] and doc["coverage_differs"] is False
+    assert county_row(doc, "乙县")["coverage"] == "2026-08"

@@ -28,10 +28,20 @@ def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
 
 def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Import each file as its own batch; exit 1 if any file is rejected."""
+    if args.county and not args.covers:
+        raise UsageError("--county 只能与 --covers 一起使用")
     results = []
     for file in args.files:
         try:
-            result = import_file(file, dataset=args.dataset, mode=args.mode, dry_run=args.dry_run, db=args.db)
+            result = import_file(
+                file,
+                dataset=args.dataset,
+                mode=args.mode,
+                dry_run=args.dry_run,
+                db=args.db,
+                covers=args.covers,
+                county=args.county,
+            )
         except UnknownDataset as error:
             raise UsageError(str(error)) from error
         results.append(result)
@@ -69,4 +79,9 @@ def cmd_status(args: argparse.Namespace) -> tuple[int, dict, str]:
                 f"  {b['batch_id']:>4} {b['imported_at']} {b['dataset']:<16} {b['file']} "
                 f"新增 {b['rows_inserted']} 更新 {b['rows_updated']}{flag}"
             )
+    if document["coverage"]:
+        lines += ["", "各县市区数据截至月份："]
+        for name, per_county in document["coverage"].items():
+            months = "，".join(f"{county} {month}" for county, month in per_county.items())
+            lines.append(f"  {name:<16} {months}")
     return 0, document, "\n".join(lines)

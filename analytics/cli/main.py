@@ -12,6 +12,8 @@ import json
 import sys
 from collections.abc import Callable
 
+from analytics.metrics.coverage import NoData
+
 # subcommand -> "module:function"; each handler takes the parsed args and returns
 # (exit_status, json_document, human_text).
 HANDLERS = {
@@ -66,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", help="数据集名称（默认按表头识别）")
     p.add_argument("--mode", choices=["upsert", "replace"], default="upsert")
     p.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入")
+    p.add_argument("--covers", metavar="YYYY-MM", help="声明台账已完整报送至该月（含没有记录的月份）")
+    p.add_argument("--county", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区")
 
     p = sub.add_parser("undo", parents=[common], help="撤销一个导入批次")
     p.add_argument("batch_id", type=int, metavar="BATCH_ID")
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"参数错误：{error}", file=sys.stderr)
         return 2
-    except RejectedInput as error:
+    except (RejectedInput, NoData) as error:
         if args.json:
             print(json.dumps({"error": str(error)}, ensure_ascii=False))
         print(f"错误：{error}", file=sys.stderr)

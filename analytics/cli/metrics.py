@@ -14,12 +14,14 @@ import duckdb
 from analytics import store
 from analytics.cli.main import RejectedInput, UsageError
 from analytics.metrics.common import counties, default_period, latest_month
+from analytics.metrics.coverage import SOURCES, check_period
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.periods import Period, parse_months
 from analytics.metrics.ranking import RATE_LABELS, RATES, ranking
 from analytics.text.wording import (
     DASH,
     change_phrase,
+    coverage_notices,
     data_as_of_text,
     fmt_amount,
     fmt_count,
@@ -75,6 +77,11 @@ def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> str | No
     raise RejectedInput(message)
 
 
+def notice_lines(doc: dict) -> list[str]:
+    """The coverage notices of a document, one line each, for the text output."""
+    return [f"注意：{notice}" for notice in coverage_notices(doc)]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     # CJK characters take two columns in a terminal, so pad by display width.
     def width(text: str) -> int:
@@ -105,7 +112,8 @@ def indicators_text(doc: dict) -> str:
                 change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit),
             ]
         )
-    lines = [title, data_as_of_text(period), "", _table(["指标", "本期", "去年同期", "同比"], rows), ""]
+    lines = [title, data_as_of_text(period, doc.get("coverage")), *notice_lines(doc), ""]
+    lines += [_table(["指标", "本期", "去年同期", "同比"], rows), ""]
     major = doc["major_accidents"]
     lines.append(f"结论：{verdict(doc)}")
     lines.append(f"较大及以上事故：{fmt_count(major['value'])}起（去年同期{fmt_count(major['previous'])}起）")
@@ -161,7 +169,8 @@ def ranking_text(doc: dict) -> str:
         rows.append(cells)
     lines = [
         f"{period['year']}年{label}　全市排位（第1位为最少）",
-        data_as_of_text(period),
+        data_as_of_text(period, {row["county"]: row["coverage"] for row in doc["counties"]}),
+        *notice_lines(doc),
         "",
         _table(header, rows),
     ]
@@ -198,6 +207,7 @@ def cmd_indicators(args: argparse.Namespace) -> tuple[int, dict, str]:
     with store.connect(args.db, read_only=True) as con:
         period = resolve_period(con, args, today)
         county = check_county(con, getattr(args, "county", None))
+        check_period(con, period, SOURCES["indicators"], county, today)
         doc = indicators(con, period, county, today)
     return 0, doc, indicators_text(doc)
 
@@ -207,5 +217,6 @@ def cmd_ranking(args: argparse.Namespace) -> tuple[int, dict, str]:
     today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
         period = resolve_period(con, args, today)
+        check_period(con, period, SOURCES["ranking"], None, today)
         doc = ranking(con, period, today)
     return 0, doc, ranking_text(doc)

@@ -16,8 +16,9 @@ import duckdb
 
 from analytics import store
 from analytics.cli.main import RejectedInput
-from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
+from analytics.cli.metrics import EMPTY_DATABASE, check_county, notice_lines, resolve_period
 from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, home_county
+from analytics.metrics.coverage import SOURCES, check_period
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.periods import Period
@@ -60,7 +61,8 @@ def _render(document: dict, key: str, columns: list[tuple[str, Callable[[dict], 
 def _title(document: dict, subject: str) -> str:
     period = document["period"]
     label = Period(period["year"], *period["months"]).label
-    return f"{document['county']}　{period['year']}年{label}　{subject}（状态截至{period['as_of']}）"
+    title = f"{document['county']}　{period['year']}年{label}　{subject}（状态截至{period['as_of']}）"
+    return "\n".join([title, *notice_lines(document)])
 
 
 def _resolve(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, today: dt.date) -> tuple[str, Period]:
@@ -76,6 +78,7 @@ def _run(args: argparse.Namespace, compute: Callable) -> tuple[int, dict, str]:
     today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
         county, period = _resolve(con, args, today)
+        check_period(con, period, SOURCES[args.command], county, today)
         return compute(con, period, county, today)
 
 

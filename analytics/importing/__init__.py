@@ -14,7 +14,16 @@ from pathlib import Path
 
 from analytics import store
 from analytics.contract.datasets import DATASETS
-from analytics.importing.commit import UndoRefused, batches, region_problems, stage, status, undo, write
+from analytics.importing.commit import (
+    UndoRefused,
+    batches,
+    declaration_is_new,
+    region_problems,
+    stage,
+    status,
+    undo,
+    write,
+)
 from analytics.importing.headers import dataset_by_name, find_header_row, recognise_dataset
 from analytics.importing.readers import FileProblem, read_table
 from analytics.importing.validate import problem, validate
@@ -68,8 +77,14 @@ def import_file(
     file_name: str | None = None,
     is_sample: bool = False,
     today: dt.date | None = None,
+    covers: str | None = None,
+    county: str | None = None,
 ) -> dict:
-    """Validate one file and import it as one batch (or report what would change, for a dry run)."""
+    """Validate one file and import it as one batch (or report what would change, for a dry run).
+
+    `covers` ("2026-11") declares the ledger complete through that month for the counties in
+    the file, or for `county` when the file has a header and no data row (a month with no record).
+    """
     if mode not in MODES:
         raise ValueError(f"未知的导入方式：{mode}（应为 upsert 或 replace）")
     chosen = None
@@ -108,10 +123,26 @@ def import_file(
             return _result(file_name, None, errors=[problem(raw.header_row, None, None, message)], **extra)
         chosen = DATASETS[name]
 
-    checked = validate(raw, chosen, today=today)
+    covers_month = None
+    if covers:
+        covers_month, problem_text = _covers_month(covers, chosen.name, today or dt.date.today())
+        if problem_text:
+            return _result(
+                file_name, chosen.name, errors=[problem(None, None, covers, problem_text)], **extra
+            )
+    checked = validate(raw, chosen, today=today, allow_empty=covers_month is not None)
     warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
     problems = checked.problems
+    declared: tuple[tuple[str, dt.date], ...] = ()
+    if covers_month is not None and not problems.items:
+        declared_counties = _declared_counties(checked, county)
+        if not declared_counties:
+            message = "文件中没有数据行：声明覆盖月份时请指定县市区（--county 县市区）"
+            return _result(file_name, chosen.name, errors=[problem(None, None, None, message)], **extra)
+        declared = tuple((c, covers_month) for c in declared_counties)
+        extra["covers"] = covers
+        extra["covers_counties"] = list(declared_counties)
     if problems.items:
         # Still check region names, read-only, so the analyst sees every problem at once.
         if "county" in checked.present and checked.table.num_rows:
@@ -126,17 +157,28 @@ def import_file(
         con.execute("BEGIN TRANSACTION")
         try:
             region_problems(con, checked, problems)
+            if declared and not checked.table.num_rows:
+                _declared_county_problems(con, declared[0][0], problems)
             if problems.items:
                 con.execute("ROLLBACK")
                 return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
             counts = stage(con, checked, mode)
             changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
+            if declared and declaration_is_new(con, chosen.name, declared):
+                changes += len(declared)
             state = "imported" if changes else "unchanged"
             if dry_run or not changes:
                 con.execute("ROLLBACK")
                 return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
             batch_id = write(
-                con, chosen, counts, file_name=file_name, sha256=sha256, mode=mode, is_sample=is_sample
+                con,
+                chosen,
+                counts,
+                file_name=file_name,
+                sha256=sha256,
+                mode=mode,
+                is_sample=is_sample,
+                covers=declared,
             )
             con.execute("COMMIT")
         except BaseException:
@@ -145,6 +187,37 @@ def import_file(
     return _result(
         file_name, chosen.name, status=state, batch_id=batch_id, warnings=warnings, **counts, **extra
     )
+
+
+def _covers_month(covers: str, dataset: str, today: dt.date) -> tuple[dt.date | None, str | None]:
+    """The first day of the declared month, or a Chinese reason it cannot be declared."""
+    from analytics.metrics.coverage import MONTHLY_SOURCES, parse_month_key
+
+    if dataset not in MONTHLY_SOURCES:
+        return None, f"“{DATASETS[dataset].zh}”不按月报送，不能声明覆盖月份"
+    try:
+        year, month = parse_month_key(covers)
+    except ValueError as error:
+        return None, str(error)
+    if (year, month) > (today.year, today.month):
+        return None, f"覆盖月份 {covers} 晚于本月，不能声明尚未结束的月份"
+    return dt.date(year, month, 1), None
+
+
+def _declared_counties(checked, county: str | None) -> list[str]:
+    """The counties of the file's rows; for a header-only file, the county named with it."""
+    if checked.table.num_rows:
+        return sorted({c for c in checked.table.column("county").to_pylist() if c})
+    return [county.strip()] if county and county.strip() else []
+
+
+def _declared_county_problems(con, county: str, problems) -> None:
+    """A header-only declaration must name a county the database knows, once it knows any."""
+    from analytics.metrics.common import counties
+
+    known = counties(con)
+    if known and county not in known:
+        problems.add(None, "县市区", county, f"未知的县市区：{county}（已知：{'、'.join(known)}）")
 
 
 def preview_file(

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from analytics.contract.datasets import DATASETS, Dataset
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
+from analytics.metrics.coverage import MONTHLY_SOURCES, coverage, month_key
 
 HISTORY_ACTIONS = ("insert", "update", "delete")
 
@@ -167,8 +168,12 @@ def write(
     sha256: str,
     mode: str,
     is_sample: bool,
+    covers: tuple[tuple[str, dt.date], ...] = (),
 ) -> int:
-    """Apply the staged change and record the batch with its history; inside the caller's transaction."""
+    """Apply the staged change and record the batch with its history; inside the caller's transaction.
+
+    `covers` holds (county, first day of month) pairs the file declares its ledger complete through.
+    """
     name = dataset.name
     columns = _columns(dataset)
     keys = ", ".join(dataset.key)
@@ -208,7 +213,25 @@ def write(
             is_sample,
         ],
     )
+    for county, month in covers:
+        con.execute(
+            "INSERT INTO coverage_declarations (batch_id, dataset, county, month) VALUES (?, ?, ?, ?)",
+            [batch_id, name, county, month],
+        )
     return int(batch_id)
+
+
+def declaration_is_new(con: duckdb.DuckDBPyConnection, dataset: str, covers) -> bool:
+    """Whether any (county, month) of a declaration is not already declared by a batch in effect."""
+    for county, month in covers:
+        row = con.execute(
+            "SELECT count(*) FROM coverage_declarations d JOIN import_batches b USING (batch_id) "
+            "WHERE NOT b.undone AND d.dataset = ? AND d.county = ? AND d.month = ?",
+            [dataset, county, month],
+        ).fetchone()
+        if not row[0]:
+            return True
+    return False
 
 
 def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
@@ -251,6 +274,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
         "WHERE batch_id = ? AND action IN ('update', 'delete')",
         [batch_id],
     )
+    con.execute("DELETE FROM coverage_declarations WHERE batch_id = ?", [batch_id])
     con.execute(
         "UPDATE import_batches SET undone = true, undone_at = ? WHERE batch_id = ?",
         [dt.datetime.now().replace(microsecond=0), batch_id],
@@ -325,4 +349,12 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
             "max_date": _iso(last),
             "zh": dataset.zh,
         }
-    return {"datasets": datasets, "batches": batches(con)}
+    covered = coverage(con)
+    by_source = {
+        source: {county: month_key(month) for county, month in sorted(covered.last.get(source, {}).items())}
+        for source in MONTHLY_SOURCES
+        if covered.last.get(source)
+    }
+    for source, per_county in by_source.items():
+        datasets[source]["coverage"] = per_county
+    return {"datasets": datasets, "batches": batches(con), "coverage": by_source}

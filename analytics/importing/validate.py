@@ -312,8 +312,13 @@ def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[d
     return positions, errors, warnings
 
 
-def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> Validated:
-    """Convert and check every row of a file against the dataset's contract."""
+def validate(
+    raw: RawTable, dataset: Dataset, today: dt.date | None = None, allow_empty: bool = False
+) -> Validated:
+    """Convert and check every row of a file against the dataset's contract.
+
+    A header-only file is an error unless `allow_empty` (the import declares a month with no record).
+    """
     today = today or dt.date.today()
     positions, file_errors, warnings = map_headers(raw, dataset)
     headers = {name: raw.header[i].strip() for name, i in positions.items()}
@@ -366,6 +371,11 @@ def validate(raw: RawTable, dataset: Dataset, today: dt.date | None = None) -> V
     table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
     if kept and all(c in positions for c in dataset.key if dataset.column(c).required):
         _duplicates(table, dataset, headers, problems, raw_kept)
-    if kept == 0 and not file_errors:
-        problems.add(None, None, None, "文件中没有数据行")
+    if kept == 0 and not file_errors and not allow_empty:
+        problems.add(
+            None,
+            None,
+            None,
+            "文件中没有数据行（没有记录的月份请声明覆盖月份：--covers YYYY-MM --county 县市区）",
+        )
     return Validated(dataset, table, tuple(positions), headers, problems, warnings)

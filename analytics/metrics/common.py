@@ -8,6 +8,7 @@ import os
 import duckdb
 
 from analytics.contract.datasets import DATASETS
+from analytics.metrics.coverage import coverage, default_month
 from analytics.metrics.periods import Period
 from analytics.store import get_meta
 
@@ -39,17 +40,20 @@ def default_period(
     months: tuple[int, int] | None = None,
     today: dt.date | None = None,
 ) -> Period | None:
-    """The period asked for, filling gaps with 1–(latest month with data) of the latest year."""
-    latest = latest_month(con, today)
+    """The period asked for, filling gaps with 1–m of the default year (metrics.md, Default period).
+
+    m is the home county's accident coverage (records, declarations or bulletin rows),
+    capped at the last full month before today; another ledger arriving early never moves it.
+    A year other than the default year gets months 1–12 unless months are given.
+    """
+    today = today or dt.date.today()
+    latest = default_month(coverage(con, today), home_county(con), today)
     if year is None:
         if latest is None:
             return None
         year = latest[0]
     if months is None:
-        if latest is not None and latest[0] == year:
-            months = (1, latest[1])
-        else:
-            months = (1, 12)
+        months = (1, latest[1]) if latest is not None and latest[0] == year else (1, 12)
     return Period(year, *months)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.contract.datasets import MEASURES
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
 
 SUSPENSION = "责令停产停业整改"
@@ -104,6 +105,7 @@ def enforcement(
     return {
         "period": period.to_json(today),
         "county": county,
+        "coverage": coverage_document(con, SOURCES["enforcement"], county, today),
         "by": by,
         "total": {by: TOTAL_LABEL, **_row(total)},
         "rows": [{by: key, **_row(groups.get(key))} for key in township_order(keys)],

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, rate, round_half_up
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
@@ -173,6 +174,7 @@ def hazards(
     return {
         "period": period.to_json(today),
         "county": county,
+        "coverage": coverage_document(con, SOURCES["hazards"], county, today),
         "by": by,
         "total": {by: TOTAL_LABEL, **_hazard_row(hazard_total, inspection_total)},
         "rows": rows,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, MAJOR_LEVELS, SECTORS
 from analytics.metrics.common import latest_month
+from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
 
 # The four indicators in the order every page, table and sentence uses.
@@ -184,6 +185,7 @@ def indicators(
     return {
         "period": period.to_json(today),
         "county": county,
+        "coverage": coverage_document(con, SOURCES["indicators"], county, today),
         "indicators": compared,
         "double_decline": double_decline(compared),
         "major_accidents": {

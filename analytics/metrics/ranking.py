@@ -20,7 +20,10 @@ Rules, beyond the spec's letter, decided here:
 - rank_change: the ranks in the previous ranking period (months a..b−1 for a
   range a–b, the month before for a single month) minus today's ranks, so a
   positive number means the county moved up (↑); null when that period holds
-  no data at all.
+  no data at all, and null for every county while the counties' accident
+  coverage (records, declarations or bulletin) differs within the period
+  (`coverage_differs`); `behind` names each county whose coverage ends before
+  month b, and each is ranked on what it has.
 - `counties` is sorted by county name; pages re-sort by any rank.
 """
 
@@ -31,15 +34,16 @@ from decimal import Decimal
 
 import duckdb
 
-from analytics.contract.datasets import ROAD_TRAFFIC
+from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, ROAD_TRAFFIC
+from analytics.metrics.coverage import SOURCES, coverage, month_key
 from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period, change_pct, money, round_half_up
 
-RATES = ("deaths_per_yi_gdp", "road_deaths_per_wan_vehicles", "non_road_deaths_per_100k_workforce")
+RATES = ("deaths_per_yi_gdp", "road_deaths_per_wan_vehicles", "industry_deaths_per_100k_workforce")
 RATE_LABELS = {
     "deaths_per_yi_gdp": "亿元GDP死亡率",
     "road_deaths_per_wan_vehicles": "万车死亡率",
-    "non_road_deaths_per_100k_workforce": "十万从业人员死亡率",
+    "industry_deaths_per_100k_workforce": "工矿商贸十万从业人员死亡率",
 }
 RATE_DECIMALS = 3
 SOURCE_LABELS = {"bulletin": "全市通报", "records": "事故台账", "mixed": "全市通报与事故台账"}
@@ -63,7 +67,7 @@ records AS (
            sum(injuries) AS injuries,
            sum(direct_loss_wan) AS direct_loss_wan,
            coalesce(sum(deaths) FILTER (WHERE sector = $road), 0) AS road_deaths,
-           coalesce(sum(deaths) FILTER (WHERE sector IS DISTINCT FROM $road), 0) AS non_road_deaths
+           coalesce(sum(deaths) FILTER (WHERE list_contains($industry, sector)), 0) AS industry_deaths
     FROM accidents
     WHERE (occurred_on BETWEEN $start AND $end OR occurred_on BETWEEN $previous_start AND $previous_end)
     GROUP BY ALL
@@ -74,7 +78,7 @@ SELECT s.county, s.year,
        sum(CASE WHEN b.county IS NOT NULL THEN b.injuries ELSE coalesce(r.injuries, 0) END)::BIGINT,
        coalesce(sum(CASE WHEN b.county IS NOT NULL THEN b.direct_loss_wan ELSE r.direct_loss_wan END), 0),
        coalesce(sum(r.road_deaths), 0)::BIGINT,
-       coalesce(sum(r.non_road_deaths), 0)::BIGINT,
+       coalesce(sum(r.industry_deaths), 0)::BIGINT,
        count(*) FILTER (WHERE b.county IS NOT NULL)::BIGINT,
        count(*) FILTER (WHERE b.county IS NULL)::BIGINT,
        coalesce(bool_or(b.county IS NOT NULL AND b.deaths > 0 AND r.county IS NULL), false)
@@ -117,6 +121,7 @@ def _figures(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict]:
         "previous_start": previous.start,
         "previous_end": previous.end,
         "road": ROAD_TRAFFIC,
+        "industry": list(INDUSTRY_TRADE_SECTORS),
     }
     counties: dict[str, dict] = {}
     for row in con.execute(_FIGURES_SQL, params).fetchall():
@@ -128,7 +133,7 @@ def _figures(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict]:
             injuries,
             loss,
             road,
-            non_road,
+            industry,
             bulletin_months,
             record_months,
             unknown,
@@ -141,7 +146,7 @@ def _figures(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, dict]:
             # 同比 from the unrounded sum; ranks and JSON use the 2-decimal figure.
             "exact_loss": Decimal(str(loss)),
             "road_deaths": int(road),
-            "non_road_deaths": int(non_road),
+            "industry_deaths": int(industry),
             "split_unknown": bool(unknown),
             "source": "mixed"
             if bulletin_months and record_months
@@ -168,10 +173,10 @@ def _has_data(con: duckdb.DuckDBPyConnection, period: Period) -> bool:
     return bool(row[0])
 
 
-def _rate(numerator: int, denominator: Decimal | None, scale: int = 1) -> float | None:
+def _rate(numerator: int, denominator: Decimal | None) -> float | None:
     if denominator is None or denominator <= 0:
         return None
-    return round_half_up(Decimal(numerator) / (Decimal(str(denominator)) * scale), RATE_DECIMALS)
+    return round_half_up(Decimal(numerator) / Decimal(str(denominator)), RATE_DECIMALS)
 
 
 def _profiles(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, tuple]:
@@ -222,17 +227,28 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
         rates[county] = {
             "deaths_per_yi_gdp": _rate(current["deaths"], gdp),
             "road_deaths_per_wan_vehicles": None if unknown else _rate(current["road_deaths"], vehicles),
-            "non_road_deaths_per_100k_workforce": None
+            # Per 10⁵ people with the workforce in 万人 (10⁴): deaths × 10 / workforce_wan.
+            "industry_deaths_per_100k_workforce": None
             if unknown
-            else _rate(current["non_road_deaths"], workforce, scale=10),
+            else _rate(current["industry_deaths"] * 10, workforce),
         }
     rate_ranks = {
         name: competition_rank({county: rates[county][name] for county in table}, nulls_last=False)
         for name in RATES
     }
+    cov = coverage(con, today)
+    reached = {county: cov.accident_month(county) for county in table}
+    end = (period.year, period.last_month)
+    behind = [
+        {"county": county, "coverage": month_key(month)}
+        for county, month in sorted(reached.items())
+        if month is None or month < end
+    ]
+    # Counties counted over different months are not compared with an earlier ranking.
+    coverage_differs = len({min(month, end) if month else None for month in reached.values()}) > 1
     before = previous_ranking_period(period)
     # Before the data begins every county would tie at 1: no rank to compare with.
-    previous_ranks = _ranks(_figures(con, before)) if _has_data(con, before) else {}
+    previous_ranks = _ranks(_figures(con, before)) if _has_data(con, before) and not coverage_differs else {}
 
     counties = []
     for county in sorted(table):
@@ -248,8 +264,9 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
                 "source": current["source"],
                 "previous": {name: previous[name] for name in INDICATORS},
                 "road_deaths": current["road_deaths"],
-                "non_road_deaths": current["non_road_deaths"],
+                "industry_deaths": current["industry_deaths"],
                 "rates": rates[county],
+                "coverage": month_key(reached[county]),
                 "rate_rank": {name: rate_ranks[name][county] for name in RATES},
                 "previous_rank": {name: earlier.get(name) for name in INDICATORS},
                 "rank_change": {
@@ -260,6 +277,9 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
         )
     return {
         "period": period.to_json(today),
+        "coverage": cov.document(SOURCES["ranking"], None),
+        "behind": behind,
+        "coverage_differs": coverage_differs,
         "source": {row["county"]: row["source"] for row in counties},
         "counties": counties,
         "previous_period": before.to_json(today),

@@ -11,6 +11,7 @@ import datetime as dt
 import duckdb
 
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
+from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import INDICATORS, by_township, indicators
@@ -99,6 +100,7 @@ def townships(
     return {
         "period": period.to_json(today),
         "county": county,
+        "coverage": coverage_document(con, SOURCES["townships"], county, today),
         "rows": rows,
         "total": {"township": TOTAL_LABEL, **total},
     }

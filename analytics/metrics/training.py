@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, rate, round_half_up
 
 _KEYS = {"township": TOWNSHIP_SQL, "category": "category"}
@@ -116,6 +117,7 @@ def training(
     return {
         "period": period.to_json(today),
         "county": county,
+        "coverage": coverage_document(con, SOURCES["training"], county, today),
         "by": by,
         "time_progress": time_progress(period),
         "total": {by: TOTAL_LABEL, **_row(total, sum(by_category.values()))},

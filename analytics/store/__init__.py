@@ -20,7 +20,7 @@ from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LOCK_WAIT_SECONDS = 60.0
 
 # No downloads at run time: DuckDB must never fetch an extension.
@@ -115,6 +115,15 @@ CREATE TABLE IF NOT EXISTS import_batches (
     undone_at TIMESTAMP
 )
 """
+# A ledger declared complete through a month (import --covers): part of its batch, gone with its undo.
+_COVERAGE_DDL = """
+CREATE TABLE IF NOT EXISTS coverage_declarations (
+    batch_id BIGINT NOT NULL,
+    dataset VARCHAR NOT NULL,
+    county VARCHAR NOT NULL,
+    month DATE NOT NULL
+)
+"""
 _META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 
@@ -122,6 +131,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and add columns that a newer contract introduced."""
     con.execute(_META_DDL)
     con.execute(_BATCHES_DDL)
+    con.execute(_COVERAGE_DDL)
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(name))
         con.execute(_history_ddl(name))
@@ -157,7 +167,7 @@ def ensure_schema(path: str | os.PathLike | None = None) -> Path:
 
 def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return all(n in names and f"history_{n}" in names for n in DATASETS)
+    return "coverage_declarations" in names and all(n in names and f"history_{n}" in names for n in DATASETS)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -259,8 +259,12 @@ def month_text(year: int, month: int) -> str:
     return f"{year}年{month}月"
 
 
-def data_as_of_text(period_json: dict) -> str:
-    """ "数据截至2026年8月" from a document's `period`."""
+def data_as_of_text(period_json: dict, coverage: dict | None = None) -> str:
+    """ "数据截至2026年8月": the period's last month, or the earliest source coverage before it."""
+    end = f"{period_json['year']:04d}-{period_json['months'][1]:02d}"
+    reached = [key for key in (coverage or {}).values() if key is not None and key < end]
+    if reached:
+        return f"数据截至{_month_of(min(reached))}"
     return f"数据截至{month_text(period_json['year'], period_json['months'][1])}"
 
 
@@ -275,3 +279,59 @@ def provisional_note(indicators_doc: dict) -> str | None:
         f"{month_text(period['year'], period['months'][1])}数据为初步统计：事故发生后30日内（道路交通和火灾7日内）"
         f"伤亡人数可能更正，{until.month}月{until.day}日后为最终数据。"
     )
+
+
+# How the notices name each monthly source (metrics.md, Periods: "隐患台账数据截至2026年10月").
+SOURCE_NAMES = {
+    "accidents": "事故台账",
+    "inspections": "检查台账",
+    "hazards": "隐患台账",
+    "enforcement": "执法台账",
+    "training": "培训台账",
+    "city_bulletin": "全市通报",
+}
+
+
+def _month_of(key: str) -> str:
+    year, month = key.split("-")
+    return month_text(int(year), int(month))
+
+
+def coverage_notices(doc: dict) -> list[str]:
+    """One notice per source whose coverage ends before the document's period does.
+
+    A ranking document names instead every county whose accident coverage ends
+    before the period, and says why no rank change is stated.
+    """
+    year, last = doc["period"]["year"], doc["period"]["months"][1]
+    end = f"{year:04d}-{last:02d}"
+    if "behind" in doc:
+        notices = []
+        by_month: dict[str | None, list[str]] = {}
+        for row in doc["behind"]:
+            by_month.setdefault(row["coverage"], []).append(row["county"])
+        for key, names in sorted(by_month.items(), key=lambda item: item[0] or ""):
+            reach = f"事故数据截至{_month_of(key)}" if key else "暂无事故数据"
+            notices.append(f"{'、'.join(names)}{reach}，按已有数据排位")
+        if doc.get("coverage_differs"):
+            notices.append("各县市区数据截至月份不同，暂不比较排位变化")
+        return notices
+    notices = []
+    for source, key in (doc.get("coverage") or {}).items():
+        name = SOURCE_NAMES.get(source, source)
+        if key is None:
+            notices.append(f"{name}暂无数据")
+        elif key < end:
+            notices.append(f"{name}数据截至{_month_of(key)}")
+    return notices
+
+
+def no_data_message(period: Period, spans: dict[str, tuple[str, str] | None], county: str | None) -> str:
+    """Why a period has no data: the sources' spans, in Chinese (the CLI's exit-1 message, the page's note)."""
+    where = county or "全市"
+    parts = [
+        f"{SOURCE_NAMES.get(source, source)}"
+        + (f"数据范围为{_month_of(span[0])}至{_month_of(span[1])}" if span else "暂无数据")
+        for source, span in spans.items()
+    ]
+    return f"{where}{period.year}年{period.label}没有数据：{'；'.join(parts)}。请选择有数据的期间。"

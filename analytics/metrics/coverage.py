@@ -1,0 +1,197 @@
+"""Data coverage, the default period and "no data" (spec/metrics.md, Periods).
+
+Ledgers arrive at different times: a dataset's last month for a county is the
+month of its latest record there (the bulletin: its latest year-month row), or
+the month an import declared the ledger complete through, whichever is later.
+A figure whose period runs past a source's coverage carries a notice; a period
+outside the span of every source a figure uses is "no data", never a verdict.
+
+Decided here, where the spec is silent:
+- For the whole city (no county), a source's coverage is the earliest among the
+  counties that have any: city figures are only comparable up to that month.
+- The span a period is checked against starts at the source's first record in
+  any county and ends at its coverage (for the city: the latest of any county).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from analytics.contract.datasets import DATASETS
+from analytics.metrics.periods import Period
+
+# The monthly sources: every dataset with a record date, and the city bulletin.
+MONTHLY_SOURCES = tuple(name for name, d in DATASETS.items() if d.date_column) + ("city_bulletin",)
+ACCIDENT_SOURCES = ("accidents", "city_bulletin")
+# The sources behind each metric document (its `coverage` keys and its "no data" span).
+SOURCES = {
+    "indicators": ("accidents",),
+    "ranking": ACCIDENT_SOURCES,
+    "hazards": ("hazards", "inspections"),
+    "enforcement": ("enforcement",),
+    "training": ("training",),
+    "townships": ("accidents", "hazards", "enforcement", "training"),
+}
+
+Month = tuple[int, int]
+
+
+class NoData(ValueError):
+    """A period outside the span of the data a figure uses (the CLI exits 1 with this Chinese message)."""
+
+
+def month_key(month: Month | None) -> str | None:
+    """(2026, 10) -> "2026-10"; None stays None."""
+    return None if month is None else f"{month[0]:04d}-{month[1]:02d}"
+
+
+def parse_month_key(text: str) -> Month:
+    """ "2026-11" -> (2026, 11); ValueError on anything else."""
+    parts = text.strip().replace("/", "-").split("-")
+    if len(parts) != 2 or not all(p.strip().isdigit() and len(p.strip()) <= 4 for p in parts):
+        raise ValueError(f"月份应写作 YYYY-MM，例如 2026-11：{text}")
+    year, month = int(parts[0]), int(parts[1])
+    if not (1990 <= year <= 9999 and 1 <= month <= 12):
+        raise ValueError(f"月份应写作 YYYY-MM，例如 2026-11：{text}")
+    return year, month
+
+
+def last_full_month(today: dt.date) -> Month:
+    """The month before today's month: the latest month that can be complete."""
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+def _source_sql(name: str) -> str:
+    """(county, first_day, last_day) per county for one source: record months and declared months."""
+    if name == "city_bulletin":
+        month = "make_date(year::INT, month::INT, 1)"
+        records = f"SELECT county, {month} AS first_day, {month} AS last_day FROM city_bulletin"
+    else:
+        column = DATASETS[name].date_column
+        records = f"SELECT county, {column} AS first_day, {column} AS last_day FROM {name}"
+    declared = (
+        "SELECT d.county, NULL::DATE AS first_day, d.month AS last_day FROM coverage_declarations d "
+        f"JOIN import_batches b USING (batch_id) WHERE NOT b.undone AND d.dataset = '{name}'"
+    )
+    return (
+        f"SELECT '{name}' AS source, county, min(first_day) AS first_day, max(last_day) AS last_day "
+        f"FROM ({records} UNION ALL {declared}) WHERE county IS NOT NULL AND last_day <= $today GROUP BY county"
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per source and county: the first record's month and the last covered month."""
+
+    first: dict[str, dict[str, Month]]
+    last: dict[str, dict[str, Month]]
+
+    def county_month(self, source: str, county: str | None) -> Month | None:
+        """A source's last covered month for a county; for the city (None) the earliest among counties."""
+        months = self.last.get(source, {})
+        if county is not None:
+            return months.get(county)
+        return min(months.values()) if months else None
+
+    def accident_month(self, county: str | None) -> Month | None:
+        """The later of a county's accident records (or declarations) and its bulletin rows."""
+        if county is None:
+            per_county = [self.accident_month(c) for c in self.counties(ACCIDENT_SOURCES)]
+            return min(per_county) if per_county else None
+        found = [m for m in (self.county_month(s, county) for s in ACCIDENT_SOURCES) if m is not None]
+        return max(found) if found else None
+
+    def counties(self, sources: Iterable[str]) -> list[str]:
+        return sorted({c for s in sources for c in self.last.get(s, {})})
+
+    def span(self, source: str, county: str | None) -> tuple[Month, Month] | None:
+        """(first record month in any county, last covered month) of a source; None without data."""
+        firsts = [m for m in self.first.get(source, {}).values() if m is not None]
+        lasts = self.last.get(source, {})
+        last = lasts.get(county) if county is not None else (max(lasts.values()) if lasts else None)
+        if last is None:
+            return None
+        first = min(firsts) if firsts else last
+        return min(first, last), last
+
+    def document(self, sources: Iterable[str], county: str | None) -> dict[str, str | None]:
+        """The `coverage` object of a metric document: {DATASET: "YYYY-MM" or null}."""
+        return {source: month_key(self.county_month(source, county)) for source in sources}
+
+
+def coverage(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> Coverage:
+    """Every monthly source's first and last covered month, per county."""
+    today = today or dt.date.today()
+    sql = " UNION ALL ".join(_source_sql(name) for name in MONTHLY_SOURCES)
+    first: dict[str, dict[str, Month]] = {}
+    last: dict[str, dict[str, Month]] = {}
+    for source, county, first_day, last_day in con.execute(sql, {"today": today}).fetchall():
+        if first_day is not None:
+            first.setdefault(source, {})[county] = (first_day.year, first_day.month)
+        last.setdefault(source, {})[county] = (last_day.year, last_day.month)
+    return Coverage(first, last)
+
+
+def coverage_document(
+    con: duckdb.DuckDBPyConnection,
+    sources: tuple[str, ...],
+    county: str | None,
+    today: dt.date | None = None,
+) -> dict[str, str | None]:
+    """{DATASET: "YYYY-MM"}: each source's last covered month for the county (or the city)."""
+    return coverage(con, today).document(sources, county)
+
+
+def has_data(cov: Coverage, period: Period, sources: Iterable[str], county: str | None) -> bool:
+    """Whether the period overlaps the span of at least one source (else it is "no data")."""
+    start, end = (period.year, period.first_month), (period.year, period.last_month)
+    for source in sources:
+        span = cov.span(source, county)
+        if span is not None and start <= span[1] and end >= span[0]:
+            return True
+    return False
+
+
+def default_month(cov: Coverage, home: str | None, today: dt.date) -> Month | None:
+    """The last month of the default period: the home county's accident coverage, capped at the last full month.
+
+    Another ledger arriving early never moves it. Without accident data for the home
+    county, the latest accident coverage of any county stands in; without any, the
+    latest month of any source.
+    """
+    month = cov.accident_month(home) if home else None
+    if month is None:
+        candidates = [cov.accident_month(c) for c in cov.counties(ACCIDENT_SOURCES)]
+        candidates = [m for m in candidates if m is not None]
+        month = max(candidates) if candidates else None
+    if month is None:
+        anything = [m for per in cov.last.values() for m in per.values()]
+        month = max(anything) if anything else None
+    if month is None:
+        return None
+    return min(month, last_full_month(today))
+
+
+def check_period(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    sources: tuple[str, ...],
+    county: str | None,
+    today: dt.date | None = None,
+) -> None:
+    """Raise NoData (with a Chinese message naming the sources' spans) when the period has no data."""
+    from analytics.text.wording import no_data_message
+
+    cov = coverage(con, today)
+    if has_data(cov, period, sources, county):
+        return
+    spans = {}
+    for source in sources:
+        span = cov.span(source, county)
+        spans[source] = (month_key(span[0]), month_key(span[1])) if span else None
+    raise NoData(no_data_message(period, spans, county))
