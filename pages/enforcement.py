@@ -11,7 +11,7 @@ FIELDS = ["cases", "previous_cases", "cases_change_pct", "fine_wan", "previous_f
 CHANGES = ["cases_change_pct", "fine_change_pct"]
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "enforcement")
 period, county, year = selected.period, selected.county, selected.period.year
 by_department = data.query(
     "analytics.metrics.enforcement:enforcement", period=period, county=county, by="department"
@@ -20,6 +20,7 @@ measures = data.query("analytics.metrics.enforcement:enforcement_by_measure", pe
 total = by_department["total"]
 
 layout.title("执法检查", selected)
+layout.notices(by_department)
 if not total["cases"] and not total["previous"]["cases"]:
     supervision.stop_without_records("行政执法")
 st.caption(

@@ -24,12 +24,13 @@ HAZARD_FIELDS = [
 SHADED = ["rectification_rate", "major_rectification_rate", "overdue", "review_rate", "avg_days_to_rectify"]
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "hazards")
 period, county = selected.period, selected.county
 by_township = data.query("analytics.metrics.hazards:hazards", period=period, county=county, by="township")
 total = by_township["total"]
 
 layout.title("隐患整改", selected)
+layout.notices(by_township)
 if not total["found"] and not total["inspections"]:
     supervision.stop_without_records("隐患排查或安全检查")
 st.caption(

@@ -9,14 +9,12 @@ from analytics.text import wording
 from ui import cards, data, filters, layout
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "indicators")
 period, county = selected.period, selected.county
 doc = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
 ranking = data.query("analytics.metrics.ranking:ranking", period=period)
-latest = data.query("analytics.metrics.common:latest_month")
-
-as_of = min((period.year, period.last_month), tuple(latest))
-layout.title("总览", selected, f"数据截至 {wording.month_text(*as_of)}")
+layout.title("总览", selected, wording.data_as_of_text(doc["period"], doc["coverage"]))
+layout.notices(doc, ranking)
 note = wording.provisional_note(doc)
 if note:
     st.warning(note, icon=":material/schedule:")

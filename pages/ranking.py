@@ -10,12 +10,13 @@ from analytics.text import wording
 from ui import cards, data, filters, layout, tables
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "ranking")
 period, county, home = selected.period, selected.county, selected.home_county
 doc = data.query("analytics.metrics.ranking:ranking", period=period)
 year = period.year
 
 layout.title("全市排位", selected)
+layout.notices(doc)
 layout.no_previous_year(selected)
 if not doc["counties"]:
     layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")

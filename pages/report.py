@@ -10,7 +10,7 @@ from ui import data, filters, layout
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "report")
 county, period = selected.county, selected.period
 layout.title("报告生成", selected)
 st.caption(

@@ -16,11 +16,12 @@ VERDICTS = {
 }
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "townships")
 period, county, year = selected.period, selected.county, selected.period.year
 doc = data.query("analytics.metrics.townships:townships", period=period, county=county)
 
 layout.title("乡镇对比", selected)
+layout.notices(doc)
 if not doc["rows"]:
     supervision.stop_without_records("乡镇区划或带乡镇的")
 st.caption(

@@ -9,13 +9,14 @@ from ui import cards, data, filters, layout, supervision
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "training")
 period, county, year = selected.period, selected.county, selected.period.year
 by_township = data.query("analytics.metrics.training:training", period=period, county=county, by="township")
 by_category = data.query("analytics.metrics.training:training", period=period, county=county, by="category")
 total, progress = by_township["total"], by_township["time_progress"]
 
 layout.title("培训覆盖", selected)
+layout.notices(by_township)
 if not total["trained"] and not total["required"]:
     supervision.stop_without_records("安全培训或年度培训任务")
 st.caption(

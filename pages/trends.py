@@ -7,7 +7,7 @@ from analytics.metrics.indicators import INDICATOR_LABELS, INDICATORS
 from ui import data, filters, layout, tables
 
 selected = filters.current()
-layout.require_data(selected)
+layout.require_data(selected, "indicators")
 period, county = selected.period, selected.county
 year = period.year
 monthly = data.query("analytics.metrics.indicators:monthly", year=year, county=county)
@@ -15,6 +15,7 @@ doc = data.query("analytics.metrics.indicators:indicators", period=period, count
 townships = data.query("analytics.metrics.indicators:by_township", period=period, county=county)
 
 layout.title("四项指标趋势", selected)
+layout.notices(doc)
 layout.no_previous_year(selected)
 scope = f"{county} {year}年"
 # The trend runs from January to the period's last month, so the running total ends at the period's.

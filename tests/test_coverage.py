@@ -48,7 +48,12 @@ def october(empty_db, tmp_path):
             accident(3, "2026-10-05", county="乙县", township="新华街道"),
         ],
     )
-    load(empty_db, tmp_path, "hz.csv", [HAZARD_HEADER, hazard(1, "2026-10-01", "2026-10-20", "2026-10-03", reviewed="2026-10-21")])
+    load(
+        empty_db,
+        tmp_path,
+        "hz.csv",
+        [HAZARD_HEADER, hazard(1, "2026-10-01", "2026-10-20", "2026-10-03", reviewed="2026-10-21")],
+    )
     load(empty_db, tmp_path, "tr.csv", [TRAINING_HEADER, ["PX1", "2026-10-09", "甲县", "主要负责人", 12]])
     return empty_db
 
@@ -88,7 +93,11 @@ def test_coverage_is_the_latest_record_per_dataset_and_county(october):
     ("name", "rows", "moves"),
     [
         # Another ledger arriving early never moves the default period.
-        ("hz.csv", [HAZARD_HEADER, hazard(9, "2026-11-02", "2026-11-20", "", order="否", reviewed="")], False),
+        (
+            "hz.csv",
+            [HAZARD_HEADER, hazard(9, "2026-11-02", "2026-11-20", "", order="否", reviewed="")],
+            False,
+        ),
         ("tr.csv", [TRAINING_HEADER, ["PX9", "2026-11-03", "甲县", "主要负责人", 5]], False),
         # Another county's accidents do not move it either: it follows the home county.
         ("acc.csv", [ACCIDENT_HEADER, accident(9, "2026-11-03", county="乙县", township="新华街道")], False),

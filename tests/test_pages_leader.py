@@ -63,7 +63,7 @@ def test_overview_figures_equal_the_metrics(sample, sample_db_path):
     row = next(r for r in ranks["counties"] if r["county"] == county)
     for name in INDICATORS:
         assert f"第{row['rank'][name]}位" in shown
-    assert f"数据截至 {wording.month_text(period.year, period.last_month)}" in shown
+    assert f"数据截至{wording.month_text(period.year, period.last_month)}" in shown
     paragraph = wording.overview_paragraph(doc, ranks, county, period)
     assert [c.value for c in app.code] == [paragraph]
     assert app.selectbox(key="filter_county").value == county

@@ -352,9 +352,9 @@ def accidents_only(empty_db):
 @pytest.mark.parametrize(
     ("page", "says"),
     [
-        ("pages/hazards.py", "没有隐患排查或安全检查记录"),
-        ("pages/enforcement.py", "没有行政执法记录"),
-        ("pages/training.py", "没有安全培训或年度培训任务记录"),
+        ("pages/hazards.py", "隐患台账暂无数据"),
+        ("pages/enforcement.py", "执法台账暂无数据"),
+        ("pages/training.py", "培训台账暂无数据"),
     ],
 )
 def test_a_county_with_accidents_only(accidents_only, page, says):

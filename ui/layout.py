@@ -7,21 +7,48 @@ import html
 import pandas as pd
 import streamlit as st
 
+from analytics.metrics.coverage import SOURCES
+from analytics.text.wording import coverage_notices
 from ui import data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
 EMPTY_TITLE = "暂无数据"
+NO_DATA_TITLE = EMPTY_TITLE
 EMPTY_TEXT = "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。"
 
 
-def require_data(filters: Filters) -> None:
-    """Stop the page with a clear 暂无数据 note (and a link to 数据导入) while there is nothing to show."""
-    if not filters.empty:
+def require_data(filters: Filters, metric: str | None = None) -> None:
+    """Stop the page with a clear 暂无数据 note while there is nothing to show.
+
+    With `metric` (a key of coverage.SOURCES), also when the period lies outside the span of
+    that figure's sources: "no data" is never a verdict (metrics.md, Periods).
+    """
+    if filters.empty:
+        show_empty()
+        meeting.exit_button()
+        st.stop()
+    if metric is None:
         return
-    show_empty()
-    meeting.exit_button()
-    st.stop()
+    county = None if metric == "ranking" else filters.county
+    reason = data.query(
+        "analytics.metrics.coverage:no_data_reason",
+        period=filters.period,
+        sources=SOURCES[metric],
+        county=county,
+    )
+    if reason:
+        st.subheader(NO_DATA_TITLE)
+        st.info(reason)
+        meeting.exit_button()
+        st.stop()
+
+
+def notices(*docs: dict) -> None:
+    """The coverage notices of the documents a page shows: which source stops before the period."""
+    lines = list(dict.fromkeys(line for doc in docs for line in coverage_notices(doc)))
+    if lines:
+        st.warning("；".join(lines) + "。", icon=":material/event_busy:")
 
 
 def show_empty(text: str = EMPTY_TEXT) -> None:

@@ -11,7 +11,7 @@ from analytics.cli.main import RejectedInput, UsageError
 from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
 from analytics.documents.report import figures_summary, render, report_content
 from analytics.metrics.common import home_county
-from analytics.metrics.coverage import MONTHLY_SOURCES, check_period
+from analytics.metrics.coverage import SOURCES, check_period
 
 
 def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:
@@ -27,7 +27,7 @@ def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:
         county = check_county(con, getattr(args, "county", None)) or home_county(con)
         if county is None:
             raise RejectedInput(EMPTY_DATABASE)
-        check_period(con, period, MONTHLY_SOURCES, county, today)
+        check_period(con, period, SOURCES["report"], county, today)
         content = report_content(con, county, period, today)
     data = render(content["blocks"])
     try:

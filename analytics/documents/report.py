@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from analytics.documents.report_text import Block, report_blocks
+from analytics.metrics.coverage import coverage_document
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
@@ -386,6 +387,7 @@ def report_figures(
         "period": period.to_json(today),
         "indicators": indicators(con, period, county, today=today),
         "ranking": ranking(con, period, today=today),
+        "coverage": coverage_document(con, REPORT_SOURCES, county, today),
         "hazards": hazards(con, period, county, by="township", today=today)["total"],
         "enforcement": {
             "total": by_department["total"],
@@ -394,6 +396,10 @@ def report_figures(
         "training": training(con, period, county, by="category", today=today),
         "townships": townships(con, period, county, today=today),
     }
+
+
+# The county's own ledgers behind the report (the ranking names the counties behind itself).
+REPORT_SOURCES = ("accidents", "hazards", "inspections", "enforcement", "training")
 
 
 def report_content(

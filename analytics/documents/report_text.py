@@ -20,6 +20,7 @@ from analytics.text.wording import (
     area_word,
     change_kind,
     change_phrase,
+    coverage_notices,
     fmt_count,
     fmt_money,
     fmt_pct,
@@ -387,6 +388,17 @@ def date_text(iso: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def coverage_blocks(figures: dict) -> list[Block]:
+    """A note under the subtitle naming each source whose data stop before the period ends."""
+    docs = [{"period": figures["period"], "coverage": figures.get("coverage")}]
+    if "ranking" in figures:
+        docs.append(figures["ranking"])
+    lines = list(dict.fromkeys(line for doc in docs for line in coverage_notices(doc)))
+    if not lines:
+        return []
+    return [Block("note", f"数据说明：{'；'.join(lines)}。")]
+
+
 def report_blocks(figures: dict) -> list[Block]:
     """The whole report in reading order, from the figures `report.report_figures` gathered."""
     county = figures["county"]
@@ -398,6 +410,7 @@ def report_blocks(figures: dict) -> list[Block]:
     blocks = [
         Block("title", "关于《安全生产法》贯彻实施情况的报告"),
         Block("subtitle", f"（{county}{period.year}年{label}）"),
+        *coverage_blocks(figures),
         Block("salutation", "主任、各位副主任及各位委员："),
         Block(
             "paragraph",

@@ -35,6 +35,7 @@ SOURCES = {
     "enforcement": ("enforcement",),
     "training": ("training",),
     "townships": ("accidents", "hazards", "enforcement", "training"),
+    "report": MONTHLY_SOURCES,
 }
 
 Month = tuple[int, int]
@@ -195,3 +196,18 @@ def check_period(
         span = cov.span(source, county)
         spans[source] = (month_key(span[0]), month_key(span[1])) if span else None
     raise NoData(no_data_message(period, spans, county))
+
+
+def no_data_reason(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    sources: tuple[str, ...],
+    county: str | None,
+    today: dt.date | None = None,
+) -> str | None:
+    """The Chinese "no data" message for a period, or None when it has data (for pages)."""
+    try:
+        check_period(con, period, sources, county, today)
+    except NoData as error:
+        return str(error)
+    return None
