@@ -8,7 +8,7 @@ from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx, template_file_name, template_xlsx
 from analytics.importing import UndoRefused, describe, import_file, list_batches, preview_file, undo_batch
 from analytics.sample.lifecycle import load_sample, remove_sample
-from ui import data
+from ui import coverage, data
 
 AUTO = "自动识别"
 MODES = {
@@ -21,9 +21,11 @@ ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "�
 
 
 @st.cache_data(show_spinner="正在校验文件……", max_entries=32)
-def preview(content: bytes, name: str, dataset: str | None, db: str, version: str) -> dict:
+def preview(content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple) -> dict:
     # `version` keys the cache to the database state: after any import the preview is recomputed.
-    return preview_file(content, file_name=name, dataset=dataset, db=db)
+    return preview_file(
+        content, file_name=name, dataset=dataset, db=db, covers=declared[0], county=declared[1]
+    )
 
 
 def dataset_label(name: str | None) -> str:
@@ -48,6 +50,8 @@ def show_preview(result: dict, mode: str) -> None:
         cols[4].metric(
             "将删除", removed, help=f"选择“替换”方式时将删除 {result['rows_removed']:,} 条；追加更新不删除"
         )
+    if result.get("covers"):
+        st.caption(f"将声明：已完整报送至{result['covers']}（{'、'.join(result['covers_counties'])}）")
     for warning in result["warnings"]:
         st.caption(f"⚠️ {warning}")
     if result["errors"]:
@@ -94,13 +98,14 @@ choice = left.selectbox(
     "数据集", [AUTO, *DATASETS], format_func=lambda n: n if n == AUTO else dataset_label(n)
 )
 mode = MODES[right.radio("导入方式", list(MODES))]
+declared = coverage.declaration(None if choice == AUTO else choice)
 files = st.file_uploader(
     "选择 CSV 或 Excel 文件（可多选）", type=["csv", "txt", "xlsx", "xls"], accept_multiple_files=True
 )
 if files:
     version = store.data_version(db)
     dataset = None if choice == AUTO else choice
-    results = [preview(f.getvalue(), f.name, dataset, db, version) for f in files]
+    results = [preview(f.getvalue(), f.name, dataset, db, version, declared) for f in files]
     for result in results:
         with st.container(border=True):
             show_preview(result, mode)
@@ -108,11 +113,22 @@ if files:
     if st.button(f"确认导入（{len(ready)} 个文件）", type="primary", disabled=not ready):
         st.session_state["import_messages"] = [
             describe(
-                import_file(f.getvalue(), file_name=f.name, dataset=dataset, mode=mode, db=db), errors=False
+                import_file(
+                    f.getvalue(),
+                    file_name=f.name,
+                    dataset=dataset,
+                    mode=mode,
+                    db=db,
+                    covers=declared[0],
+                    county=declared[1],
+                ),
+                errors=False,
             )
             for f, _ in ready
         ]
         st.rerun()
+
+coverage.show_table()
 
 st.subheader("导入记录")
 if not batches:

@@ -38,7 +38,7 @@ def test_page_renders_templates_and_history(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="八月事故.csv", db=page_db)
     at = run_page(PAGE)
     assert at.title[0].value == "数据导入"
-    assert [s.value for s in at.subheader] == ["上传文件", "导入记录", "导入模板"]
+    assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
     assert any("八月事故.csv" in m.value for m in at.markdown)
     assert len(at.get("download_button")) == 9
@@ -107,4 +107,23 @@ def test_replace_mode_preview_counts_removals(page_db):
     assert {m.label: m.value for m in at.metric}["将删除"] == "1"
     button(at, "确认导入").click().run()
     assert not at.exception
+    assert accidents(page_db) == ["SG0001"]
+
+
+def test_coverage_table_and_a_declared_month_with_no_accident(page_db):
+    import_file(csv_bytes([ACCIDENT_HEADER, accident(1, day="2026-10-08")]), file_name="十月.csv", db=page_db)
+    at = run_page(PAGE)
+    table = at.dataframe[0].value
+    assert table.loc["事故台账", "甲县"] == "2026年10月"
+
+    at.checkbox(key="declare-covers").check().run()
+    at.selectbox(key="covers-month").set_value("2026-11").run()
+    at.selectbox(key="covers-county").set_value("甲县").run()
+    at.file_uploader[0].set_value(("十一月.csv", csv_bytes([ACCIDENT_HEADER]), "text/csv")).run()
+    assert not at.exception
+    assert any("可导入" in m.value for m in at.markdown)
+    assert any("已完整报送至2026-11（甲县）" in c.value for c in at.caption)
+    button(at, "确认导入").click().run()
+    assert not at.exception
+    assert at.dataframe[0].value.loc["事故台账", "甲县"] == "2026年11月"
     assert accidents(page_db) == ["SG0001"]

@@ -166,6 +166,7 @@ def import_file(
             changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
             if declared and declaration_is_new(con, chosen.name, declared):
                 changes += len(declared)
+                extra["covers_new"] = True
             state = "imported" if changes else "unchanged"
             if dry_run or not changes:
                 con.execute("ROLLBACK")
@@ -226,15 +227,27 @@ def preview_file(
     dataset: str | None = None,
     db: str | os.PathLike | None = None,
     file_name: str | None = None,
+    covers: str | None = None,
+    county: str | None = None,
 ) -> dict:
     """What importing a file would change in either mode, from one dry run.
 
     Both modes insert and update the same records; only `replace` removes, so the
     replace dry run carries both answers. `status_by_mode` gives each mode's status.
     """
-    result = import_file(source, dataset=dataset, mode="replace", dry_run=True, db=db, file_name=file_name)
+    result = import_file(
+        source,
+        dataset=dataset,
+        mode="replace",
+        dry_run=True,
+        db=db,
+        file_name=file_name,
+        covers=covers,
+        county=county,
+    )
     if result["status"] != "rejected":
-        kept = result["rows_inserted"] + result["rows_updated"]
+        # A new declaration is a change on its own (a month with no record is a real month).
+        kept = result["rows_inserted"] + result["rows_updated"] + bool(result.get("covers_new"))
         result["status_by_mode"] = {
             "upsert": "imported" if kept else "unchanged",
             "replace": "imported" if kept + result["rows_removed"] else "unchanged",
@@ -278,6 +291,8 @@ def describe(result: dict, errors: bool = True) -> str:
             f" 新增 {result['rows_inserted']} 行，更新 {result['rows_updated']} 行，"
             f"未变 {result['rows_unchanged']} 行，删除 {result['rows_removed']} 行"
         )
+        if result.get("covers"):
+            head += f"，声明已报送至{result['covers']}（{'、'.join(result['covers_counties'])}）"
         if result.get("batch_id"):
             head += f"，批次 {result['batch_id']}"
         if result.get("dry_run"):

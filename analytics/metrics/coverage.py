@@ -211,3 +211,13 @@ def no_data_reason(
     except NoData as error:
         return str(error)
     return None
+
+
+def coverage_rows(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> list[dict]:
+    """Every monthly source's last covered month per county: {"dataset", "county", "month"} rows."""
+    cov = coverage(con, today)
+    return [
+        {"dataset": source, "county": county, "month": month_key(month)}
+        for source in MONTHLY_SOURCES
+        for county, month in sorted(cov.last.get(source, {}).items())
+    ]
