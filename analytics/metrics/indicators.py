@@ -20,8 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, MAJOR_LEVELS, SECTORS
-from analytics.metrics.common import latest_month
-from analytics.metrics.coverage import SOURCES, coverage_document
+from analytics.metrics.coverage import SOURCES, coverage, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
 
 # The four indicators in the order every page, table and sentence uses.
@@ -300,7 +299,7 @@ def monthly(
     """Months 1–12 of `year` against `year`−1: each indicator monthly and cumulative.
 
     Columns: month, then for each INDICATOR: `X`, `X_previous`, `X_cum`,
-    `X_previous_cum`. This year's months after the latest month with data are
+    `X_previous_cum`. This year's months after the accident ledger's coverage are
     missing (pd.NA), so a trend line stops where the data stops.
     """
     result = con.execute(
@@ -312,7 +311,8 @@ def monthly(
         {"start": dt.date(year - 1, 1, 1), "end": dt.date(year, 12, 31), "county": county},
     )
     figures = {(y, m): values for y, m, *values in result.fetchall()}
-    latest = latest_month(con, today)
+    # The line stops where the accident ledger (records or declared months) stops for the county.
+    latest = coverage(con, today).county_month("accidents", county)
     if latest is None or latest[0] > year:
         last_month = 12
     elif latest[0] < year:
