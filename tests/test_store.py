@@ -122,3 +122,30 @@ def test_gives_up_with_the_lock_error_after_the_wait(empty_db):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp_path):
+    from analytics.importing import import_file
+    from tests.import_support import ACCIDENT_HEADER, csv_bytes
+
+    db = tmp_path / "clean.duckdb"
+    rows = [ACCIDENT_HEADER, ["SG1", "2026-03-01", "甲县", " \u3000", "道路交通", 0, 1, "1"]]
+    rows.append(["SG2", "2026-03-02", "甲县", " 城关镇 ", "道路交通", 0, 1, "1"])
+    assert import_file(csv_bytes(rows), file_name="a.csv", db=db)["status"] == "imported"
+    with store.connect(db) as con:
+        assert con.execute("SELECT township FROM accidents ORDER BY 1 NULLS FIRST").fetchall() == [
+            (None,),
+            ("城关镇",),
+        ]
+    # A database written before the import cleaned them: the upgrade brings them to the same form.
+    with store.connect(db, read_only=False) as con:
+        con.execute("UPDATE accidents SET township = '  ' WHERE township IS NULL")
+        con.execute(
+            "INSERT INTO hazards (hazard_id, found_on, county, township, department, unit, level, deadline) "
+            "VALUES ('YH1', '2026-03-01', '甲县', ' 城关镇', ' 应急局 ', 'X', '一般隐患', '2026-03-09')"
+        )
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    store.ensure_schema(db)
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM accidents WHERE township IS NULL").fetchone()[0] == 1
+        assert con.execute("SELECT township, department FROM hazards").fetchall() == [("城关镇", "应急局")]

@@ -146,7 +146,23 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for column in dataset.columns:
                 if column.name not in present:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
+    _clean_text_keys(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+# Text columns pages group by; the import stores them trimmed and an empty cell as null.
+_GROUPED_TEXT = ("township", "department", "kind")
+
+
+def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring rows written before the import cleaned them to the same form (once, on upgrade)."""
+    for name, dataset in DATASETS.items():
+        for column in (c for c in _GROUPED_TEXT if c in dataset.column_names):
+            for table in (name, f"history_{name}"):
+                con.execute(
+                    f"UPDATE {table} SET {column} = NULLIF(TRIM({column}), '') "
+                    f"WHERE {column} IS NOT NULL AND ({column} = '' OR {column} <> TRIM({column}))"
+                )
 
 
 def ensure_schema(path: str | os.PathLike | None = None) -> Path:
