@@ -73,8 +73,7 @@ def _write_url() -> None:
 
 
 def render_switch() -> None:
-    """The 会议模式 switch in the sidebar, mirrored into the URL."""
-    st.sidebar.divider()
+    """The 会议模式 switch at the top of the sidebar (seen without scrolling), mirrored into the URL."""
     st.session_state[_WIDGET] = active()
     st.sidebar.toggle(
         "会议模式",
@@ -82,6 +81,7 @@ def render_switch() -> None:
         on_change=_switched,
         help="隐藏侧栏和控件、放大字号，适合投影；网址加 &cycle=30 可每30秒轮播领导视图各页。",
     )
+    st.sidebar.divider()
     _write_url()
 
 
