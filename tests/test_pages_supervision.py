@@ -16,6 +16,7 @@ import pytest
 
 from analytics import store
 from analytics.charts import supervision as cs
+from analytics.charts.leader import EQUAL, GREEN, RED
 from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure
@@ -246,38 +247,25 @@ def test_change_text_and_colour():
     assert _greenish(rise) and _reddish(fall) and _greenish(new) and flat is None
 
 
-def test_township_profile_against_the_county():
-    doc = {
-        "rows": [
-            {
-                "township": "甲镇",
-                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-                "accidents": 3,
-                "rectification_rate": 90.0,
-            },
-            {
-                "township": None,
-                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-                "accidents": 1,
-                "rectification_rate": None,
-            },
-        ],
-        "total": {
-            "township": "合计",
-            **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-            "accidents": 4,
-            "rectification_rate": 95.0,
-        },
-    }
-    profile = cs.township_profile(doc, "甲镇").set_index("field")
-    assert profile.loc["accidents", "average"] == 2.0
-    assert profile.loc["accidents", "share_pct"] == 75.0
-    assert profile.loc["accidents", "verdict"] == "worse"  # 3 accidents against an average of 2
-    assert profile.loc["rectification_rate", "verdict"] == "worse"  # 90.0% against the county's 95.0%
-    assert pd.isna(profile.loc["rectification_rate", "average"])
-    assert profile.loc["cases", "verdict"] == "level" and pd.isna(profile.loc["cases", "share_pct"])
-    empty = cs.township_profile(doc, None).set_index("field")
-    assert pd.isna(empty.loc["rectification_rate", "verdict"])
+def test_township_chart_and_table_colour_by_the_profile_verdict():
+    rows = [
+        {"township": "甲镇", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 3, "cases": 9},
+        {"township": "乙镇", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 1, "cases": 1},
+        {"township": None, **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 8, "cases": 5},
+    ]
+    doc = {"rows": rows, "total": {"township": "合计", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 12}}
+    figure = cs.township_ranking(doc, "accidents", "甲县 2026年1-8月")
+    bars = dict(zip(figure.data[0].y, figure.data[0].marker.color, strict=True))
+    # Average over the two townships is 2: 甲镇 (3) worse, 乙镇 (1) better, 县直/未填乡镇 no verdict.
+    assert bars == {"甲镇": RED, "乙镇": GREEN, NO_TOWNSHIP: EQUAL}
+    assert figure.layout.title.text.startswith("甲县 2026年1-8月")
+    shades = cs.township_shades(doc, "accidents")
+    assert _reddish(shades[0]) and _greenish(shades[1]) and shades[2] is None
+    # 立案数 is a volume: blue by size, never green or red, in the chart and in the table.
+    volume = cs.township_ranking(doc, "cases")
+    assert set(volume.data[0].marker.color) == {cs.NEUTRAL_BLUE}
+    assert "不评优劣" in volume.layout.title.text
+    assert not any(_greenish(s) or _reddish(s) for s in cs.township_shades(doc, "cases"))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
