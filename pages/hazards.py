@@ -48,7 +48,7 @@ with township_tab:
 with department_tab:
     supervision.show_breakdown(by_department, "department", HAZARD_FIELDS, shade=SHADED)
 st.caption(
-    "点击表头可排序；整改率、逾期、复查率和整改天数按含义着色（绿色较好、红色较差）；最后一行为全县合计。"
+    "点击表头可排序；整改率、逾期、复查率和整改天数按含义着色（绿色较好、红色较差）；全县合计单列在表格下方，不参与排序。"
 )
 
 st.subheader("逾期未整改及未整改重大隐患清单")

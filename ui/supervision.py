@@ -87,15 +87,22 @@ def styled(
 
 
 def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str] = ()) -> pd.DataFrame:
-    """A metric document's rows and its 合计 row as one sortable table; returns the table shown."""
-    table = frame(doc["rows"], key, fields, total=doc["total"])
+    """A metric document's rows as a sortable table, its 合计 in a table of its own beneath (out of the sort).
+
+    Returns the rows and the 合计 as one table (rows first), e.g. for an Excel download.
+    """
+    rows = frame(doc["rows"], key, fields)
+    total = frame([doc["total"]], key, fields)
+    widths = fixed_widths(pd.concat([rows, total], ignore_index=True))
     st.dataframe(
-        styled(table, fields, shade=shade, skip_last=True),
+        styled(rows, fields, shade=shade),
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(table), 640),
+        column_config=widths,
+        height=min(38 + 35 * len(rows), 640),
     )
-    return table
+    st.dataframe(styled(total, fields), hide_index=True, width="stretch", column_config=widths)
+    return pd.concat([rows, total], ignore_index=True)
 
 
 def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:
