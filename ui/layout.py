@@ -11,6 +11,7 @@ from ui import data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
+PNG_WIDTH = 1200  # px of a downloaded chart
 EMPTY_TITLE = "暂无数据"
 EMPTY_TEXT = "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。"
 
@@ -58,12 +59,22 @@ def chart(
     if not meeting.active():
         st.download_button(
             "下载图片（PNG）",
-            data=lambda: figure_png(figure, 1200, 600),
+            data=lambda: figure_png(exported(figure), PNG_WIDTH, max(600, figure.layout.height or 0)),
             file_name=f"{file_stem}.png",
             mime="image/png",
             key=f"png-{key or file_stem}",
             on_click="ignore",
         )
+
+
+def exported(figure):
+    """The figure as its PNG download draws it: labels whole, the title naming county and period."""
+    from analytics.charts.leader import export_ready
+
+    shown = st.session_state.get("filters")
+    if shown is None or shown.empty:
+        return export_ready(figure, None, None)
+    return export_ready(figure, shown.county, f"{shown.period.year}年{shown.period.label}", PNG_WIDTH)
 
 
 def copyable(heading: str, text: str) -> None:
