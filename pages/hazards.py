@@ -69,7 +69,7 @@ else:
         }
     )
     st.caption(f"共 {len(listing):,} 处，逾期天数最多者在前（逾期天数为0的是期限未到但尚未整改的重大隐患）。")
-    st.dataframe(listing, hide_index=True, width="stretch", height=min(38 + 35 * len(listing), 460))
+    layout.table(listing, hide_index=True, width="stretch", height=min(38 + 35 * len(listing), 460))
     supervision.download_xlsx(
         listing,
         f"{county}_{period.year}年{period.label}_逾期及重大隐患清单",

@@ -30,14 +30,14 @@ st.caption(
 fields = list(tm.TOWNSHIP_FIELDS)
 table = supervision.frame(doc["rows"], "township", fields)
 widths = supervision.fixed_widths(table)
-st.dataframe(
+layout.table(
     supervision.styled(table, fields, given={f: cs.township_shades(doc, f) for f in fields}),
     hide_index=True,
     column_config=widths,
     height=min(38 + 35 * len(table), 720),
 )
 total_table = supervision.frame([doc["total"]], "township", fields)
-st.dataframe(supervision.styled(total_table, fields), hide_index=True, column_config=widths)
+layout.table(supervision.styled(total_table, fields), hide_index=True, column_config=widths)
 supervision.download_xlsx(
     pd.concat([table, total_table], ignore_index=True),
     f"{county}_{year}年{period.label}_乡镇对比",

@@ -114,7 +114,7 @@ else:
             "落后（百分点）": gaps["gap"].astype("Float64"),
         }
     )
-    st.dataframe(
+    layout.table(
         listing.style.format(
             {"培训覆盖率": "{:.1f}%", "时间进度": "{:.1f}%", "落后（百分点）": "{:.1f}"}, na_rep="—"
         ),

@@ -48,7 +48,9 @@ _CSS = """
 .kpi-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; background: #ffffff;
   height: 100%;}
 .kpi-label {font-size: 1rem; color: #24292f; font-weight: 600;}
-.kpi-value {font-size: clamp(1.4rem, 2.1vw, 2.2rem); font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;}
+.kpi-value {font-size: clamp(1.4rem, 2.1vw, 2.2rem); font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;
+  white-space: nowrap; word-break: keep-all;}
+.kpi-label, .kpi-change, .kpi-detail {word-break: keep-all; overflow-wrap: normal;}
 .kpi-detail {font-size: 0.95rem; color: #57606a;}
 .kpi-change {font-size: 1.15rem; font-weight: 700; margin-top: 0.2rem;}
 .verdict {font-size: 1.35rem; font-weight: 700; padding: 0.5rem 0.9rem; border-radius: 6px;

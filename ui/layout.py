@@ -50,7 +50,7 @@ def chart(
     from analytics.charts.leader import figure_png
 
     if meeting.active():
-        figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
+        meeting.projector_fonts(figure)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
     config = {"displaylogo": False, "displayModeBar": False if meeting.active() else "hover"}
     st.plotly_chart(figure, width="stretch", config=config, key=key)
@@ -65,6 +65,21 @@ def chart(
             key=f"png-{key or file_stem}",
             on_click="ignore",
         )
+
+
+def table(data, **options) -> None:
+    """A table: st.dataframe on screen; on the projector a static table that wraps its headers to fit
+    the width (and scrolls with a visible scrollbar when it still cannot), text at projector size."""
+    if meeting.active():
+        height = options.get("height")
+        st.table(
+            data,
+            border="horizontal",
+            hide_index=options.get("hide_index", True),
+            height=height if isinstance(height, int) else "content",
+        )
+        return
+    st.dataframe(data, **options)
 
 
 def exported(figure):

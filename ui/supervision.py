@@ -94,14 +94,14 @@ def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str
     rows = frame(doc["rows"], key, fields)
     total = frame([doc["total"]], key, fields)
     widths = fixed_widths(pd.concat([rows, total], ignore_index=True))
-    st.dataframe(
+    layout.table(
         styled(rows, fields, shade=shade),
         hide_index=True,
         width="stretch",
         column_config=widths,
         height=min(38 + 35 * len(rows), 640),
     )
-    st.dataframe(styled(total, fields), hide_index=True, width="stretch", column_config=widths)
+    layout.table(styled(total, fields), hide_index=True, width="stretch", column_config=widths)
     return pd.concat([rows, total], ignore_index=True)
 
 
