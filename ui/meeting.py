@@ -28,7 +28,6 @@ h2 { font-size: 1.8rem !important; padding-top: 0 !important; }
 /* A rank card never breaks inside a word ("并列第3位" stays on one line); the value shrinks instead. */
 .kpi-value { font-size: clamp(1.3rem, 2.3vw, 2.6rem) !important; white-space: nowrap !important;
   word-break: keep-all !important; }
-.kpi-label, .kpi-change, .kpi-detail { word-break: keep-all !important; }
 /* Tables are static on the projector (ui.layout.table): headers wrap so the table fits the width; one
    that still cannot fit scrolls, with a scrollbar that is always drawn. */
 [data-testid="stTable"] { max-width: 100%; overflow-x: auto !important; }

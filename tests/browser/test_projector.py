@@ -169,3 +169,27 @@ def test_every_page_at_1280x720(page, november, path, mode):
     page.set_viewport_size(PROJECTOR)
     query = "?meeting=1" if mode == "meeting" else ""
     open_page(page, base_url, f"/{path}{query}", PAGES[path], name=f"projector-{path or 'overview'}-{mode}")
+
+
+@pytest.mark.parametrize("mode", ["normal", "meeting"])
+@pytest.mark.parametrize("path", ["", "training", "hazards", "townships"])
+def test_cards_never_overflow_nor_split_a_number(page, november, path, mode):
+    base_url, _, _ = november
+    page.set_viewport_size(PROJECTOR)
+    query = "?meeting=1" if mode == "meeting" else ""
+    open_page(
+        page, base_url, f"/{path}{query}", PAGES[path], name=f"projector-cards-{path or 'overview'}-{mode}"
+    )
+    cards = page.locator(".kpi-card")
+    assert cards.count() >= 4
+    report = page.evaluate(
+        """() => ({
+            overflowing: [...document.querySelectorAll('.kpi-card')]
+                .filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText),
+            split: [...document.querySelectorAll('.kpi-nobreak, .kpi-value')]
+                .filter(s => s.getClientRects().length > 1 ||
+                             s.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(s).fontSize) * 1.3)
+                .map(s => s.innerText),
+        })"""
+    )
+    assert report == {"overflowing": [], "split": []}, report
