@@ -119,7 +119,7 @@ def test_a_default_period_follows_an_import(sample_copy):
 
 
 # A widget change cannot be replayed here (AppTest reruns the page without the entrypoint, under
-# another widget id); the browser test changes the slider itself.
+# another widget id); tests/browser/test_projector.py picks a year in the sidebar itself.
 @pytest.mark.parametrize(("query", "months"), [({"months": "1-8"}, (1, 8)), ({"year": "2026"}, None)])
 def test_a_chosen_period_stays_with_a_note(sample_copy, query, months):
     path, county, before = sample_copy

@@ -75,6 +75,13 @@ def test_an_open_page_follows_the_import(page, november):
     # A second tab (another session) with a period chosen by link.
     chosen = page.context.new_page()
     open_page(chosen, base_url, "/?months=1-8", "情况摘要", name="projector-chosen-before")
+    # A third session picks another year with the sidebar's widget.
+    picked = page.context.new_page()
+    open_page(picked, base_url, "/", "情况摘要", name="projector-picked-before")
+    picked.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="年度").click()
+    picked.get_by_role("option", name=f"{before.year - 1}年").click()
+    picked.wait_for_function(f"() => window.location.search.includes('year={before.year - 1}')")
+    wait_idle(picked, f"{before.year - 1}年{before.label}")
     _import_november(path)
     with store.connect(path) as con:
         after = default_period(con)
@@ -88,6 +95,9 @@ def test_an_open_page_follows_the_import(page, november):
     chosen.evaluate("() => window.scrollTo(0, 0)")
     screenshot(chosen, "projector-chosen-after-import")
     chosen.close()
+    _switch_page(picked, "全市排位", "已有更新的数据")
+    assert f"{before.year - 1}年{before.label}" in _main_text(picked)
+    picked.close()
 
 
 def test_the_meeting_switch_is_visible_without_scrolling(page, november):
