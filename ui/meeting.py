@@ -58,6 +58,13 @@ def projector_fonts(figure) -> None:
     figure.update_xaxes(tickfont_size=PROJECTOR_FONT_PX, title_font_size=PROJECTOR_FONT_PX, automargin=True)
     figure.update_yaxes(tickfont_size=PROJECTOR_FONT_PX, title_font_size=PROJECTOR_FONT_PX, automargin=True)
     figure.update_traces(textfont_size=PROJECTOR_FONT_PX, selector=lambda t: hasattr(t, "textfont"))
+    # Plotly shrinks a label written inside a bar to fit the bar: on the projector it stays full size.
+    figure.update_traces(
+        constraintext="none",
+        insidetextfont_size=PROJECTOR_FONT_PX,
+        outsidetextfont_size=PROJECTOR_FONT_PX,
+        selector={"type": "bar"},
+    )
     for annotation in figure.layout.annotations or ():
         annotation.font.size = max(annotation.font.size or 0, PROJECTOR_FONT_PX)
 
