@@ -27,8 +27,8 @@ pages = {
 }
 in_meeting = meeting.init()
 page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
-filters.render_sidebar()
 meeting.render_switch()
+filters.render_sidebar()
 data.sample_note()
 meeting.apply(leader_pages, page)
 page.run()

@@ -6,9 +6,9 @@ import streamlit as st
 from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx, template_file_name, template_xlsx
-from analytics.importing import UndoRefused, describe, import_file, list_batches, preview_file, undo_batch
-from analytics.sample.lifecycle import load_sample, remove_sample
-from ui import coverage, data
+from analytics.importing import describe, import_file, list_batches, preview_file
+from analytics.sample.lifecycle import load_sample
+from ui import coverage, data, imports
 
 AUTO = "自动识别"
 MODES = {
@@ -84,13 +84,7 @@ if not any(not b["undone"] for b in batches):
         st.rerun()
 elif any(b["is_sample"] and not b["undone"] for b in batches):
     st.info("数据库中载入了示例数据（虚构的青川市）。导入本县真实数据前，可先清除示例数据。", icon="ℹ️")
-    if st.button("清除示例数据"):
-        try:
-            undone = remove_sample(db)
-            st.session_state["import_messages"] = [f"已清除示例数据（撤销 {len(undone)} 个批次）"]
-        except UndoRefused as error:
-            st.session_state["import_messages"] = [f"未能全部清除：{error}"]
-        st.rerun()
+    imports.sample_button(db)
 
 st.subheader("上传文件")
 left, right = st.columns(2)
@@ -144,17 +138,8 @@ for batch in batches[:HISTORY_SHOWN]:
         f"新增 {batch['rows_inserted']} · 更新 {batch['rows_updated']} · 删除 {batch['rows_removed']}"
     )
     line[4].write(batch["imported_at"])
-    if batch["undone"]:
-        line[5].write("已撤销")
-    elif line[5].button("撤销", key=f"undo-{batch['batch_id']}"):
-        try:
-            result = undo_batch(batch["batch_id"], db)
-            st.session_state["import_messages"] = [
-                f"批次 {result['batch_id']} 已撤销：移除 {result['rows_removed']} 行，恢复 {result['rows_restored']} 行"
-            ]
-            st.rerun()
-        except UndoRefused as error:
-            st.error(str(error))
+    imports.undo_cell(line[5], batch)
+    imports.undo_confirmation(db, batch["batch_id"])
 
 st.subheader("导入模板")
 st.caption("每个模板含中文表头、一行示例、下拉选项和“说明”工作表。")

@@ -95,7 +95,7 @@ layout.chart(
     key="measures",
 )
 measure_table = supervision.frame(measures.to_dict("records"), "measure", FIELDS)
-st.dataframe(supervision.styled(measure_table, FIELDS, shade=CHANGES), hide_index=True, width="stretch")
+layout.table(supervision.styled(measure_table, FIELDS, shade=CHANGES), hide_index=True, width="stretch")
 
 st.subheader(f"逐月趋势（{year}年1-{period.last_month}月与去年同期）")
 monthly = data.query(

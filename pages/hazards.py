@@ -49,7 +49,7 @@ with township_tab:
 with department_tab:
     supervision.show_breakdown(by_department, "department", HAZARD_FIELDS, shade=SHADED)
 st.caption(
-    "点击表头可排序；整改率、逾期、复查率和整改天数按含义着色（绿色较好、红色较差）；最后一行为全县合计。"
+    "点击表头可排序；整改率、逾期、复查率和整改天数按含义着色（绿色较好、红色较差）；全县合计单列在表格下方，不参与排序。"
 )
 
 st.subheader("逾期未整改及未整改重大隐患清单")
@@ -70,7 +70,7 @@ else:
         }
     )
     st.caption(f"共 {len(listing):,} 处，逾期天数最多者在前（逾期天数为0的是期限未到但尚未整改的重大隐患）。")
-    st.dataframe(listing, hide_index=True, width="stretch", height=min(38 + 35 * len(listing), 460))
+    layout.table(listing, hide_index=True, width="stretch", height=min(38 + 35 * len(listing), 460))
     supervision.download_xlsx(
         listing,
         f"{county}_{period.year}年{period.label}_逾期及重大隐患清单",

@@ -39,7 +39,7 @@ if row is not None:
 majors = data.query("analytics.metrics.indicators:major_accident_list", period=period, county=county)
 if majors:
     st.subheader("较大及以上事故")
-    st.dataframe(
+    layout.table(
         pd.DataFrame(
             {
                 "发生日期": [m["occurred_on"] for m in majors],

@@ -71,7 +71,7 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
                 file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}_同比",
                 key=f"change-{name}",
             )
-        st.dataframe(
+        layout.table(
             tables.highlight_home(tables.ranking_table(doc, name, county, home)),
             hide_index=True,
             width="stretch",
@@ -99,7 +99,7 @@ if any(doc["rates_available"].values()):
             if doc["rates_available"][name]
         }
     )
-    st.dataframe(tables.highlight_home(rate_table), hide_index=True, width="stretch")
+    layout.table(tables.highlight_home(rate_table), hide_index=True, width="stretch")
     st.caption(
         "亿元GDP死亡率＝死亡人数÷地区生产总值（亿元）；万车死亡率＝道路交通死亡人数÷机动车保有量（万辆）；"
         "十万从业人员死亡率＝道路交通以外的死亡人数÷工矿商贸从业人员（十万人）。数值越小排位越前，"

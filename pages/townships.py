@@ -4,15 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.townships import TOWNSHIP_FIELDS
+from analytics.metrics import townships as tm
 from ui import cards, data, filters, layout, supervision
 
 VERDICTS = {
     "better": ("优于全县水平", cards.GOOD),
     "worse": ("差于全县水平", cards.BAD),
     "level": ("与全县水平持平", cards.NEUTRAL),
-    "higher": ("高于平均", cards.NEUTRAL),
-    "lower": ("低于平均", cards.NEUTRAL),
 }
 
 selected = filters.current()
@@ -25,21 +23,22 @@ layout.notices(doc)
 if not doc["rows"]:
     supervision.stop_without_records("乡镇区划或带乡镇的")
 st.caption(
-    f"{year}年{period.label}，{county}各乡镇（街道）。各列按含义着色：事故、逾期未整改越多越红；"
-    "整改率、执法、培训越高越绿；排查隐患数量只表示工作量，用蓝色深浅表示。点击表头可排序。"
+    f"{year}年{period.label}，{county}各乡镇（街道）。事故、整改率、逾期未整改、培训覆盖率按与乡镇平均"
+    "（比率与全县整体）比较着色：绿为好于、红为差于；排查隐患、立案、罚款、参训人数是工作量，"
+    "只用蓝色深浅表示多少，不评优劣。点击表头可排序，合计单列在下方。"
 )
 
-fields = list(TOWNSHIP_FIELDS)
+fields = list(tm.TOWNSHIP_FIELDS)
 table = supervision.frame(doc["rows"], "township", fields)
 widths = supervision.fixed_widths(table)
-st.dataframe(
-    supervision.styled(table, fields, shade=fields),
+layout.table(
+    supervision.styled(table, fields, given={f: cs.township_shades(doc, f) for f in fields}),
     hide_index=True,
     column_config=widths,
     height=min(38 + 35 * len(table), 720),
 )
 total_table = supervision.frame([doc["total"]], "township", fields)
-st.dataframe(supervision.styled(total_table, fields), hide_index=True, column_config=widths)
+layout.table(supervision.styled(total_table, fields), hide_index=True, column_config=widths)
 supervision.download_xlsx(
     pd.concat([table, total_table], ignore_index=True),
     f"{county}_{year}年{period.label}_乡镇对比",
@@ -49,9 +48,8 @@ supervision.download_xlsx(
 
 st.subheader("乡镇排名")
 field = st.selectbox("排名指标", fields, format_func=cs.short_label, key="townships-rank-field")
-ranking = pd.DataFrame(doc["rows"])
 layout.chart(
-    cs.township_ranking(ranking, field),
+    cs.township_ranking(doc, field, f"{county} {year}年{period.label}"),
     file_stem=f"{county}_{year}年{period.label}_乡镇{cs.short_label(field)}排名",
     key="townships-ranking",
 )
@@ -59,30 +57,34 @@ layout.chart(
 st.subheader("单个乡镇情况")
 keys = [row["township"] for row in doc["rows"]]
 township = st.selectbox("选择乡镇（街道）", keys, format_func=cs.key_text, key="townships-profile")
-profile = cs.township_profile(doc, township)
+profile = tm.profile(doc, township)
+towns = len(tm.real_townships(doc))
 
 
-def detail(r) -> str:
-    if pd.isna(r.average):
-        return f"全县 {cs.fmt_value(r.field, r.county)}"
-    average = cs.fmt_value(r.field, r.average) if r.field == "direct_loss_wan" else f"{r.average:,.1f}"
-    share = "" if pd.isna(r.share_pct) else f"，占全县 {r.share_pct:.1f}%"
-    return f"全县合计 {cs.fmt_value(r.field, r.county)}，乡镇平均 {average}{share}"
+def detail(item: dict) -> str:
+    field, county_text = item["field"], cs.fmt_value(item["field"], item["county"])
+    if field in tm.RATES:
+        return f"全县整体 {county_text}"
+    share = "" if item["share_pct"] is None else f"，占全县 {item['share_pct']:.1f}%"
+    if item["average"] is None:
+        return f"全县合计 {county_text}{share}"
+    average = cs.fmt_value(field, item["average"]) if field.endswith("_wan") else f"{item['average']:,.1f}"
+    return f"全县合计 {county_text}，乡镇平均 {average}{share}"
 
 
 cards.show_cards(
     [
         cards.Card(
-            r.label,
-            cs.fmt_value(r.field, r.value),
-            detail(r),
-            *VERDICTS.get(r.verdict, ("", cards.NEUTRAL)),
+            cs.label(item["field"]),
+            cs.fmt_value(item["field"], item["value"]),
+            detail(item),
+            *VERDICTS.get(item["verdict"], ("", cards.NEUTRAL)),
         )
-        for r in profile.itertuples()
+        for item in profile
     ],
     per_row=4,
 )
 st.caption(
-    f"数量类指标与各乡镇平均（全县合计 ÷ {len(keys)}个乡镇）比较，比率类指标与全县整体比率比较；"
-    "“优于/差于全县水平”按含义判断（如事故少、整改率高为优）。"
+    f"事故、逾期未整改与{towns}个乡镇（街道）的平均比较（{cs.key_text(None)}不是乡镇，不计入平均、不作评价），"
+    "整改率、培训覆盖率与全县整体比较；排查隐患、立案数、罚款金额、参训人数是工作量，不评优劣。"
 )

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
+from analytics.metrics.training import COUNTY_WIDE
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
@@ -11,7 +12,7 @@ FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
 selected = filters.current()
 layout.require_data(selected, "training")
 period, county, year = selected.period, selected.county, selected.period.year
-by_township = data.query("analytics.metrics.training:training", period=period, county=county, by="township")
+by_township = data.query("analytics.metrics.training:township_table", period=period, county=county)
 by_category = data.query("analytics.metrics.training:training", period=period, county=county, by="category")
 total, progress = by_township["total"], by_township["time_progress"]
 
@@ -74,13 +75,27 @@ cards.show_cards(
 for doc, key, name in ((by_township, "township", "分乡镇（街道）"), (by_category, "category", "分培训对象")):
     st.subheader(name)
     layout.chart(
-        cs.coverage_bars(pd.DataFrame(doc["rows"]), key, progress, f"培训覆盖率：{name}"),
+        cs.coverage_bars(
+            pd.DataFrame([r for r in doc["rows"] if r[key] != COUNTY_WIDE]),
+            key,
+            progress,
+            f"培训覆盖率：{name}",
+        ),
         file_stem=f"{county}_{year}年{period.label}_培训覆盖率{name}",
         key=f"coverage-{key}",
     )
     supervision.show_breakdown(doc, key, FIELDS, shade=["coverage_pct", "pass_rate"])
-if by_township["rows"] and by_township["rows"][-1]["township"] is None:
-    st.caption("县直/未填乡镇的培训没有对应的乡镇培训任务，计入全县合计，不单独计算覆盖率。")
+    if key == "township":
+        notes = []
+        if any(row["township"] is None for row in doc["rows"]):
+            notes.append("县直/未填乡镇的培训没有对应的乡镇培训任务，计入全县合计，不单独计算覆盖率。")
+        if doc["county_wide"]:
+            parts = "、".join(f"{c} {n:,}人" for c, n in doc["county_wide"].items())
+            notes.append(
+                f"“{COUNTY_WIDE}”是县级培训任务中未分解到各乡镇的部分（{parts}），各行相加等于合计。"
+            )
+        for note in notes:
+            st.caption(note)
 
 st.subheader("落后于时间进度最多的乡镇和培训对象")
 gaps = data.query("analytics.metrics.training:training_gaps", period=period, county=county)
@@ -100,7 +115,7 @@ else:
             "落后（百分点）": gaps["gap"].astype("Float64"),
         }
     )
-    st.dataframe(
+    layout.table(
         listing.style.format(
             {"培训覆盖率": "{:.1f}%", "时间进度": "{:.1f}%", "落后（百分点）": "{:.1f}"}, na_rep="—"
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 DEFAULT_PAGE = "pages/overview.py"
@@ -24,6 +26,9 @@ def run_page(page: str = DEFAULT_PAGE, query: dict[str, str] | None = None) -> A
     return app
 
 
+_NOBREAK = re.compile(r'<span class="kpi-nobreak">(.*?)</span>')
+
+
 def markdown_text(app: AppTest) -> str:
-    """Every markdown element's text, one per line."""
-    return "\n".join(str(element.value) for element in app.markdown)
+    """Every markdown element's text, one per line (a card's unbreakable-number spans unwrapped)."""
+    return "\n".join(_NOBREAK.sub(r"\1", str(element.value)) for element in app.markdown)

@@ -47,3 +47,99 @@ def test_monthly_bars_put_this_year_beside_last_year():
 def test_figure_png_is_an_image():
     png = charts.figure_png(charts.monthly_bars(_monthly(), "accidents", 2026), 600, 300)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+
+
+def _ranking_frame() -> pd.DataFrame:
+    counties = [
+        "东山县",
+        "临河县",
+        "云溪县",
+        "川中区",
+        "松岭县",
+        "枫林县",
+        "白鹭县",
+        "苇塘县",
+        "雁鸣县",
+        "鹤溪县",
+    ]
+    return pd.DataFrame({"county": counties, "accidents": range(10), "rank": range(1, 11)})
+
+
+def _every_figure():
+    """One figure of each builder a page or the brief downloads."""
+    from analytics.charts import supervision as cs
+
+    townships = {
+        "rows": [
+            {"township": name, **dict.fromkeys(cs.townships_metrics.TOWNSHIP_FIELDS, 1)}
+            for name in ("城关镇", "三合街道", None)
+        ],
+        "total": {"township": "合计", **dict.fromkeys(cs.townships_metrics.TOWNSHIP_FIELDS, 3)},
+    }
+    coverage = pd.DataFrame({"township": ["城关镇", None], "coverage_pct": [80.0, None], "trained": [8, 2]})
+    coverage["required"] = [10, None]
+    hazards = pd.DataFrame({"month": [1, 2], "found": [3, 4], "rectification_rate": [90.0, None]})
+    departments = pd.DataFrame(
+        {"department": ["县应急管理局", "县住建局"], "cases": [3, 1], "previous": [2, 2]}
+    )
+    return {
+        "monthly_bars": charts.monthly_bars(_monthly(), "accidents", 2026),
+        "ranking_bars": charts.ranking_bars(
+            _ranking_frame(), "accidents", "东山县", "事故起数全市排位", "起"
+        ),
+        "township_ranking": cs.township_ranking(townships, "accidents"),
+        "coverage_bars": cs.coverage_bars(coverage, "township", 75.0, "培训覆盖率：分乡镇（街道）"),
+        "rectification_trend": cs.rectification_trend(hazards, 2026),
+        "grouped_bars": cs.grouped_bars(departments, "department", ["cases"], "各部门立案数"),
+        "year_compare_bars": cs.year_compare_bars(
+            departments, "department", "cases", "previous", 2026, "立案"
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_every_figure()))
+def test_an_exported_chart_keeps_its_labels_and_names_county_and_period(name):
+    figure = _every_figure()[name]
+    exported = charts.export_ready(figure, "云溪县", "2026年1-10月")
+    axes = [key for key in exported.layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]
+    assert axes and all(exported.layout[key].automargin for key in axes), axes
+    title = exported.layout.title.text
+    assert title.count("云溪县") == 1 and title.count("2026年1-10月") == 1
+    assert figure.layout.title.text in title  # the figure's own title is kept whole
+    # Already named: nothing is added twice.
+    assert charts.export_ready(exported, "云溪县", "2026年1-10月").layout.title.text == title
+    # Too long for a narrow image: the title stays whole, county and period go in the subtitle.
+    narrow = charts.export_ready(figure, "云溪县", "2026年1-10月", width=200)
+    assert narrow.layout.title.text == figure.layout.title.text
+    assert narrow.layout.title.subtitle.text == "云溪县 2026年1-10月"
+    assert narrow.layout.margin.t > (figure.layout.margin.t or 0)
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="kaleido renders with Debian's chromium")
+def test_an_exported_ranking_png_keeps_the_longest_label_inside_the_image(tmp_path):
+    import io
+
+    from PIL import Image
+
+    figure = charts.ranking_bars(_ranking_frame(), "accidents", "鹤溪县", "事故起数全市排位", "起")
+    png = charts.figure_png(charts.export_ready(figure, "鹤溪县", "2026年1-10月"), 1200, 600)
+    (tmp_path / "ranking.png").write_bytes(png)
+    image = Image.open(io.BytesIO(png)).convert("L")
+    # A label cut at the left edge leaves dark pixels in the first columns; a whole one leaves white.
+    edge = [image.getpixel((x, y)) for x in range(4) for y in range(image.height)]
+    assert min(edge) > 200
+
+
+def test_the_meeting_brief_charts_name_county_and_period_and_keep_labels(sample_db_path):
+    from analytics import store
+    from analytics.documents.brief import brief_content
+    from analytics.metrics.common import default_period, home_county
+
+    with store.connect(sample_db_path) as con:
+        county, period = home_county(con), default_period(con)
+        content = brief_content(con, county, period)
+    assert len(content["charts"]) == 2
+    for figure in content["charts"]:
+        assert county in charts.title_of(figure)
+        assert f"{period.year}年{period.label}" in charts.title_of(figure)
+        assert figure.layout.yaxis.automargin and figure.layout.xaxis.automargin

@@ -5,10 +5,19 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from analytics.importing import UndoRefused, dataset_status, import_file, list_batches, undo_batch
+from analytics.importing import (
+    UndoRefused,
+    dataset_status,
+    describe_undo,
+    import_file,
+    list_batches,
+    undo_batch,
+    undo_preview,
+)
 from tests.import_support import (
     ACCIDENT_HEADER,
     HAZARD_HEADER,
+    REGIONS,
     accident,
     csv_bytes,
     data_snapshot,
@@ -215,3 +224,61 @@ def test_preview_file_answers_for_both_modes(empty_db):
     )
     assert grown["status_by_mode"] == {"upsert": "imported", "replace": "imported"}
     assert snapshot(empty_db) == before
+
+
+def test_undo_preview_says_what_undo_then_does(empty_db):
+    load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)], name="first.csv")
+    second = load(empty_db, [ACCIDENT_HEADER, accident(2, deaths=1), accident(3)], name="second.csv")
+    before = snapshot(empty_db)
+    plan = undo_preview(second["batch_id"], db=empty_db)
+    assert snapshot(empty_db) == before  # a preview changes nothing
+    assert plan == {
+        "batch_id": second["batch_id"],
+        "file": "second.csv",
+        "dataset": "accidents",
+        "rows_removed": 1,  # SG0003 was new
+        "rows_restored": 1,  # SG0002 goes back to its first version
+        "refused": None,
+    }
+    assert describe_undo(plan) == [
+        "批次 2（second.csv，生产安全事故）：将移除 1 行，恢复 1 行为导入前的内容。"
+    ]
+    result = undo_batch(second["batch_id"], db=empty_db)
+    assert (result["rows_removed"], result["rows_restored"]) == (plan["rows_removed"], plan["rows_restored"])
+
+
+@pytest.mark.parametrize(
+    ("batch", "reason"),
+    [(1, "之后的批次 2（second.csv）修改了相同的记录"), (99, "批次 99 不存在")],
+)
+def test_undo_preview_gives_the_reason_undo_would_refuse_with(empty_db, batch, reason):
+    load(empty_db, [ACCIDENT_HEADER, accident(1)], name="first.csv")
+    load(empty_db, [ACCIDENT_HEADER, accident(1, deaths=2)], name="second.csv")
+    plan = undo_preview(batch, db=empty_db)
+    assert reason in plan["refused"]
+    with pytest.raises(UndoRefused, match=reason.split("（")[0]):
+        undo_batch(batch, db=empty_db)
+    assert describe_undo(plan) == [f"不能撤销：{plan['refused']}"]
+
+
+@pytest.mark.parametrize(
+    ("extra_regions", "references", "left"),
+    [
+        ([], {"accidents": 2}, 0),  # the only regions batch: every township check stops
+        # Another file registers 乙县's township: checks go on, but 甲县's records lose their townships.
+        ([["乙县", "新华街道"]], {"accidents": 2}, 1),
+    ],
+)
+def test_undo_preview_of_a_regions_batch_counts_records_losing_their_township(
+    empty_db, extra_regions, references, left
+):
+    regions = load(empty_db, [["县市区", "乡镇（街道）"], *[r[:2] for r in REGIONS[:2]]], name="regions.csv")
+    if extra_regions:
+        load(empty_db, [["县市区", "乡镇（街道）"], *extra_regions], name="more.csv", mode="upsert")
+    load(empty_db, [ACCIDENT_HEADER, accident(1), accident(2)], name="a.csv")
+    plan = undo_preview(regions["batch_id"], db=empty_db)
+    assert plan["refused"] is None
+    assert plan["township_references"] == references and plan["regions_left"] == left
+    lines = describe_undo(plan)
+    assert any("名称校验将停止" in line for line in lines)
+    assert any("不再校验县市区" in line for line in lines) == (left == 0)

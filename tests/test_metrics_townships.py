@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics import store
+from analytics.metrics import townships as tm
 from analytics.metrics.periods import Period
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from tests import test_metrics_enforcement as enforcement_test
@@ -189,3 +190,83 @@ def test_figures_match_an_independent_pandas_recomputation(db):
         assert actual[key] == figures, f"township={key!r}"
     named = [r["township"] for r in document["rows"][:-1]]
     assert named == sorted(named) and document["rows"][-1]["township"] is None
+
+
+# The township profile: averages over real townships, one verdict rule, no verdict on a volume.
+def _doc(rows, total):
+    blank = dict.fromkeys(TOWNSHIP_FIELDS, 0)
+    return {
+        "rows": [{"township": name, **blank, **figures} for name, figures in rows],
+        "total": {"township": "合计", **blank, **total},
+    }
+
+
+PROFILE_DOC = _doc(
+    [
+        ("A镇", {"accidents": 3, "cases": 9, "fine_wan": 4.0, "trained": 100, "rectification_rate": 90.0}),
+        ("B镇", {"accidents": 1, "cases": 1, "fine_wan": 0.0, "trained": 20, "rectification_rate": 100.0}),
+        ("C镇", {"accidents": 2, "cases": 2, "fine_wan": 2.0, "trained": 0, "rectification_rate": None}),
+        # 县直/未填乡镇: counted in the county's 合计, never in a township average.
+        (None, {"accidents": 6, "cases": 0, "fine_wan": 0.0, "trained": 0, "rectification_rate": 50.0}),
+    ],
+    {"accidents": 12, "cases": 12, "fine_wan": 6.0, "trained": 120, "rectification_rate": 95.0},
+)
+
+
+def test_baselines_are_means_over_real_townships_and_the_county_rate():
+    bases = tm.baselines(PROFILE_DOC)
+    assert bases["accidents"] == 2.0  # (3 + 1 + 2) / 3, not 12 / 4
+    assert bases["cases"] == 4.0 and bases["fine_wan"] == 2.0 and bases["trained"] == 40.0
+    assert bases["rectification_rate"] == 95.0  # the county's own rate
+    assert tm.baselines(_doc([(None, {"accidents": 2})], {"accidents": 2}))["accidents"] is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "baseline", "expected"),
+    [
+        ("accidents", 3, 2.0, "worse"),  # more accidents than the average
+        ("accidents", 1, 2.0, "better"),
+        ("accidents", 2, 2.0, "level"),
+        ("direct_loss_wan", 1.004, 1.0, "level"),  # equal at the 2 decimals shown
+        ("direct_loss_wan", 1.01, 1.0, "worse"),
+        ("overdue", 0, 1.5, "better"),
+        ("rectification_rate", 90.0, 95.0, "worse"),  # a lower 整改率 than the county's
+        ("rectification_rate", 95.04, 95.0, "level"),  # equal at 1 decimal
+        ("coverage_pct", 120.0, 80.0, "better"),
+        ("rectification_rate", None, 95.0, None),  # no rate: no verdict
+        ("accidents", 3, None, None),  # nothing to compare with
+        ("found", 50, 10.0, None),  # volumes are never judged
+        ("cases", 9, 4.0, None),
+        ("fine_wan", 0.0, 2.0, None),
+        ("trained", 0, 40.0, None),
+    ],
+)
+def test_verdict(field, value, baseline, expected):
+    assert tm.verdict(field, value, baseline) == expected
+
+
+def test_profile_of_a_township_and_of_the_no_township_row():
+    items = {i["field"]: i for i in tm.profile(PROFILE_DOC, "A镇")}
+    assert list(items) == list(TOWNSHIP_FIELDS)
+    assert items["accidents"] == {
+        "field": "accidents",
+        "value": 3,
+        "county": 12,
+        "baseline": 2.0,
+        "average": 2.0,
+        "share_pct": 25.0,
+        "verdict": "worse",
+    }
+    assert items["rectification_rate"]["average"] is None and items["rectification_rate"]["share_pct"] is None
+    assert items["rectification_rate"]["verdict"] == "worse"
+    assert items["cases"]["verdict"] is None and items["cases"]["share_pct"] == 75.0
+    assert items["trained"]["verdict"] is None
+    none_row = {i["field"]: i for i in tm.profile(PROFILE_DOC, None)}
+    assert all(i["verdict"] is None for i in none_row.values())
+    assert none_row["accidents"]["share_pct"] == 50.0
+
+
+def test_row_verdicts_follow_the_rows_and_skip_the_no_township_row():
+    assert tm.row_verdicts(PROFILE_DOC, "accidents") == ["worse", "better", "level", None]
+    assert tm.row_verdicts(PROFILE_DOC, "rectification_rate") == ["worse", "better", None, None]
+    assert tm.row_verdicts(PROFILE_DOC, "cases") == [None, None, None, None]

@@ -11,7 +11,7 @@ import pytest
 from analytics import store
 from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.periods import Period
-from analytics.metrics.training import time_progress, training, training_gaps
+from analytics.metrics.training import COUNTY_WIDE, time_progress, township_table, training, training_gaps
 from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert, pct
 
 D = dt.date
@@ -291,3 +291,50 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period):
     for key, figures in expected.items():
         assert actual[key] == figures, f"{by}={key!r}"
     assert document["time_progress"] == time_progress(period)
+
+
+# The by-township table adds up: a 全县统筹 row holds the county-wide targets' part not given to townships.
+@pytest.mark.parametrize(
+    ("targets", "county_wide"),
+    [
+        ([target(BOSS, 30, "A镇"), target(BOSS, 40, "B镇")], {}),  # no county-wide row: nothing left over
+        ([target(BOSS, 100), target(BOSS, 30, "A镇"), target(BOSS, 40, "B镇")], {BOSS: 30}),
+        ([target(BOSS, 100)], {BOSS: 100}),  # a county-wide target only
+        ([target(BOSS, 70), target(BOSS, 30, "A镇"), target(BOSS, 40, "B镇")], {}),  # broken down whole
+        # Townships' rows above the county-wide row: the county total is still the county-wide row.
+        ([target(BOSS, 50), target(BOSS, 30, "A镇"), target(BOSS, 40, "B镇")], {BOSS: -20}),
+        (
+            [target(BOSS, 100), target(BOSS, 30, "A镇"), target(MANAGER, 25, "A镇"), target(SPECIAL, 60)],
+            {BOSS: 70, SPECIAL: 60},
+        ),
+    ],
+)
+def test_township_table_rows_add_up_to_the_total(db, targets, county_wide):
+    insert(db, "training_targets", targets)
+    insert(
+        db,
+        "training",
+        [
+            session("s1", D(2026, 3, 1), BOSS, trainees=12, passed=10, township="A镇"),
+            session("s2", D(2026, 4, 1), MANAGER, trainees=7, township=None),
+        ],
+    )
+    document = township_table(db, PERIOD, COUNTY)
+    assert document["county_wide"] == county_wide
+    rows = pd.DataFrame(document["rows"])
+    marked = rows[rows["township"] == COUNTY_WIDE]
+    if county_wide:
+        [row] = marked.to_dict("records")
+        assert row["required"] == sum(county_wide.values()) and row["trained"] == 0
+        assert pd.isna(row["coverage_pct"])
+    else:
+        assert marked.empty
+    # Independently: the county's required is, per category, the county-wide row or the townships' sum.
+    frame = pd.DataFrame(targets)
+    wide = frame[frame["township"].isna()].groupby("category")["required"].sum()
+    towns = frame[frame["township"].notna()].groupby("category")["required"].sum()
+    expected = sum(wide.get(c, towns.get(c, 0)) for c in set(frame["category"]))
+    assert document["total"]["required"] == expected
+    for field in ("required", "trained", "passed", "sessions"):
+        assert rows[field].fillna(0).sum() == document["total"][field], field
+    assert document["rows"][: len(document["rows"]) - len(marked)] == training(db, PERIOD, COUNTY)["rows"]

@@ -58,10 +58,40 @@ def test_upload_preview_commit_and_undo(page_db):
     assert accidents(page_db) == ["SG0001", "SG0002"]
     assert any("已导入" in s.value for s in at.success)
 
+    button(at, "撤销").click().run()  # the first click only shows what would go
+    assert not at.exception
+    assert accidents(page_db) == ["SG0001", "SG0002"]
+    [warning] = [w.value for w in at.warning]
+    assert "八月.csv" in warning and "将移除 2 行" in warning and "生产安全事故" in warning
+    button(at, "取消").click().run()
+    assert not at.warning and accidents(page_db) == ["SG0001", "SG0002"]
+
     button(at, "撤销").click().run()
+    button(at, "确认撤销").click().run()
     assert not at.exception
     assert accidents(page_db) == []
     assert any("已撤销" in s.value for s in at.success)
+
+
+def test_undoing_the_regions_batch_warns_that_township_checks_stop(page_db):
+    import_file(csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), file_name="八月.csv", db=page_db)
+    at = run_page(PAGE)
+    regions_line = [b for b in at.button if b.label == "撤销"][-1]  # the oldest batch: the regions file
+    regions_line.click().run()
+    assert not at.exception
+    assert any("regions.csv" in w.value and "将移除 3 行" in w.value for w in at.warning)
+    errors = " ".join(e.value for e in at.error)
+    assert "生产安全事故 2 条" in errors and "名称校验将停止" in errors
+    assert "不再校验县市区和乡镇" in errors  # the regions table would be empty
+    button(at, "确认撤销").click().run()
+    with duckdb.connect(str(page_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM regions").fetchone()[0] == 0
+
+
+def test_no_undo_in_meeting_mode(page_db):
+    at = run_page(PAGE, {"meeting": "1"})
+    assert not [b for b in at.button if b.label == "撤销"]
+    assert at.title[0].value == "数据导入"
 
 
 def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
@@ -85,7 +115,16 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
     assert any("示例数据" in i.value for i in at.info)
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
-    button(at, "清除示例数据").click().run()
+    button(at, "清除示例数据").click().run()  # first: what would go, per batch
+    assert not at.exception
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        in_db = con.execute("SELECT count(*) FROM accidents").fetchone()[0]
+        assert in_db > 0
+    listing = at.dataframe[0].value
+    assert "accidents.csv" in listing["文件"].tolist()
+    assert listing.set_index("数据集").loc["生产安全事故", "将移除（行）"] == in_db
+    assert any("将清除示例数据" in w.value for w in at.warning)
+    button(at, "确认清除示例数据").click().run()
     assert not at.exception
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 0

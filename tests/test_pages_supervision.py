@@ -16,12 +16,14 @@ import pytest
 
 from analytics import store
 from analytics.charts import supervision as cs
+from analytics.charts.leader import EQUAL, GREEN, RED
 from analytics.documents.exports import dataframe_to_xlsx
+from analytics.metrics import training as training_metrics
 from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure
 from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
-from analytics.metrics.training import training, training_gaps
+from analytics.metrics.training import COUNTY_WIDE, training, training_gaps
 from analytics.text import wording
 from tests.apptest_support import markdown_text, run_page
 from ui import supervision
@@ -57,6 +59,13 @@ def cleared_db(empty_db):
     return empty_db
 
 
+def with_total(app, index: int) -> pd.DataFrame:
+    """A breakdown as shown: its sortable rows (table `index`) and, in the table after it, the 合计 row."""
+    rows, total = app.dataframe[index].value, app.dataframe[index + 1].value
+    assert total.iloc[:, 0].tolist() == ["合计"] and "合计" not in rows.iloc[:, 0].tolist()
+    return pd.concat([rows, total], ignore_index=True)
+
+
 def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
     county, period = sample
     app = run_page("pages/hazards.py")
@@ -73,7 +82,8 @@ def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
     assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in shown
     assert f">{total['avg_days_to_rectify']:.1f}天<" in shown
 
-    township_table, department_table, listing = (app.dataframe[i].value for i in range(3))
+    township_table, department_table = with_total(app, 0), with_total(app, 2)
+    listing = app.dataframe[4].value
     assert township_table["乡镇（街道）"].tolist() == keys(by_township["rows"], "township") + ["合计"]
     assert department_table["部门"].tolist() == keys(by_department["rows"], "department") + ["合计"]
     rows = [*by_township["rows"], total]
@@ -108,7 +118,7 @@ def test_enforcement_page_shows_the_metric_figures(sample, sample_db_path):
     suspensions = measures.set_index("measure").loc["责令停产停业整改"]
     assert f">{int(suspensions['cases']):,}家<" in shown
 
-    departments, by_measure = app.dataframe[0].value, app.dataframe[1].value
+    departments, by_measure = with_total(app, 0), app.dataframe[2].value
     assert departments["部门"].tolist() == keys(doc["rows"], "department") + ["合计"]
     rows = [*doc["rows"], total]
     assert column(departments, "cases") == [r["cases"] for r in rows]
@@ -122,24 +132,32 @@ def test_training_page_shows_the_metric_figures(sample, sample_db_path):
     county, period = sample
     app = run_page("pages/training.py")
     with store.connect(sample_db_path) as con:
-        by_township = training(con, period, county, by="township")
+        by_township = training_metrics.township_table(con, period, county)
         by_category = training(con, period, county, by="category")
         gaps = training_gaps(con, period, county)
     total = by_township["total"]
+    assert by_township["county_wide"]  # the sample has county-wide targets: the 全县统筹 row is exercised
     shown = markdown_text(app)
     assert f">{total['trained']:,}人<" in shown
     assert f">{total['required']:,}人<" in shown
     assert f">{wording.fmt_pct(total['coverage_pct'])}<" in shown
     assert f"时间进度 {wording.fmt_pct(by_township['time_progress'])}" in shown
 
-    township_table, category_table, lag_list = (app.dataframe[i].value for i in range(3))
+    township_table, category_table = with_total(app, 0), with_total(app, 2)
+    lag_list = app.dataframe[4].value
     assert township_table["乡镇（街道）"].tolist() == keys(by_township["rows"], "township") + ["合计"]
     assert category_table["培训对象"].tolist() == keys(by_category["rows"], "category") + ["合计"]
     for field in ("trained", "required", "coverage_pct", "pass_rate"):
         assert column(township_table, field) == [r[field] for r in [*by_township["rows"], total]], field
         assert column(category_table, field) == [r[field] for r in [*by_category["rows"], total]], field
+    # The rows add up to the 合计 shown beneath them.
+    for field in ("trained", "passed", "required"):
+        shown_rows = township_table[cs.label(field)].iloc[:-1]
+        assert shown_rows[shown_rows > float("-inf")].sum() == township_table[cs.label(field)].iloc[-1], field
+    assert township_table["乡镇（街道）"].iloc[-2] == COUNTY_WIDE
+    assert any(COUNTY_WIDE in str(c.value) for c in app.caption)
     # 县直/未填乡镇 has no target, so no coverage: on screen a number that sorts, never a null drawn as "None".
-    assert by_township["rows"][-1]["required"] is None
+    assert by_township["rows"][-2]["required"] is None
     assert not township_table.isna().any().any()
     assert lag_list["乡镇（街道）"].tolist() == gaps["township"].tolist()
     assert lag_list["落后（百分点）"].tolist() == gaps["gap"].tolist()
@@ -188,7 +206,7 @@ def test_another_county_from_the_url(sample, sample_db_path):
         doc = hazards(con, period, other, by="township")
     app = run_page("pages/hazards.py", {"county": other})
     assert f">{doc['total']['found']:,}处<" in markdown_text(app)
-    assert app.dataframe[0].value["排查隐患（处）"].tolist()[-1] == doc["total"]["found"]
+    assert app.dataframe[1].value["排查隐患（处）"].tolist() == [doc["total"]["found"]]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -246,38 +264,25 @@ def test_change_text_and_colour():
     assert _greenish(rise) and _reddish(fall) and _greenish(new) and flat is None
 
 
-def test_township_profile_against_the_county():
-    doc = {
-        "rows": [
-            {
-                "township": "甲镇",
-                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-                "accidents": 3,
-                "rectification_rate": 90.0,
-            },
-            {
-                "township": None,
-                **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-                "accidents": 1,
-                "rectification_rate": None,
-            },
-        ],
-        "total": {
-            "township": "合计",
-            **dict.fromkeys(TOWNSHIP_FIELDS, 0),
-            "accidents": 4,
-            "rectification_rate": 95.0,
-        },
-    }
-    profile = cs.township_profile(doc, "甲镇").set_index("field")
-    assert profile.loc["accidents", "average"] == 2.0
-    assert profile.loc["accidents", "share_pct"] == 75.0
-    assert profile.loc["accidents", "verdict"] == "worse"  # 3 accidents against an average of 2
-    assert profile.loc["rectification_rate", "verdict"] == "worse"  # 90.0% against the county's 95.0%
-    assert pd.isna(profile.loc["rectification_rate", "average"])
-    assert profile.loc["cases", "verdict"] == "level" and pd.isna(profile.loc["cases", "share_pct"])
-    empty = cs.township_profile(doc, None).set_index("field")
-    assert pd.isna(empty.loc["rectification_rate", "verdict"])
+def test_township_chart_and_table_colour_by_the_profile_verdict():
+    rows = [
+        {"township": "甲镇", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 3, "cases": 9},
+        {"township": "乙镇", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 1, "cases": 1},
+        {"township": None, **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 8, "cases": 5},
+    ]
+    doc = {"rows": rows, "total": {"township": "合计", **dict.fromkeys(TOWNSHIP_FIELDS, 0), "accidents": 12}}
+    figure = cs.township_ranking(doc, "accidents", "甲县 2026年1-8月")
+    bars = dict(zip(figure.data[0].y, figure.data[0].marker.color, strict=True))
+    # Average over the two townships is 2: 甲镇 (3) worse, 乙镇 (1) better, 县直/未填乡镇 no verdict.
+    assert bars == {"甲镇": RED, "乙镇": GREEN, NO_TOWNSHIP: EQUAL}
+    assert figure.layout.title.text.startswith("甲县 2026年1-8月")
+    shades = cs.township_shades(doc, "accidents")
+    assert _reddish(shades[0]) and _greenish(shades[1]) and shades[2] is None
+    # 立案数 is a volume: blue by size, never green or red, in the chart and in the table.
+    volume = cs.township_ranking(doc, "cases")
+    assert set(volume.data[0].marker.color) == {cs.NEUTRAL_BLUE}
+    assert "不评优劣" in volume.layout.title.text
+    assert not any(_greenish(s) or _reddish(s) for s in cs.township_shades(doc, "cases"))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -329,7 +334,7 @@ def test_training_without_targets_and_records_without_township(empty_db):
     assert ">65人<" in shown and "未下达年度培训任务" in shown
     assert any("尚未导入2026年度培训任务" in str(e.value) for e in app.info)
     assert not app.success
-    township_table = app.dataframe[0].value
+    township_table = with_total(app, 0)
     assert township_table["乡镇（街道）"].tolist() == ["一镇", NO_TOWNSHIP, "合计"]
     assert column(township_table, "trained") == [25, 40, 65]
     assert column(township_table, "coverage_pct") == [None, None, None]

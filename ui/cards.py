@@ -8,6 +8,7 @@ is good; the text itself comes from `analytics.text.wording`.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -48,7 +49,9 @@ _CSS = """
 .kpi-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; background: #ffffff;
   height: 100%;}
 .kpi-label {font-size: 1rem; color: #24292f; font-weight: 600;}
-.kpi-value {font-size: clamp(1.4rem, 2.1vw, 2.2rem); font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;}
+.kpi-value {font-size: clamp(1.4rem, 2.1vw, 2.2rem); font-weight: 700; color: #111; line-height: 1.25; margin: 0.2rem 0;
+  white-space: nowrap; word-break: keep-all;}
+.kpi-nobreak {white-space: nowrap;}
 .kpi-detail {font-size: 0.95rem; color: #57606a;}
 .kpi-change {font-size: 1.15rem; font-weight: 700; margin-top: 0.2rem;}
 .verdict {font-size: 1.35rem; font-weight: 700; padding: 0.5rem 0.9rem; border-radius: 6px;
@@ -61,15 +64,24 @@ def _css() -> None:
     st.markdown(_CSS, unsafe_allow_html=True)
 
 
+# A number with its unit ("第3位", "10.3个", "1-10月", "56.3%") is one word: a line may break around it,
+# never inside it. Chinese text between such words still wraps anywhere, so a card never overflows.
+_WORD = re.compile(r"(?:第)?[0-9][0-9.,%\-]*(?:[^\s0-9.,%\-<&])?")
+
+
+def _words_whole(text: str) -> str:
+    return _WORD.sub(lambda m: f'<span class="kpi-nobreak">{m.group(0)}</span>', html.escape(text))
+
+
 def card_html(card: Card) -> str:
-    """The card as HTML (escaped), for st.markdown."""
+    """The card as HTML (escaped), for st.markdown; the value on one line, numbers never split."""
     colour = COLOURS.get(card.tone, COLOURS[NEUTRAL])
     return (
         '<div class="kpi-card">'
         f'<div class="kpi-label">{html.escape(card.label)}</div>'
         f'<div class="kpi-value">{html.escape(card.value)}</div>'
-        f'<div class="kpi-detail">{html.escape(card.detail)}</div>'
-        f'<div class="kpi-change" style="color:{colour}">{html.escape(card.change)}</div>'
+        f'<div class="kpi-detail">{_words_whole(card.detail)}</div>'
+        f'<div class="kpi-change" style="color:{colour}">{_words_whole(card.change)}</div>'
         "</div>"
     )
 

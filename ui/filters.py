@@ -4,10 +4,16 @@ The URL is the state a leader can share: `?county=…&year=2026&months=1-8`.
 Navigating between pages clears query parameters, so the values also live in
 `st.session_state` and are written back to the URL on every run of the
 entrypoint. Pages read them through `current()`.
+
+A session whose period is the default follows the default: after an import
+(by the page or the command line) moves it, the next run shows the new default,
+and the URL carries no year or months, so a reload follows too. A period the
+user chose, or one a link named, stays; the page then says that newer data exists.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -21,6 +27,13 @@ COUNTY, YEAR, MONTHS = "county", "year", "months"
 # run, because Streamlit drops (or garbles) a widget's own state when the page changes.
 _STATE_KEYS = {COUNTY: "filters_county", YEAR: "filters_year", MONTHS: "filters_months"}
 _WIDGET_KEYS = {COUNTY: "filter_county", YEAR: "filter_year", MONTHS: "filter_months"}
+# Whether the period follows the default, and the default it was last set from.
+_FOLLOWS, _SEEN_DEFAULT = "filters_follows_default", "filters_seen_default"
+_LINK_PROBLEMS, _DEFAULT = "filters_link_problems", "filters_default"
+_DRAWN = "filters_drawn"  # set by render_sidebar, taken by current(): was the sidebar drawn this run?
+_YEAR_TEXT = re.compile(r"[0-9]{4}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+_MONTHS_TEXT = re.compile(r"[0-9]{1,2}(?:[-–—][0-9]{1,2})?")
+_SHOWN_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -53,25 +66,80 @@ def _from_url(name: str) -> str | None:
     return value if value else None
 
 
+def _shown(value: str) -> str:
+    """A link's value as the warning quotes it (a 5000-digit year is cut short)."""
+    return value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…"
+
+
+def _link_problem(name: str, value: str, reason: str, instead: str) -> str:
+    return f"链接参数 {name}={_shown(value)} {reason}，已改为显示{instead}。"
+
+
+def _url_county(counties: list[str], fallback: str, problems: list[str]) -> str:
+    wanted = _from_url(COUNTY)
+    if wanted is None or wanted in counties:
+        return wanted or fallback
+    problems.append(_link_problem(COUNTY, wanted, "不是数据库中的县市区", fallback))
+    return fallback
+
+
+def _url_year(years: list[int], default: Period, problems: list[str]) -> int | None:
+    wanted = _from_url(YEAR)
+    if wanted is None:
+        return None
+    instead = f"{default.year}年"
+    if not _YEAR_TEXT.fullmatch(wanted):
+        problems.append(_link_problem(YEAR, wanted, "无效（年度应为四位数字，例如 2026）", instead))
+        return None
+    if int(wanted) not in years:
+        problems.append(_link_problem(YEAR, wanted, f"无效（数据库中没有{wanted}年的数据）", instead))
+        return None
+    return int(wanted)
+
+
+def _url_months(default: Period, problems: list[str]) -> tuple[int, int] | None:
+    wanted = _from_url(MONTHS)
+    if wanted is None:
+        return None
+    instead = default.label
+    try:
+        if not _MONTHS_TEXT.fullmatch(wanted):
+            raise ValueError(wanted)
+        return parse_months(wanted)
+    except ValueError:
+        problems.append(
+            _link_problem(MONTHS, wanted, "无效（月份范围应写作 a-b，1≤a≤b≤12，例如 1-8）", instead)
+        )
+        return None
+
+
 def _initial_state(counties: list[str], years: list[int], default: Period, home: str | None) -> None:
     """Fill session state once per session, from the URL where it holds a valid value."""
     state = st.session_state
+    problems: list[str] = []
     if _STATE_KEYS[COUNTY] not in state or state[_STATE_KEYS[COUNTY]] not in counties:
-        wanted = _from_url(COUNTY)
-        state[_STATE_KEYS[COUNTY]] = (
-            wanted if wanted in counties else (home if home in counties else counties[0])
+        state[_STATE_KEYS[COUNTY]] = _url_county(
+            counties, home if home in counties else counties[0], problems
         )
     if _STATE_KEYS[YEAR] not in state or state[_STATE_KEYS[YEAR]] not in years:
-        wanted = _from_url(YEAR)
-        state[_STATE_KEYS[YEAR]] = (
-            int(wanted) if wanted and wanted.isdigit() and int(wanted) in years else default.year
-        )
+        year = _url_year(years, default, problems)
+        state[_STATE_KEYS[YEAR]] = default.year if year is None else year
+        state[_FOLLOWS] = year is None
     if not isinstance(state.get(_STATE_KEYS[MONTHS]), tuple):
-        try:
-            months = parse_months(_from_url(MONTHS) or "")
-        except ValueError:
-            months = (default.first_month, default.last_month)
-        state[_STATE_KEYS[MONTHS]] = months
+        months = _url_months(default, problems)
+        state[_STATE_KEYS[MONTHS]] = (default.first_month, default.last_month) if months is None else months
+        state[_FOLLOWS] = state.get(_FOLLOWS, True) and months is None
+        state[_SEEN_DEFAULT] = default
+    state[_LINK_PROBLEMS] = problems
+
+
+def _follow(default: Period) -> None:
+    """Move a default-following session to the current default; note newer data for a chosen period."""
+    state = st.session_state
+    if state.get(_FOLLOWS, True):
+        state[_STATE_KEYS[YEAR]] = default.year
+        state[_STATE_KEYS[MONTHS]] = (default.first_month, default.last_month)
+        state[_SEEN_DEFAULT] = default
 
 
 def _keep(name: str) -> None:
@@ -82,6 +150,26 @@ def _keep(name: str) -> None:
             return
         value = (int(value[0]), int(value[1]))
     st.session_state[_STATE_KEYS[name]] = value
+    if name != COUNTY:
+        st.session_state[_FOLLOWS] = False
+        st.session_state[_SEEN_DEFAULT] = data.query("analytics.metrics.common:default_period")
+
+
+def _to_default() -> None:
+    st.session_state[_FOLLOWS] = True
+
+
+def _notes(period: Period, default: Period) -> None:
+    """On the page: what was wrong with the link, and that a chosen period is no longer the newest."""
+    for problem in st.session_state.pop(_LINK_PROBLEMS, []):
+        st.warning(problem, icon=":material/link_off:")
+    seen = st.session_state.get(_SEEN_DEFAULT)
+    if st.session_state.get(_FOLLOWS, True) or seen == default or period == default:
+        return
+    note = f"已有更新的数据：默认期间为{default.year}年{default.label}（当前显示{period.year}年{period.label}）。"
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(note, icon=":material/update:")
+    right.button("改为默认期间", key="filters-to-default", on_click=_to_default)
 
 
 def render_sidebar() -> Filters:
@@ -93,6 +181,7 @@ def render_sidebar() -> Filters:
     if default.year not in years:
         years = [default.year, *years]
     _initial_state(counties, years, default, home)
+    _follow(default)
     state = st.session_state
     for name in _STATE_KEYS:
         state[_WIDGET_KEYS[name]] = state[_STATE_KEYS[name]]
@@ -124,24 +213,42 @@ def render_sidebar() -> Filters:
     first, last = state[_STATE_KEYS[MONTHS]]
     filters = Filters(state[_STATE_KEYS[COUNTY]], Period(int(state[_STATE_KEYS[YEAR]]), first, last), home)
     st.session_state["filters"] = filters
-    write_url(filters)
+    state[_DEFAULT], state[_DRAWN] = default, True
+    write_url(filters, follows_default=bool(state.get(_FOLLOWS, True)))
     return filters
 
 
-def write_url(filters: Filters) -> None:
-    """Put the filters into the URL (only what changed, so the browser history stays quiet)."""
+def write_url(filters: Filters, follows_default: bool = False) -> None:
+    """Put the filters into the URL (only what changed, so the browser history stays quiet).
+
+    A period that follows the default is left out: the link (or a reload) then follows it too.
+    """
     wanted = {
         COUNTY: filters.county,
-        YEAR: str(filters.period.year),
-        MONTHS: _months_text((filters.period.first_month, filters.period.last_month)),
+        YEAR: None if follows_default else str(filters.period.year),
+        MONTHS: None
+        if follows_default
+        else _months_text((filters.period.first_month, filters.period.last_month)),
     }
     for name, value in wanted.items():
-        if st.query_params.get(name) != value:
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
             st.query_params[name] = value
 
 
 def current() -> Filters:
-    """The filters of this run (set by the entrypoint before the page runs)."""
-    if "filters" not in st.session_state:
-        return render_sidebar()
-    return st.session_state["filters"]
+    """The filters of this run (set by the entrypoint before the page runs), with the notes about them.
+
+    The notes (a bad link, newer data than the chosen period) go on the page, above its title.
+    """
+    # A page script run without the entrypoint (pages-directory mode, AppTest's reruns) draws them itself,
+    # so it never shows the filters of an earlier run.
+    if not st.session_state.pop(_DRAWN, False):
+        render_sidebar()
+        st.session_state.pop(_DRAWN, None)
+    filters = st.session_state["filters"]
+    if not filters.empty:
+        _notes(filters.period, st.session_state[_DEFAULT])
+    return filters

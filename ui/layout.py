@@ -13,6 +13,7 @@ from ui import data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
+PNG_WIDTH = 1200  # px of a downloaded chart
 EMPTY_TITLE = "暂无数据"
 NO_DATA_TITLE = EMPTY_TITLE
 EMPTY_TEXT = "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。"
@@ -76,7 +77,7 @@ def chart(
     from analytics.charts.leader import figure_png
 
     if meeting.active():
-        figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
+        meeting.projector_fonts(figure)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
     config = {"displaylogo": False, "displayModeBar": False if meeting.active() else "hover"}
     st.plotly_chart(figure, width="stretch", config=config, key=key)
@@ -85,12 +86,37 @@ def chart(
     if not meeting.active():
         st.download_button(
             "下载图片（PNG）",
-            data=lambda: figure_png(figure, 1200, 600),
+            data=lambda: figure_png(exported(figure), PNG_WIDTH, max(600, figure.layout.height or 0)),
             file_name=f"{file_stem}.png",
             mime="image/png",
             key=f"png-{key or file_stem}",
             on_click="ignore",
         )
+
+
+def table(data, **options) -> None:
+    """A table: st.dataframe on screen; on the projector a static table that wraps its headers to fit
+    the width (and scrolls with a visible scrollbar when it still cannot), text at projector size."""
+    if meeting.active():
+        height = options.get("height")
+        st.table(
+            data,
+            border="horizontal",
+            hide_index=options.get("hide_index", True),
+            height=height if isinstance(height, int) else "content",
+        )
+        return
+    st.dataframe(data, **options)
+
+
+def exported(figure):
+    """The figure as its PNG download draws it: labels whole, the title naming county and period."""
+    from analytics.charts.leader import export_ready
+
+    shown = st.session_state.get("filters")
+    if shown is None or shown.empty:
+        return export_ready(figure, None, None)
+    return export_ready(figure, shown.county, f"{shown.period.year}年{shown.period.label}", PNG_WIDTH)
 
 
 def copyable(heading: str, text: str) -> None:

@@ -25,11 +25,48 @@ html { font-size: 18px; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important;
   max-width: 100% !important; padding-left: 2rem !important; padding-right: 2rem !important; }
 h2 { font-size: 1.8rem !important; padding-top: 0 !important; }
-.kpi-value { font-size: clamp(1.5rem, 2.6vw, 2.8rem) !important; }
+/* A rank card never breaks inside a word ("并列第3位" stays on one line); the value shrinks instead. */
+.kpi-value { font-size: clamp(1.3rem, 2.3vw, 2.6rem) !important; white-space: nowrap !important;
+  word-break: keep-all !important; }
+/* Tables are static on the projector (ui.layout.table): headers wrap so the table fits the width; one
+   that still cannot fit scrolls, with a scrollbar that is always drawn. */
+[data-testid="stTable"] { max-width: 100%; overflow-x: auto !important; }
+[data-testid="stTable"] table { font-size: 0.8rem; }
+[data-testid="stTable"] th { white-space: normal !important; word-break: keep-all; }
+[data-testid="stTable"] td { white-space: nowrap; }
+[data-testid="stTable"]::-webkit-scrollbar { height: 12px; }
+[data-testid="stTable"]::-webkit-scrollbar-thumb { background: #90a4ae; border-radius: 6px; }
 .kpi-label, .kpi-change { font-size: 1.2rem !important; }
 .verdict { font-size: 1.5rem !important; }
 </style>
 """
+
+
+# Chart text on the projector: no smaller than 18 px, titles larger.
+PROJECTOR_FONT_PX, PROJECTOR_TITLE_PX = 18, 22
+
+
+def projector_fonts(figure) -> None:
+    """Set a figure's text for the projector: every font at least 18 px, and room for it."""
+    figure.update_layout(
+        height=max(figure.layout.height or 0, 460),
+        font_size=PROJECTOR_FONT_PX,
+        title_font_size=PROJECTOR_TITLE_PX,
+        legend_font_size=PROJECTOR_FONT_PX,
+        hoverlabel_font_size=PROJECTOR_FONT_PX,
+    )
+    figure.update_xaxes(tickfont_size=PROJECTOR_FONT_PX, title_font_size=PROJECTOR_FONT_PX, automargin=True)
+    figure.update_yaxes(tickfont_size=PROJECTOR_FONT_PX, title_font_size=PROJECTOR_FONT_PX, automargin=True)
+    figure.update_traces(textfont_size=PROJECTOR_FONT_PX, selector=lambda t: hasattr(t, "textfont"))
+    # Plotly shrinks a label written inside a bar to fit the bar: on the projector it stays full size.
+    figure.update_traces(
+        constraintext="none",
+        insidetextfont_size=PROJECTOR_FONT_PX,
+        outsidetextfont_size=PROJECTOR_FONT_PX,
+        selector={"type": "bar"},
+    )
+    for annotation in figure.layout.annotations or ():
+        annotation.font.size = max(annotation.font.size or 0, PROJECTOR_FONT_PX)
 
 
 def _url_flag() -> bool:
@@ -73,8 +110,7 @@ def _write_url() -> None:
 
 
 def render_switch() -> None:
-    """The 会议模式 switch in the sidebar, mirrored into the URL."""
-    st.sidebar.divider()
+    """The 会议模式 switch at the top of the sidebar (seen without scrolling), mirrored into the URL."""
     st.session_state[_WIDGET] = active()
     st.sidebar.toggle(
         "会议模式",
@@ -82,6 +118,7 @@ def render_switch() -> None:
         on_change=_switched,
         help="隐藏侧栏和控件、放大字号，适合投影；网址加 &cycle=30 可每30秒轮播领导视图各页。",
     )
+    st.sidebar.divider()
     _write_url()
 
 

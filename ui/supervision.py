@@ -7,7 +7,7 @@ decimals, rates with 1 decimal, — where a figure cannot be computed.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 import pandas as pd
@@ -53,19 +53,29 @@ def on_screen(table: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
     return shown
 
 
-def styled(table: pd.DataFrame, fields: list[str], shade: Collection[str] = (), skip_last: bool = False):
+def styled(
+    table: pd.DataFrame,
+    fields: list[str],
+    shade: Collection[str] = (),
+    skip_last: bool = False,
+    given: Mapping[str, list[str | None]] | None = None,
+):
     """A Styler with the page's number formats; the columns of the fields in `shade` coloured by meaning.
 
     `skip_last` leaves the last row (合计) unshaded, so the county total does not stretch the scale.
+    `given` holds ready-made colours per field (one per row), used instead of the shading by meaning.
     """
+    given = given or {}
     changes = [f for f in fields if cs.FIELDS[f][1] == "change"]
     styler = on_screen(table, fields).style.format(
         {cs.label(f): (lambda v, f=f: _display_text(f, v)) for f in fields}
     )
     body = table.iloc[:-1] if skip_last else table
-    for field in (f for f in fields if f in shade):
+    for field in (f for f in fields if f in shade or f in given):
         column = cs.label(field)
-        if field in changes:
+        if field in given:
+            shades = list(given[field])
+        elif field in changes:
             shades = cs.sign_shades(body[column].tolist(), field)
         else:
             shades = cs.meaning_shades(body[column].tolist(), field)
@@ -77,15 +87,22 @@ def styled(table: pd.DataFrame, fields: list[str], shade: Collection[str] = (), 
 
 
 def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str] = ()) -> pd.DataFrame:
-    """A metric document's rows and its 合计 row as one sortable table; returns the table shown."""
-    table = frame(doc["rows"], key, fields, total=doc["total"])
-    st.dataframe(
-        styled(table, fields, shade=shade, skip_last=True),
+    """A metric document's rows as a sortable table, its 合计 in a table of its own beneath (out of the sort).
+
+    Returns the rows and the 合计 as one table (rows first), e.g. for an Excel download.
+    """
+    rows = frame(doc["rows"], key, fields)
+    total = frame([doc["total"]], key, fields)
+    widths = fixed_widths(pd.concat([rows, total], ignore_index=True))
+    layout.table(
+        styled(rows, fields, shade=shade),
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(table), 640),
+        column_config=widths,
+        height=min(38 + 35 * len(rows), 640),
     )
-    return table
+    layout.table(styled(total, fields), hide_index=True, width="stretch", column_config=widths)
+    return pd.concat([rows, total], ignore_index=True)
 
 
 def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:

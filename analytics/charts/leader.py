@@ -224,6 +224,8 @@ def ranking_bars(
         )
     )
     figure.update_layout(xaxis_title=axis, showlegend=False)
+    # "第10位 东山县（本县）" is long: the margin grows to hold it rather than cut it.
+    figure.update_yaxes(automargin=True, type="category")
     # Room on both sides for the labels written outside the bars (negative changes point left).
     filled = values.fillna(0).astype(float)
     low, high = min(0.0, filled.min()), max(0.0, filled.max())
@@ -242,6 +244,53 @@ def _ranking_value(value, column: str) -> str:
     if column == "change_pct":
         return "新增" if pd.isna(value) else f"{value:+.1f}%"
     return f"{value:,.2f}" if column == "direct_loss_wan" else f"{value:,.0f}"
+
+
+def _axis_names(figure: go.Figure) -> list[str]:
+    return [name for name in figure.layout.to_plotly_json() if name.startswith(("xaxis", "yaxis"))] or [
+        "xaxis",
+        "yaxis",
+    ]
+
+
+def title_of(figure: go.Figure) -> str:
+    """A figure's title as read: its text and, if any, its subtitle."""
+    title = figure.layout.title
+    return " ".join(t for t in (title.text, title.subtitle.text) if t)
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough drawn width in px: a CJK character is about one em wide, other characters about half."""
+    return sum(size if ord(ch) > 0x2E80 else 0.55 * size for ch in text)
+
+
+def export_ready(
+    figure: go.Figure, county: str | None, period_text: str | None, width: int | None = None
+) -> go.Figure:
+    """A copy of `figure` fit to travel alone as an image: whole category labels, a title naming whose
+    figures for which period.
+
+    Every axis gets automargin, so a long category label ("第10位 东山县（本县）") widens the margin
+    instead of being cut; the title gains the county and the period (e.g. "2026年1-10月") where it does
+    not already name them. Given the image `width`, a title too long for one line keeps its text and
+    takes the county and period as its subtitle (see `title_of`), and the top margin grows by that line.
+    """
+    exported = go.Figure(figure)
+    for name in _axis_names(exported):
+        exported.layout[name].automargin = True
+    title = exported.layout.title.text or ""
+    missing = " ".join(part for part in (county, period_text) if part and part not in title)
+    if not missing:
+        return exported
+    text = f"{missing}　{title}" if title else missing
+    size = exported.layout.title.font.size or (exported.layout.font.size or 14) * 1.4
+    if title and width and _text_width(text, size) > width - 40:
+        # A <br> in a top-anchored title pushes its first line out of the image; a subtitle does not.
+        top = exported.layout.margin.t if exported.layout.margin.t is not None else 80
+        exported.update_layout(title_subtitle_text=missing, margin_t=top + round(size * 1.2))
+        return exported
+    exported.update_layout(title_text=text)
+    return exported
 
 
 _png_lock = threading.Lock()

@@ -23,9 +23,9 @@ from analytics.charts.leader import (
     meaning_colours,
     month_pairs,
 )
+from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.periods import round_half_up
-from analytics.metrics.townships import TOWNSHIP_FIELDS
 from analytics.text import wording
 
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
@@ -371,78 +371,65 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
     return figure
 
 
-def township_ranking(frame: pd.DataFrame, field: str) -> go.Figure:
-    """Townships ranked on one field, best on top by meaning (largest on top for a neutral field)."""
-    ascending = direction(field) == LOWER_IS_BETTER
-    ordered = frame.sort_values(field, ascending=ascending, na_position="last", kind="stable")
+VERDICT_COLOURS = {"better": GREEN, "worse": RED, "level": EQUAL}
+VERDICT_SHADES = {"better": _blend(GREEN, _MAX_SHADE), "worse": _blend(RED, _MAX_SHADE), "level": "#ffffff"}
+
+
+def township_shades(document: dict, field: str) -> list[str | None]:
+    """Per row of a `townships` document, the table cell's colour by the profile's verdict on `field`.
+
+    A volume (no verdict) is shaded blue by size, like 排查隐患 everywhere; 县直/未填乡镇 and nulls stay plain.
+    """
+    if field not in townships_metrics.JUDGED:
+        return meaning_shades([row[field] for row in document["rows"]], "found")
+    return [VERDICT_SHADES.get(v) for v in townships_metrics.row_verdicts(document, field)]
+
+
+def township_ranking(document: dict, field: str, scope: str | None = None) -> go.Figure:
+    """Townships ranked on one field, coloured by the profile's verdict against the township average.
+
+    Best on top for a judged field; largest on top, in blue and with no verdict, for a volume. `scope`
+    (e.g. "云溪县 2026年1-10月") leads the title.
+    """
+    way = townships_metrics.JUDGED.get(field)
+    frame = pd.DataFrame(
+        {
+            "township": [row["township"] for row in document["rows"]],
+            "value": _floats([row[field] for row in document["rows"]]),
+            "verdict": townships_metrics.row_verdicts(document, field),
+        }
+    )
+    ordered = frame.sort_values("value", ascending=way == LOWER_IS_BETTER, na_position="last", kind="stable")
     ordered = ordered.iloc[::-1]
-    values = _floats(ordered[field])
+    colours = [
+        NEUTRAL_BLUE if way is None and not _missing(v) else VERDICT_COLOURS.get(verdict, EQUAL)
+        for v, verdict in zip(ordered["value"], ordered["verdict"], strict=True)
+    ]
     figure = go.Figure(
         go.Bar(
             y=[key_text(k) for k in ordered["township"]],
-            x=values.fillna(0),
+            x=ordered["value"].fillna(0),
             orientation="h",
-            marker_color=_strong_colours(values, field),
-            text=[fmt_value(field, v) for v in values],
+            marker_color=colours,
+            text=[fmt_value(field, v) for v in ordered["value"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}：%{text}<extra></extra>",
         )
     )
-    way = direction(field)
-    note = {
-        HIGHER_IS_BETTER: "数值越大越好，绿：较好　红：较差",
-        LOWER_IS_BETTER: "数值越小越好，绿：较好　红：较差",
-        NEUTRAL: "按数值从大到小",
-    }[way]
+    basis = "全县整体水平" if field in townships_metrics.RATES else "乡镇平均"
+    note = (
+        "规模指标，按数值从大到小，不评优劣"
+        if way is None
+        else f"{'越大越好' if way == HIGHER_IS_BETTER else '越小越好'}；绿：好于{basis}　红：差于{basis}"
+    )
     figure.update_layout(xaxis_title=label(field), showlegend=False)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
+    figure.update_yaxes(automargin=True, type="category")
+    title = f"各乡镇{short_label(field)}排名（{note}）"
     figure = base_layout(
-        figure, f"各乡镇{short_label(field)}排名（{note}）", height=max(340, 100 + 34 * len(ordered))
+        figure, f"{scope}　{title}" if scope else title, height=max(340, 100 + 34 * len(ordered))
     )
     # No legend here, so the room the shared layout keeps for one between title and plot is not needed.
     figure.update_layout(margin={"r": 80, "t": 60})
     return figure
-
-
-def township_profile(document: dict, township: str | None) -> pd.DataFrame:
-    """One township's figures of a `townships` document against the county: total, per-township average, share.
-
-    Counts and amounts are compared with the average over the document's rows (county total / number of
-    rows); rates with the county's own rate, since an average of rates would weigh a small township like a
-    large one. Columns: field, label, value, county, average, share_pct, verdict ("better", "worse",
-    "level", "higher", "lower" for a neutral field, or None when either side is null).
-    """
-    row = next(r for r in document["rows"] if r["township"] == township)
-    total = document["total"]
-    count = len(document["rows"])
-    records = []
-    for field in TOWNSHIP_FIELDS:
-        value, county = row[field], total[field]
-        is_rate = FIELDS[field][1] == "pct"
-        average = None if is_rate or county is None or not count else county / count
-        baseline = county if is_rate else average
-        share = None if is_rate or not county else round_half_up(value / county * 100, 1)
-        records.append(
-            {
-                "field": field,
-                "label": label(field),
-                "value": value,
-                "county": county,
-                "average": average,
-                "share_pct": share,
-                "verdict": _verdict(field, value, baseline),
-            }
-        )
-    return pd.DataFrame(records)
-
-
-def _verdict(field: str, value, baseline) -> str | None:
-    if _missing(value) or _missing(baseline):
-        return None
-    if round_half_up(value, 2) == round_half_up(baseline, 2):
-        return "level"
-    way = direction(field)
-    if way == NEUTRAL:
-        return "higher" if value > baseline else "lower"
-    return "better" if (value > baseline) == (way == HIGHER_IS_BETTER) else "worse"

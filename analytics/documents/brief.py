@@ -16,7 +16,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt
 
-from analytics.charts.leader import figure_png, monthly_bars, ranking_bars
+from analytics.charts.leader import export_ready, figure_png, monthly_bars, ranking_bars
 from analytics.documents.report import (
     BODY_FONT,
     HEADING_FONT,
@@ -90,7 +90,10 @@ def brief_content(
         "paragraph": overview_paragraph(indicators_doc, ranking_doc if ranked else None, county, period),
         "provisional": provisional_note(indicators_doc),
         "cards": cards,
-        "charts": charts,
+        # The charts travel in a document of their own: each names the county and the period.
+        "charts": [
+            export_ready(chart, county, f"{period.year}年{period.label}", CHART_PIXELS[0]) for chart in charts
+        ],
     }
 
 

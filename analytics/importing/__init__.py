@@ -22,6 +22,7 @@ from analytics.importing.commit import (
     stage,
     status,
     undo,
+    undo_plan,
     write,
 )
 from analytics.importing.headers import dataset_by_name, find_header_row, recognise_dataset
@@ -39,6 +40,8 @@ __all__ = [
     "preview_file",
     "recognise_dataset",
     "undo_batch",
+    "undo_preview",
+    "describe_undo",
 ]
 
 MODES = ("upsert", "replace")
@@ -267,6 +270,35 @@ def undo_batch(batch_id: int, db: str | os.PathLike | None = None) -> dict:
             con.execute("ROLLBACK")
             raise
     return result
+
+
+def undo_preview(batch_id: int, db: str | os.PathLike | None = None) -> dict:
+    """What `undo_batch` would remove and restore, without changing anything (see `commit.undo_plan`)."""
+    with store.connect(db, read_only=True) as con:
+        return undo_plan(con, int(batch_id))
+
+
+def describe_undo(plan: dict) -> list[str]:
+    """An undo preview in Chinese: what goes, what comes back, and (for regions) which checks stop.
+
+    The first line is what happens; later lines are warnings. A refused undo gives its reason only.
+    """
+    if plan["refused"]:
+        return [f"不能撤销：{plan['refused']}"]
+    lines = [
+        f"批次 {plan['batch_id']}（{plan['file']}，{DATASETS[plan['dataset']].zh}）：将移除 "
+        f"{plan['rows_removed']:,} 行，恢复 {plan['rows_restored']:,} 行为导入前的内容。"
+    ]
+    references = plan.get("township_references") or {}
+    if plan["dataset"] == "regions" and plan.get("regions_left") == 0:
+        lines.append("撤销后行政区划表为空：之后导入的台账将不再校验县市区和乡镇（街道）名称。")
+    if references:
+        counts = "、".join(f"{DATASETS[name].zh} {count:,} 条" for name, count in references.items())
+        lines.append(
+            f"仍有记录使用本批次登记的乡镇（{counts}）：撤销后这些乡镇不在行政区划表中，"
+            "对这些乡镇的名称校验将停止，乡镇对比也不再列出没有记录的乡镇。"
+        )
+    return lines
 
 
 def list_batches(db: str | os.PathLike | None = None) -> list[dict]:

@@ -234,16 +234,16 @@ def declaration_is_new(con: duckdb.DuckDBPyConnection, dataset: str, covers) -> 
     return False
 
 
-def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
-    """Reverse one batch exactly; refuse when it is unknown, already undone, or built upon."""
+def _refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str | None, tuple | None]:
+    """(why the batch cannot be undone or None, its (file_name, dataset, undone) row or None)."""
     row = con.execute(
         "SELECT file_name, dataset, undone FROM import_batches WHERE batch_id = ?", [batch_id]
     ).fetchone()
     if row is None:
-        raise UndoRefused(f"批次 {batch_id} 不存在")
+        return f"批次 {batch_id} 不存在", None
     file_name, name, undone = row
     if undone:
-        raise UndoRefused(f"批次 {batch_id}（{file_name}）已经撤销过，不能再次撤销")
+        return f"批次 {batch_id}（{file_name}）已经撤销过，不能再次撤销", row
     dataset = DATASETS[name]
     later = con.execute(
         f"SELECT b.batch_id, b.file_name FROM import_batches b WHERE b.dataset = ? AND b.batch_id > ? "
@@ -253,17 +253,91 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
         [name, batch_id, batch_id],
     ).fetchone()
     if later:
-        raise UndoRefused(
+        return (
             f"批次 {batch_id}（{file_name}）之后的批次 {later[0]}（{later[1]}）修改了相同的记录，"
             f"请先撤销批次 {later[0]}"
-        )
+        ), row
+    return None, row
+
+
+def _counts(con: duckdb.DuckDBPyConnection, name: str, batch_id: int) -> tuple[int, int]:
+    """(records the undo removes, records it puts back) for one batch."""
+    removed, restored = con.execute(
+        f"SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action <> 'insert') "
+        f"FROM history_{name} WHERE batch_id = ?",
+        [batch_id],
+    ).fetchone()
+    return int(removed), int(restored)
+
+
+def _regions_after_undo() -> str:
+    """SQL (one named parameter, $batch) for the regions table as it would be after the undo."""
+    keys = _keys_match("h", "t", DATASETS["regions"])
+    return (
+        f"SELECT county, township FROM regions t WHERE NOT EXISTS (SELECT 1 FROM history_regions h "
+        f"WHERE h.batch_id = $batch AND h.action IN ('insert', 'update') AND {keys}) "
+        "UNION ALL SELECT county, township FROM history_regions "
+        "WHERE batch_id = $batch AND action IN ('update', 'delete')"
+    )
+
+
+def _township_references(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[dict[str, int], int]:
+    """For a regions batch: ({dataset: records whose township the undo takes out of regions}, regions left)."""
+    after = _regions_after_undo()
+    lost = (
+        f"SELECT county, TRIM(township) AS township FROM regions "
+        f"EXCEPT SELECT county, TRIM(township) FROM ({after})"
+    )
+    params = {"batch": batch_id}
+    left = int(con.execute(f"SELECT count(*) FROM ({after})", params).fetchone()[0])
+    references = {}
+    for name, dataset in DATASETS.items():
+        if name == "regions" or "township" not in dataset.column_names:
+            continue
+        count = con.execute(
+            f"SELECT count(*) FROM {name} r JOIN ({lost}) l "
+            "ON r.county = l.county AND TRIM(r.township) = l.township",
+            params,
+        ).fetchone()[0]
+        if count:
+            references[name] = int(count)
+    return references, left
+
+
+def undo_plan(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
+    """What undoing a batch would do, read only: file, dataset, rows removed and restored, and why not.
+
+    `refused` is the Chinese reason `undo` would give, or None. For a regions batch, `township_references`
+    counts, per dataset, the records whose township would no longer be in the regions table, and
+    `regions_left` the regions rows that would remain (none: no more region checks at all).
+    """
+    reason, row = _refusal(con, batch_id)
+    if row is None:
+        return {"batch_id": batch_id, "refused": reason}
+    file_name, name, _ = row
+    removed, restored = _counts(con, name, batch_id)
+    plan = {
+        "batch_id": batch_id,
+        "file": file_name,
+        "dataset": name,
+        "rows_removed": removed,
+        "rows_restored": restored,
+        "refused": reason,
+    }
+    if name == "regions" and reason is None:
+        plan["township_references"], plan["regions_left"] = _township_references(con, batch_id)
+    return plan
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
+    """Reverse one batch exactly; refuse when it is unknown, already undone, or built upon."""
+    reason, row = _refusal(con, batch_id)
+    if reason:
+        raise UndoRefused(reason)
+    file_name, name, _ = row
+    dataset = DATASETS[name]
+    removed, restored = _counts(con, name, batch_id)
     columns = _columns(dataset)
-    removed = con.execute(
-        f"SELECT count(*) FROM history_{name} WHERE batch_id = ? AND action = 'insert'", [batch_id]
-    ).fetchone()[0]
-    restored = con.execute(
-        f"SELECT count(*) FROM history_{name} WHERE batch_id = ? AND action <> 'insert'", [batch_id]
-    ).fetchone()[0]
     con.execute(
         f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM history_{name} h WHERE h.batch_id = ? "
         f"AND h.action IN ('insert', 'update') AND {_keys_match('h', 't', dataset)})",

@@ -15,7 +15,7 @@ from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import INDICATORS, by_township, indicators
-from analytics.metrics.periods import Period
+from analytics.metrics.periods import Period, round_half_up
 from analytics.metrics.training import training
 
 # Row keys in the order of spec/cli.md.
@@ -104,3 +104,96 @@ def townships(
         "rows": rows,
         "total": {"township": TOTAL_LABEL, **total},
     }
+
+
+# One rule of "better or worse" for the township comparison: the chart's colours, the table's shades
+# and the profile's words all come from `verdict`. Counts of harm and overdue hazards are better low,
+# rates better high. How many hazards were found, cases filed, 万元 fined or people trained is the size
+# of the work (and of the township), not a performance, so it gets no verdict.
+LOWER, HIGHER = "lower", "higher"
+JUDGED: dict[str, str] = {
+    "accidents": LOWER,
+    "deaths": LOWER,
+    "injuries": LOWER,
+    "direct_loss_wan": LOWER,
+    "rectification_rate": HIGHER,
+    "overdue": LOWER,
+    "coverage_pct": HIGHER,
+}
+VOLUMES = ("found", "cases", "fine_wan", "trained")
+RATES = ("rectification_rate", "coverage_pct")
+# Values are compared at the precision they are shown with, so "持平" is what the reader sees as equal.
+_PLACES = {"direct_loss_wan": 2, "fine_wan": 2, "rectification_rate": 1, "coverage_pct": 1}
+
+
+def real_townships(document: dict) -> list[dict]:
+    """The rows of a `townships` document that are townships: every row but 县直/未填乡镇 (township null)."""
+    return [row for row in document["rows"] if row["township"] is not None]
+
+
+def baselines(document: dict) -> dict[str, float | None]:
+    """Per field, what a township is compared with.
+
+    Counts and amounts: the mean over the real townships (县直/未填乡镇 is not one). Rates: the county's
+    own rate (`total`), since a mean of rates would weigh a small township like a large one. None when
+    there is nothing to compare with (no township, or a null county rate).
+    """
+    towns = real_townships(document)
+    result: dict[str, float | None] = {}
+    for field in TOWNSHIP_FIELDS:
+        if field in RATES:
+            result[field] = document["total"][field]
+        else:
+            values = [row[field] or 0 for row in towns]
+            result[field] = sum(values) / len(values) if values else None
+    return result
+
+
+def _rounded(field: str, value: float) -> float:
+    return round_half_up(value, _PLACES.get(field, 1))
+
+
+def verdict(field: str, value, baseline) -> str | None:
+    """'better', 'worse' or 'level' against the baseline by the field's meaning; None for a volume or a null."""
+    way = JUDGED.get(field)
+    if way is None or value is None or baseline is None:
+        return None
+    value, baseline = _rounded(field, value), _rounded(field, baseline)
+    if value == baseline:
+        return "level"
+    return "better" if (value > baseline) == (way == HIGHER) else "worse"
+
+
+def row_verdicts(document: dict, field: str) -> list[str | None]:
+    """Per row of the document (in its order), the verdict on `field`; 县直/未填乡镇 gets none."""
+    baseline = baselines(document)[field]
+    return [
+        None if row["township"] is None else verdict(field, row[field], baseline) for row in document["rows"]
+    ]
+
+
+def profile(document: dict, township: str | None) -> list[dict]:
+    """One row's figures against the county, field by field, in TOWNSHIP_FIELDS order.
+
+    Each item: field, value, county (the 合计), baseline (see `baselines`), average (the township mean, None
+    for a rate), share_pct (the row's share of the county total, None for a rate or a zero total) and
+    verdict. 县直/未填乡镇 is not a township: its figures and shares are given, never a verdict.
+    """
+    row = next(r for r in document["rows"] if r["township"] == township)
+    bases = baselines(document)
+    items = []
+    for field in TOWNSHIP_FIELDS:
+        value, county = row[field], document["total"][field]
+        is_rate = field in RATES
+        items.append(
+            {
+                "field": field,
+                "value": value,
+                "county": county,
+                "baseline": bases[field],
+                "average": None if is_rate else bases[field],
+                "share_pct": None if is_rate or not county else round_half_up((value or 0) / county * 100, 1),
+                "verdict": None if township is None else verdict(field, value, bases[field]),
+            }
+        )
+    return items

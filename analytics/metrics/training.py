@@ -173,3 +173,54 @@ def training_gaps(
     rows.sort(key=lambda r: (-r["gap"], r["township"], r["category"]))
     columns = ["township", "category", "trained", "required", "coverage_pct", "time_progress", "gap"]
     return pd.DataFrame(rows[:limit], columns=columns)
+
+
+# The row that shows where a county-wide target sits in the by-township table.
+COUNTY_WIDE = "全县统筹（未分解到乡镇）"
+
+
+def county_wide_part(targets: dict[tuple[str | None, str], int]) -> dict[str, int]:
+    """Per category with a county-wide row: the part of it not broken down to townships.
+
+    That is the county-wide row minus the category's township rows (negative when the townships'
+    rows add up to more than the county-wide row: the county total is still the county-wide row).
+    Categories whose part is zero are left out.
+    """
+    parts = {}
+    for (township, category), required in targets.items():
+        if township is not None:
+            continue
+        part = required - sum(r for (t, c), r in targets.items() if c == category and t is not None)
+        if part:
+            parts[category] = part
+    return parts
+
+
+def township_table(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """The by-township training document whose rows add up to its 合计 (the 培训覆盖 page's table).
+
+    `training(by="township")` gives each township only its own targets, while the county's required
+    takes a category's county-wide row where there is one. The difference is one more row,
+    township = COUNTY_WIDE: required = the county-wide targets' part not broken down to townships
+    (see `county_wide_part`), no trainees (sessions belong to a township or to 县直/未填乡镇) and so no
+    coverage. Then every column's rows sum to `total` (trained, passed, sessions, required).
+    `county_wide` gives that part per category.
+    """
+    document = training(con, period, county, by="township", today=today)
+    parts = county_wide_part(_targets(con, period.year, county))
+    rows = list(document["rows"])
+    if parts:
+        rows.append(
+            {
+                "township": COUNTY_WIDE,
+                "sessions": 0,
+                "trained": 0,
+                "passed": 0,
+                "required": sum(parts.values()),
+                "coverage_pct": None,
+                "pass_rate": None,
+            }
+        )
+    return {**document, "rows": rows, "county_wide": parts}

@@ -8,6 +8,7 @@ from pathlib import Path
 from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file, undo_batch
+from analytics.importing.commit import undo_plan
 from analytics.sample.generator import HOME_COUNTY, LOAD_ORDER, SAMPLE_DIR
 
 
@@ -63,14 +64,23 @@ def sample_loaded(db: str | os.PathLike | None = None) -> bool:
 def remove_sample(db: str | os.PathLike | None = None) -> list[dict]:
     """Undo every sample batch still in effect, newest first, and forget the sample's home county."""
     with store.connect(db, read_only=True) as con:
-        ids = [
-            r[0]
-            for r in con.execute(
-                "SELECT batch_id FROM import_batches WHERE is_sample AND NOT undone ORDER BY batch_id DESC"
-            ).fetchall()
-        ]
+        ids = _sample_batches(con)
     results = [undo_batch(batch_id, db=db) for batch_id in ids]
     with store.connect(db, read_only=False) as con:
         if store.get_meta(con, "home_county") == HOME_COUNTY:
             store.set_meta(con, "home_county", None)
     return results
+
+
+def sample_removal_preview(db: str | os.PathLike | None = None) -> list[dict]:
+    """What `remove_sample` would undo, newest batch first: each batch's file, dataset and rows removed."""
+    with store.connect(db, read_only=True) as con:
+        return [undo_plan(con, batch_id) for batch_id in _sample_batches(con)]
+
+
+def _sample_batches(con) -> list[int]:
+    """The sample batches still in effect, newest first (the order they are undone in)."""
+    rows = con.execute(
+        "SELECT batch_id FROM import_batches WHERE is_sample AND NOT undone ORDER BY batch_id DESC"
+    ).fetchall()
+    return [r[0] for r in rows]
