@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui import data, meeting
+from ui import chinese, data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
@@ -51,7 +51,7 @@ def chart(
     if meeting.active():
         figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
-    config = {"displaylogo": False, "displayModeBar": False if meeting.active() else "hover"}
+    config = chinese.plotly_config(displaylogo=False, displayModeBar=False if meeting.active() else "hover")
     st.plotly_chart(figure, width="stretch", config=config, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")
