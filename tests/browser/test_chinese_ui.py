@@ -139,3 +139,9 @@ def test_select_box_and_uploader_are_chinese(page, sample_server):
     page.keyboard.type("没有这个县")
     page.get_by_text("无匹配项").wait_for(state="visible")
     assert_chinese(page, "select-box")
+
+
+@pytest.mark.parametrize(("path", "expect"), [("", "暂无数据"), ("data_import", "载入示例数据")])
+def test_empty_database_pages_are_chinese(page, empty_server, path, expect):
+    open_page(page, empty_server, path, expect, name=f"chinese-empty-{path or 'overview'}")
+    assert_chinese(page, f"empty-{path or 'overview'}")
