@@ -51,7 +51,12 @@ def chart(
     if meeting.active():
         figure.update_layout(height=max(figure.layout.height or 0, 460), font_size=17)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
-    config = chinese.plotly_config(displaylogo=False, displayModeBar=False if meeting.active() else "hover")
+    # Plotly's own PNG button is left out: the 下载图片（PNG） button below exports the chart whole, titled.
+    config = chinese.plotly_config(
+        displaylogo=False,
+        displayModeBar=False if meeting.active() else "hover",
+        modeBarButtonsToRemove=["toImage"],
+    )
     st.plotly_chart(figure, width="stretch", config=config, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")

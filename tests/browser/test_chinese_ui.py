@@ -121,6 +121,7 @@ def test_chart_tool_bar_is_chinese(page, sample_server):
     buttons.first.wait_for(state="visible")
     titles = [b.get_attribute("data-title") for b in buttons.all()]
     assert "缩放" in titles and "重置坐标轴" in titles and "全屏" in titles, titles
+    assert "下载图片（PNG）" not in titles  # the page's own PNG button replaces Plotly's
     assert_chinese(page, "chart-tool-bar")
 
 
