@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ui import data, filters, meeting
+from ui import chinese, data, filters, meeting
 
 st.set_page_config(page_title="安全生产监管数据看板", page_icon="🛡️", layout="wide")
+chinese.install()
 
 data.load_sample_once()
 leader_pages = [

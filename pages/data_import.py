@@ -29,7 +29,7 @@ def preview(content: bytes, name: str, dataset: str | None, db: str, version: st
 
 
 def dataset_label(name: str | None) -> str:
-    return f"{DATASETS[name].zh}（{name}）" if name else "未识别"
+    return DATASETS[name].zh if name else "未识别"
 
 
 def status_of(result: dict, mode: str) -> str:

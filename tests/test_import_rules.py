@@ -149,8 +149,28 @@ def test_township_suggestion_message(regions_db):
     result = import_file(
         csv_bytes([ACCIDENT_HEADER, accident(1, township="城关振")]), file_name="t.csv", db=regions_db
     )
-    assert result["errors"][0]["message"] == "乡镇（街道）“城关振”不在行政区划表中，是否为“城关镇”？"
+    assert result["errors"][0]["message"] == "乡镇（街道）“城关振”不在甲县的行政区划中，是否为“城关镇”？"
     assert result["errors"][0]["value"] == "城关振"
+
+
+def test_township_of_another_county_says_where_it_belongs(regions_db):
+    result = import_file(
+        csv_bytes([ACCIDENT_HEADER, accident(1, township="新华街道")]), file_name="t.csv", db=regions_db
+    )
+    error = result["errors"][0]
+    assert (error["row"], error["column"], error["value"]) == (2, "乡镇（街道）", "新华街道")
+    assert (
+        error["message"]
+        == "乡镇（街道）“新华街道”不在甲县的行政区划中，新华街道属于乙县，请检查县市区是否填错"
+    )
+
+
+def test_no_suggestion_for_a_name_sharing_only_the_suffix(regions_db):
+    result = import_file(
+        csv_bytes([ACCIDENT_HEADER, accident(1, township="长安镇")]), file_name="t.csv", db=regions_db
+    )
+    assert "是否为" not in result["errors"][0]["message"]
+    assert "城关镇" not in result["errors"][0]["message"]
 
 
 def test_county_suggestion_message(regions_db):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.metrics.coverage import SOURCES
 from analytics.text.wording import coverage_notices
-from ui import data, meeting
+from ui import chinese, data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
@@ -79,7 +79,12 @@ def chart(
     if meeting.active():
         meeting.projector_fonts(figure)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
-    config = {"displaylogo": False, "displayModeBar": False if meeting.active() else "hover"}
+    # Plotly's own PNG button is left out: the 下载图片（PNG） button below exports the chart whole, titled.
+    config = chinese.plotly_config(
+        displaylogo=False,
+        displayModeBar=False if meeting.active() else "hover",
+        modeBarButtonsToRemove=["toImage"],
+    )
     st.plotly_chart(figure, width="stretch", config=config, key=key)
     if table is not None and not meeting.active():
         st.dataframe(table, hide_index=True, width="stretch")

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.metrics.coverage import NoData
 
 # subcommand -> "module:function"; each handler takes the parsed args and returns
@@ -39,7 +40,7 @@ class RejectedInput(Exception):
     """Input the user must fix (a file, a county, a batch): exit status 1."""
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(ChineseParser):
     def error(self, message: str) -> None:  # argparse's own messages, exit status 2
         self.print_usage(sys.stderr)
         print(f"参数错误：{message}", file=sys.stderr)
@@ -47,37 +48,42 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
-        "--db", default=argparse.SUPPRESS, help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）"
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="数据库文件",
+        help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）",
     )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
 
-    period = argparse.ArgumentParser(add_help=False)
-    period.add_argument("--year", type=int, help="年度（默认：有数据的最近月份所在年度）")
-    period.add_argument("--months", help="月份范围 a-b，例如 1-8（默认：1 到有数据的最近月份）")
+    period = _Parser(add_help=False)
+    period.add_argument("--year", type=integer, metavar="年度", help="年度（默认：有数据的最近月份所在年度）")
+    period.add_argument(
+        "--months", metavar="a-b", help="月份范围 a-b，例如 1-8（默认：1 到有数据的最近月份）"
+    )
 
     parser = _Parser(prog="python -m analytics", description="安全生产监管数据看板命令行", parents=[common])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="子命令")
 
     p = sub.add_parser("init", parents=[common], help="创建数据库（--sample 载入示例数据）")
     p.add_argument("--sample", action="store_true", help="载入随附的示例数据")
 
     p = sub.add_parser("import", parents=[common], help="校验并导入文件，每个文件一个批次")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--dataset", help="数据集名称（默认按表头识别）")
+    p.add_argument("files", nargs="+", metavar="文件")
+    p.add_argument("--dataset", metavar="数据集", help="数据集名称（默认按表头识别）")
     p.add_argument("--mode", choices=["upsert", "replace"], default="upsert")
     p.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入")
-    p.add_argument("--covers", metavar="YYYY-MM", help="声明台账已完整报送至该月（含没有记录的月份）")
-    p.add_argument("--county", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区")
+    p.add_argument("--covers", metavar="年-月", help="声明台账已完整报送至该月（含没有记录的月份）")
+    p.add_argument("--county", metavar="县市区", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区")
 
     p = sub.add_parser("undo", parents=[common], help="撤销一个导入批次")
-    p.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    p.add_argument("batch_id", type=integer, metavar="批次号", help="导入批次编号（见 status）")
 
     sub.add_parser("status", parents=[common], help="各数据集行数、日期范围和导入批次")
 
     p = sub.add_parser("indicators", parents=[common, period], help="四项指标及同比")
-    p.add_argument("--county", help="县市区（默认：全市）")
+    p.add_argument("--county", metavar="县市区", help="县市区（默认：全市）")
 
     sub.add_parser("ranking", parents=[common, period], help="全市排位")
 
@@ -87,15 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         ("training", ["township", "category"], "培训覆盖"),
     ):
         p = sub.add_parser(name, parents=[common, period], help=help_text)
-        p.add_argument("--county", help="县市区（默认：本县）")
-        p.add_argument("--by", choices=choices, default=choices[0])
+        p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
+        p.add_argument("--by", choices=choices, default=choices[0], help=f"分组方式（默认 {choices[0]}）")
 
     p = sub.add_parser("townships", parents=[common, period], help="乡镇对比")
-    p.add_argument("--county", help="县市区（默认：本县）")
+    p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
 
     p = sub.add_parser("report", parents=[common, period], help="生成书面报告 .docx")
-    p.add_argument("--county", help="县市区（默认：本县）")
-    p.add_argument("--out", required=True, help="输出文件 FILE.docx")
+    p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
+    p.add_argument("--out", required=True, metavar="文件", help="输出的 Word 文件（.docx）")
     return parser
 
 

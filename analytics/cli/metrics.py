@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 
 import duckdb
 
 from analytics import store
 from analytics.cli.main import RejectedInput, UsageError
+from analytics.importing.suggest import closest
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.coverage import SOURCES, check_period
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
@@ -67,8 +67,7 @@ def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> str | No
     known = counties(con)
     if county in known:
         return county
-    close = [name for name in known if county in name or name in county]
-    close += difflib.get_close_matches(county, known, n=3, cutoff=0.3)
+    close = closest(county, known)
     message = f"未知的县市区：{county}。"
     if close:
         message += f"您是否要找：{close[0]}？"

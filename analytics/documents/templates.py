@@ -191,7 +191,7 @@ def template_xlsx(dataset_name: str) -> bytes:
     notes.set_column(1, 1, 20)
     notes.set_column(2, 3, 8)
     notes.set_column(4, 4, 90)
-    notes.write(0, 0, f"{dataset.zh}（{dataset.name}）导入说明", header)
+    notes.write(0, 0, f"{dataset.zh}导入说明", header)
     key = "、".join(dataset.column(k).zh for k in dataset.key)
     notes.write(1, 0, f"每条记录以“{key}”区分：再次导入同一记录会更新它。标红的列为必填。")
     notes.write(

@@ -6,13 +6,13 @@ Identifiers in the SQL below come only from `analytics.contract.datasets`; value
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.contract.datasets import DATASETS, Dataset
+from analytics.importing.suggest import county_message, township_message
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
 from analytics.metrics.coverage import MONTHLY_SOURCES, coverage, month_key
 
@@ -31,17 +31,6 @@ def _keys_match(left: str, right: str, dataset: Dataset) -> str:
 def _columns(dataset: Dataset, alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     return ", ".join(prefix + c for c in dataset.column_names)
-
-
-def _closest(name: str, candidates: list[str]) -> str | None:
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.3)
-    return found[0] if found else None
-
-
-def _unknown_message(label: str, name: str, candidates: list[str]) -> str:
-    guess = _closest(name, candidates)
-    hint = f"，是否为“{guess}”？" if guess else "，请先在行政区划表中登记或检查名称"
-    return f"{label}“{name}”不在行政区划表中{hint}"
 
 
 def _capped(mask: pa.Array, problems: Problems) -> list[int]:
@@ -65,18 +54,16 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
     table = checked.table
     county = table["county"].combine_chunks()
     rows = table["__row"].to_numpy()
-    counties = sorted(known)
     bad_counties = [c for c in pc.unique(county).drop_null().to_pylist() if c not in known]
     if bad_counties:
         mask = pc.is_in(county, pa.array(bad_counties))
+        label = DATASETS[dataset.name].column("county").zh
+        messages: dict[str, str] = {}
         for position in _capped(mask, problems):
             name = county[position].as_py()
-            problems.add(
-                int(rows[position]),
-                checked.headers["county"],
-                name,
-                _unknown_message(DATASETS[dataset.name].column("county").zh, name, counties),
-            )
+            if name not in messages:
+                messages[name] = county_message(label, name, known)
+            problems.add(int(rows[position]), checked.headers["county"], name, messages[name])
     if "township" not in checked.present:
         return
     township = table["township"].combine_chunks()
@@ -90,14 +77,13 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
         return
     mask = pc.is_in(pairs, pa.array(bad_pairs))
     label = dataset.column("township").zh
+    messages = {}
     for position in _capped(mask, problems):
-        county_name, township_name = pairs[position].as_py().split("\x1f", 1)
-        problems.add(
-            int(rows[position]),
-            checked.headers["township"],
-            township_name,
-            _unknown_message(label, township_name, sorted(known[county_name])),
-        )
+        pair = pairs[position].as_py()
+        county_name, township_name = pair.split("\x1f", 1)
+        if pair not in messages:
+            messages[pair] = township_message(label, township_name, county_name, known)
+        problems.add(int(rows[position]), checked.headers["township"], township_name, messages[pair])
 
 
 def _scope(dataset: Dataset, alias: str) -> list[str]:

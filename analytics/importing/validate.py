@@ -306,9 +306,7 @@ def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[d
                 errors.append(problem(raw.header_row, header.strip(), header, conflict))
     for column in dataset.columns:
         if column.required and column.name not in positions:
-            errors.append(
-                problem(None, column.zh, None, f"缺少必填列“{column.zh}”（{column.name}），请按模板补上该列")
-            )
+            errors.append(problem(None, column.zh, None, f"缺少必填列“{column.zh}”，请按模板补上该列"))
     return positions, errors, warnings
 
 

@@ -73,8 +73,8 @@ def test_overview_shows_the_figures(page, sample_server, expected):
 
 def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
     open_page(page, sample_server, "/trends", "分行业领域", name="trends-1440x2400")
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 4
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+    page.locator('[data-testid="stPlotlyChart"]').nth(3).wait_for(state="attached")
+    page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")
     page.get_by_text("事故起数：逐月同比", exact=False).first.wait_for(state="visible")
     # Plotly comes bundled with Streamlit: no script from a CDN (the page fixture checks every request).
     assert not page.outside_requests
@@ -94,7 +94,7 @@ def test_ranking_page_lists_counties(page, sample_server, expected):
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert f"全市{len(expected['ranking']['counties'])}个县市区" in body
     assert wording.rank_sentence(expected["ranking"], expected["county"]) in body
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    page.locator('[data-testid="stDataFrame"]').nth(0).wait_for(state="attached")
 
 
 def test_filters_survive_a_page_switch(page, sample_server, expected):

@@ -67,8 +67,8 @@ def test_hazards_page(page, sample_server, expected):
         assert wording.fmt_pct(total[field]) in body
     assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in body
     assert f"{total['avg_days_to_rectify']:.1f}天" in body
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 4
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(state="attached")
+    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(state="attached")
     assert page.get_by_text("下载Excel（.xlsx）").first.is_visible()
 
 
@@ -95,7 +95,7 @@ def test_enforcement_page(page, sample_server, expected):
         total["cases"], total["previous"]["cases"], total["change_pct"]["cases"], "件"
     )
     assert f"同比{change}" in body
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(state="attached")
 
 
 def test_training_page(page, sample_server, expected):
@@ -108,7 +108,7 @@ def test_training_page(page, sample_server, expected):
     assert f"{total['required']:,}人" in body
     assert wording.fmt_pct(total["coverage_pct"]) in body
     assert f"时间进度 {wording.fmt_pct(doc['time_progress'])}" in body
-    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(state="attached")
 
 
 def test_townships_page(page, sample_server, expected):
@@ -119,7 +119,7 @@ def test_townships_page(page, sample_server, expected):
     first = doc["rows"][0]
     assert f"全县合计 {doc['total']['found']:,}" in body
     assert wording.fmt_pct(first["rectification_rate"]) in body
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+    page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")
     assert any(row["township"] is None for row in doc["rows"])
     # Picking 县直/未填乡镇 in the profile's selectbox shows that row's own figures.
     no_township = next(row for row in doc["rows"] if row["township"] is None)
