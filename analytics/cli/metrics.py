@@ -12,7 +12,7 @@ import difflib
 import duckdb
 
 from analytics import store
-from analytics.cli.main import RejectedInput, UsageError
+from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.periods import Period, parse_months
