@@ -15,32 +15,13 @@ from typing import Any
 import streamlit as st
 
 from analytics import store
-from ui import meeting
-
-
-def _leave_pages_directory_mode() -> None:
-    """Rerun through dashboard.py when Streamlit ran a page file on its own.
-
-    A server whose first request is a deep link (/trends) runs that file
-    directly, in the old `pages/` directory mode, without the entrypoint (no
-    navigation, no sample note, no URL filters), and stays in that mode until
-    someone opens the root URL. Turning the mode off and rerunning lands on the
-    same page through st.navigation (both modes name a page by its URL path).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # Once per session: AppTest resets the flag before every run, and a rerun on each
-    # run would swallow every button click.
-    if PagesManager.uses_pages_directory and not st.session_state.get("_left_pages_directory"):
-        st.session_state["_left_pages_directory"] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+from ui import meeting, runtime
 
 
 def db_file() -> str:
     """The database file this process serves ($SAFETY_DB or the default)."""
-    # Every page reaches the database through here, so this is where a page run alone is caught.
-    _leave_pages_directory_mode()
+    # Every page reaches the database through here, so a page Streamlit ran on its own is caught here.
+    runtime.leave_pages_directory_run()
     return str(store.db_path())
 
 
