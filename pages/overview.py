@@ -3,17 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATORS
+from analytics.metrics.common import NO_TOWNSHIP, latest_month
+from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
+from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import wording
 from ui import cards, data, filters, layout
 
 selected = filters.current()
 layout.require_data(selected)
 period, county = selected.period, selected.county
-doc = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
-ranking = data.query("analytics.metrics.ranking:ranking", period=period)
-latest = data.query("analytics.metrics.common:latest_month")
+doc = data.query(indicators, period=period, county=county)
+ranking = data.query(city_ranking, period=period)
+latest = data.query(latest_month)
 
 as_of = min((period.year, period.last_month), tuple(latest))
 layout.title("总览", selected, f"数据截至 {wording.month_text(*as_of)}")
@@ -38,7 +39,7 @@ if row is not None:
         f"{wording.rank_sentence(ranking, county)}。排位以数值最小者为第1位；各县市区明细见“全市排位”页。"
     )
 
-majors = data.query("analytics.metrics.indicators:major_accident_list", period=period, county=county)
+majors = data.query(major_accident_list, period=period, county=county)
 if majors:
     st.subheader("较大及以上事故")
     st.dataframe(

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.townships import TOWNSHIP_FIELDS
+from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from ui import cards, data, filters, layout, supervision
 
 VERDICTS = {
@@ -18,7 +18,7 @@ VERDICTS = {
 selected = filters.current()
 layout.require_data(selected)
 period, county, year = selected.period, selected.county, selected.period.year
-doc = data.query("analytics.metrics.townships:townships", period=period, county=county)
+doc = data.query(townships, period=period, county=county)
 
 layout.title("乡镇对比", selected)
 if not doc["rows"]:

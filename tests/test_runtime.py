@@ -10,7 +10,8 @@ from streamlit.commands import navigation
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner
 
-from ui import runtime
+from analytics.metrics.hazards import hazards
+from ui import data, runtime
 
 
 @pytest.fixture
@@ -75,3 +76,9 @@ def test_no_config_option_turns_the_old_mode_off():
 
     names = [name for name in config._config_options_template if "pagesdirectory" in name.lower()]
     assert names == []
+
+
+def test_data_queries_are_keyed_by_where_the_function_is_defined():
+    assert data._key(hazards) == "analytics.metrics.hazards:hazards"
+    with pytest.raises(ValueError, match="模块级函数"):
+        data.query(lambda con: None)
