@@ -1,9 +1,10 @@
 """Cached data access for pages: analytics functions called through `st.cache_data`.
 
-The cache key is the database file, its data version and the plain arguments,
-so an import (by the upload page or the command line) shows at the next
-interaction. A connection is opened read-only for one cache miss and closed
-again: never shared between sessions, never held while the CLI wants to write.
+The cache key is the database file, its data version, the function (its module
+and qualified name) and the plain arguments, so an import (by the upload page or
+the command line) shows at the next interaction. A connection is opened
+read-only for one cache miss and closed again: never shared between sessions,
+never held while the CLI wants to write.
 """
 
 from __future__ import annotations
