@@ -183,8 +183,8 @@ def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
 
 @pytest.mark.parametrize("path", list(ALL_PAGES))
 def test_every_page_without_data(page, empty_server, path):
-    expect = ALL_PAGES[path] if path == "data_import" else "暂无数据"
-    open_page(page, empty_server, f"/{path}", expect, name=f"empty-{path or 'overview'}")
+    shown = ALL_PAGES[path] if path == "data_import" else "暂无数据"
+    open_page(page, empty_server, f"/{path}", shown, name=f"empty-{path or 'overview'}")
     expect(page.locator('[data-testid="stMain"]')).not_to_contain_text("示例数据：", use_inner_text=True)
 
 
