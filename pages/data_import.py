@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import store
+from analytics import settings, store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx, template_file_name, template_xlsx
 from analytics.importing import describe, import_file, list_batches, preview_file
@@ -16,7 +16,7 @@ MODES = {
     "替换（同时删除文件所涉县市区、月份中文件里已没有的记录）": "replace",
 }
 STATUS = {"imported": "可导入", "unchanged": "无变化", "rejected": "有错误，不能导入"}
-HISTORY_SHOWN = 30
+HISTORY_SHOWN = settings.IMPORT_HISTORY_SHOWN
 ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "问题"}
 
 

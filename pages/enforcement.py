@@ -4,7 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.enforcement import CLOSURE, SUSPENSION
+from analytics.metrics.enforcement import (
+    CLOSURE,
+    SUSPENSION,
+    enforcement,
+    enforcement_by_measure,
+    enforcement_monthly,
+)
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["cases", "previous_cases", "cases_change_pct", "fine_wan", "previous_fine_wan", "fine_change_pct"]
@@ -13,10 +19,8 @@ CHANGES = ["cases_change_pct", "fine_change_pct"]
 selected = filters.current()
 layout.require_data(selected, "enforcement")
 period, county, year = selected.period, selected.county, selected.period.year
-by_department = data.query(
-    "analytics.metrics.enforcement:enforcement", period=period, county=county, by="department"
-)
-measures = data.query("analytics.metrics.enforcement:enforcement_by_measure", period=period, county=county)
+by_department = data.query(enforcement, period=period, county=county, by="department")
+measures = data.query(enforcement_by_measure, period=period, county=county)
 total = by_department["total"]
 
 layout.title("执法检查", selected)
@@ -99,7 +103,7 @@ layout.table(supervision.styled(measure_table, FIELDS, shade=CHANGES), hide_inde
 
 st.subheader(f"逐月趋势（{year}年1-{period.last_month}月与去年同期）")
 monthly = data.query(
-    "analytics.metrics.enforcement:enforcement_monthly",
+    enforcement_monthly,
     year=year,
     county=county,
     last_month=period.last_month,

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
+from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
 from analytics.text import wording
 from ui import cards, data, filters, layout, supervision
 
@@ -26,7 +27,7 @@ SHADED = ["rectification_rate", "major_rectification_rate", "overdue", "review_r
 selected = filters.current()
 layout.require_data(selected, "hazards")
 period, county = selected.period, selected.county
-by_township = data.query("analytics.metrics.hazards:hazards", period=period, county=county, by="township")
+by_township = data.query(hazards, period=period, county=county, by="township")
 total = by_township["total"]
 
 layout.title("隐患整改", selected)
@@ -36,13 +37,11 @@ if not total["found"] and not total["inspections"]:
 st.caption(
     f"统计口径：排查日期在{period.year}年{period.label}内的隐患，整改、逾期、复查状态截至{by_township['period']['as_of']}。"
 )
-previous = data.query(
-    "analytics.metrics.hazards:hazards", period=period.previous, county=county, by="township"
-)["total"]
+previous = data.query(hazards, period=period.previous, county=county, by="township")["total"]
 cards.show_cards(supervision.hazard_cards(total, previous))
 
 st.subheader("分乡镇、分部门")
-by_department = data.query("analytics.metrics.hazards:hazards", period=period, county=county, by="department")
+by_department = data.query(hazards, period=period, county=county, by="department")
 township_tab, department_tab = st.tabs(["分乡镇（街道）", "分部门"])
 with township_tab:
     supervision.show_breakdown(by_township, "township", HAZARD_FIELDS, shade=SHADED)
@@ -53,7 +52,7 @@ st.caption(
 )
 
 st.subheader("逾期未整改及未整改重大隐患清单")
-overdue = data.query("analytics.metrics.hazards:overdue_hazards", period=period, county=county)
+overdue = data.query(overdue_hazards, period=period, county=county)
 if overdue.empty:
     st.success("截至统计期末，没有逾期未整改的隐患，也没有未整改的重大隐患。")
 else:
@@ -79,9 +78,7 @@ else:
     )
 
 st.subheader("隐患整改率逐月趋势")
-monthly = data.query(
-    "analytics.metrics.hazards:hazard_monthly", year=period.year, county=county, last_month=period.last_month
-)
+monthly = data.query(hazard_monthly, year=period.year, county=county, last_month=period.last_month)
 trend_table = pd.DataFrame(
     {
         "月份": [f"{m}月" for m in monthly["month"]],
@@ -102,9 +99,7 @@ st.subheader("安全检查")
 left, right = st.columns(2)
 for column, by, name in ((left, "department", "分部门"), (right, "kind", "分检查类型")):
     with column:
-        inspections = data.query(
-            "analytics.metrics.hazards:inspections_by", period=period, county=county, by=by
-        )
+        inspections = data.query(inspections_by, period=period, county=county, by=by)
         if inspections.empty:
             st.info("本期没有安全检查记录。")
             continue

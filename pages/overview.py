@@ -4,15 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATORS
+from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
+from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import wording
 from ui import cards, data, filters, layout
 
 selected = filters.current()
 layout.require_data(selected, "indicators")
 period, county = selected.period, selected.county
-doc = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
-ranking = data.query("analytics.metrics.ranking:ranking", period=period)
+doc = data.query(indicators, period=period, county=county)
+ranking = data.query(city_ranking, period=period)
 layout.title("总览", selected, wording.data_as_of_text(doc["period"], doc["coverage"]))
 layout.notices(doc, ranking)
 note = wording.provisional_note(doc)
@@ -36,7 +37,7 @@ if row is not None:
         f"{wording.rank_sentence(ranking, county)}。排位以数值最小者为第1位；各县市区明细见“全市排位”页。"
     )
 
-majors = data.query("analytics.metrics.indicators:major_accident_list", period=period, county=county)
+majors = data.query(major_accident_list, period=period, county=county)
 if majors:
     st.subheader("较大及以上事故")
     layout.table(

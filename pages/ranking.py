@@ -5,14 +5,14 @@ import streamlit as st
 
 from analytics.charts import leader as charts
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
-from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS
+from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS, ranking
 from analytics.text import wording
 from ui import cards, data, filters, layout, tables
 
 selected = filters.current()
 layout.require_data(selected, "ranking")
 period, county, home = selected.period, selected.county, selected.home_county
-doc = data.query("analytics.metrics.ranking:ranking", period=period)
+doc = data.query(ranking, period=period)
 year = period.year
 
 layout.title("全市排位", selected)

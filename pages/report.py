@@ -5,6 +5,8 @@ import html
 import pandas as pd
 import streamlit as st
 
+from analytics.documents.brief import build_brief
+from analytics.documents.report import build_report, report_content
 from ui import data, filters, layout
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,7 +24,7 @@ stem = f"{county}{period.year}年{period.label}"
 report_column, brief_column = st.columns(2)
 report_column.download_button(
     "下载报告（Word）",
-    data=lambda: data.query("analytics.documents.report:build_report", county=county, period=period),
+    data=lambda: data.query(build_report, county=county, period=period),
     file_name=f"{stem}安全生产法贯彻实施情况报告.docx",
     mime=DOCX,
     type="primary",
@@ -32,7 +34,7 @@ report_column.download_button(
 )
 brief_column.download_button(
     "下载会议简报（Word，一页）",
-    data=lambda: data.query("analytics.documents.brief:build_brief", county=county, period=period),
+    data=lambda: data.query(build_brief, county=county, period=period),
     file_name=f"{stem}安全生产情况简报.docx",
     mime=DOCX,
     icon=":material/summarize:",
@@ -40,7 +42,7 @@ brief_column.download_button(
     key="download-brief",
 )
 
-content = data.query("analytics.documents.report:report_content", county=county, period=period)
+content = data.query(report_content, county=county, period=period)
 with st.container(border=True):
     for block in content["blocks"]:
         if block.kind == "title":

@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics.charts import supervision as cs
 from analytics.metrics import townships as tm
+from analytics.metrics.townships import townships
 from ui import cards, data, filters, layout, supervision
 
 VERDICTS = {
@@ -16,7 +17,7 @@ VERDICTS = {
 selected = filters.current()
 layout.require_data(selected, "townships")
 period, county, year = selected.period, selected.county, selected.period.year
-doc = data.query("analytics.metrics.townships:townships", period=period, county=county)
+doc = data.query(townships, period=period, county=county)
 
 layout.title("乡镇对比", selected)
 layout.notices(doc)

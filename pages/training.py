@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.training import COUNTY_WIDE
+from analytics.metrics.training import COUNTY_WIDE, township_table, training, training_gaps
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
@@ -12,8 +12,8 @@ FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
 selected = filters.current()
 layout.require_data(selected, "training")
 period, county, year = selected.period, selected.county, selected.period.year
-by_township = data.query("analytics.metrics.training:township_table", period=period, county=county)
-by_category = data.query("analytics.metrics.training:training", period=period, county=county, by="category")
+by_township = data.query(township_table, period=period, county=county)
+by_category = data.query(training, period=period, county=county, by="category")
 total, progress = by_township["total"], by_township["time_progress"]
 
 layout.title("培训覆盖", selected)
@@ -31,9 +31,7 @@ if period.first_month != 1:
         icon=":material/info:",
     )
 
-previous = data.query(
-    "analytics.metrics.training:training", period=period.previous, county=county, by="township"
-)["total"]
+previous = data.query(training, period=period.previous, county=county, by="township")["total"]
 coverage, required = total["coverage_pct"], total["required"]
 if coverage is None:
     lag_text, lag_tone = "未下达年度培训任务，无法计算覆盖率", cards.NEUTRAL
@@ -98,7 +96,7 @@ for doc, key, name in ((by_township, "township", "分乡镇（街道）"), (by_c
             st.caption(note)
 
 st.subheader("落后于时间进度最多的乡镇和培训对象")
-gaps = data.query("analytics.metrics.training:training_gaps", period=period, county=county)
+gaps = data.query(training_gaps, period=period, county=county)
 if not total["required"]:
     st.info(f"尚未导入{year}年度培训任务，无法判断哪些乡镇落后。请在“数据导入”页上传年度培训任务。")
 elif gaps.empty:

@@ -3,16 +3,18 @@
 import streamlit as st
 
 from analytics.charts import leader as charts
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATORS
+from analytics.metrics.indicators import INDICATOR_LABELS, INDICATORS, indicators
+from analytics.metrics.indicators import by_township as indicators_by_township
+from analytics.metrics.indicators import monthly as monthly_indicators
 from ui import data, filters, layout, tables
 
 selected = filters.current()
 layout.require_data(selected, "indicators")
 period, county = selected.period, selected.county
 year = period.year
-monthly = data.query("analytics.metrics.indicators:monthly", year=year, county=county)
-doc = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
-townships = data.query("analytics.metrics.indicators:by_township", period=period, county=county)
+monthly = data.query(monthly_indicators, year=year, county=county)
+doc = data.query(indicators, period=period, county=county)
+townships = data.query(indicators_by_township, period=period, county=county)
 
 layout.title("四项指标趋势", selected)
 layout.notices(doc)

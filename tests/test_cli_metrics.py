@@ -14,7 +14,7 @@ from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
 from analytics.store import PROJECT_ROOT
-from tests.test_metrics_indicators import accident, insert_accidents
+from tests.factories import accident, insert_accidents
 
 
 def cli(*args: str, db=None) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ import pytest
 
 from analytics import store
 from analytics.store import PROJECT_ROOT
-from tests.test_metrics_hazards import hazard, insert
+from tests.factories import hazard, insert
 
 D = dt.date
 COUNTY = "甲县"

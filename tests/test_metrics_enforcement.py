@@ -3,48 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import store
 from analytics.contract.datasets import MEASURES
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure, enforcement_monthly
 from analytics.metrics.periods import Period
-from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert
+from tests.factories import case, fixture_db, insert
+from tests.recompute import expected_case_rows as expected_rows
+from tests.recompute import random_cases
 
 D = dt.date
 PERIOD = Period(2026, 1, 8)
 COUNTY = "甲县"
 
 
-def case(
-    case_id, filed_on, measure="罚款", fine=None, township="A镇", department="应急管理局", county=COUNTY
-):
-    return {
-        "case_id": case_id,
-        "filed_on": filed_on,
-        "county": county,
-        "township": township,
-        "department": department,
-        "measure": measure,
-        "fine_wan": fine,
-    }
-
-
 @pytest.fixture
 def db(empty_db):
-    with store.connect(empty_db, read_only=False) as con:
-        insert(
-            con,
-            "regions",
-            [
-                {"county": COUNTY, "township": "A镇", "city": "某市"},
-                {"county": COUNTY, "township": "B镇", "city": "某市"},
-            ],
-        )
+    with fixture_db(empty_db, {COUNTY: ["A镇", "B镇"]}) as con:
         yield con
 
 
@@ -183,69 +161,6 @@ def test_monthly_sets_this_year_beside_last_year(db):
 
 
 # ---------------------------------------------------------------- independent recomputation
-
-
-def money(value) -> float:
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def change(value, previous) -> float | None:
-    value, previous = Decimal(str(value)), Decimal(str(previous))
-    if previous == 0:
-        return 0.0 if value == 0 else None
-    return float(((value - previous) * 100 / previous).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def random_cases(rng: np.random.Generator, n: int) -> list[dict]:
-    first, span = D(2025, 1, 1), (D(2026, 8, 31) - D(2025, 1, 1)).days
-    return [
-        case(
-            f"E{i:05d}",
-            first + dt.timedelta(days=int(rng.integers(0, span + 1))),
-            measure=MEASURES[int(rng.integers(0, len(MEASURES)))],
-            fine=None if rng.random() < 0.2 else int(rng.integers(0, 50000)) / 1000,
-            township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
-            department=["应急管理局", "住建局", "交通运输局"][int(rng.integers(0, 3))],
-            county=COUNTY if rng.random() < 0.8 else "乙县",
-        )
-        for i in range(n)
-    ]
-
-
-def expected_rows(rows: list[dict], period: Period, by: str) -> dict:
-    frame = pd.DataFrame(rows)
-    frame["filed_on"] = pd.to_datetime(frame["filed_on"])
-    frame["fine_wan"] = frame["fine_wan"].fillna(0)
-    frame = frame[frame["county"] == COUNTY].copy()
-    frame["key"] = group_key(frame[by])
-    now = frame[frame["filed_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
-    before = frame[
-        frame["filed_on"].between(pd.Timestamp(period.previous.start), pd.Timestamp(period.previous.end))
-    ]
-
-    def row(current: pd.DataFrame, previous: pd.DataFrame) -> dict:
-        fine = sum((Decimal(str(v)) for v in current["fine_wan"]), Decimal(0))
-        previous_fine = sum((Decimal(str(v)) for v in previous["fine_wan"]), Decimal(0))
-        return {
-            "cases": len(current),
-            "fine_wan": money(fine),
-            "suspensions": int((current["measure"] == "责令停产停业整改").sum()),
-            "closures": int((current["measure"] == "取缔关闭").sum()),
-            "previous": {"cases": len(previous), "fine_wan": money(previous_fine)},
-            "change_pct": {
-                "cases": change(len(current), len(previous)),
-                "fine_wan": change(fine, previous_fine),
-            },
-        }
-
-    keys = set(now["key"]) | set(before["key"])
-    if by == "township":
-        keys |= {"A镇", "B镇"}
-    expected = {
-        (None if k == NONE_KEY else k): row(now[now["key"] == k], before[before["key"] == k]) for k in keys
-    }
-    expected["合计"] = row(now, before)
-    return expected
 
 
 @pytest.mark.parametrize("by", ["department", "township"])

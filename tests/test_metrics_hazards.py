@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
-from analytics import store
 from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
 from analytics.metrics.periods import Period
+from tests.factories import fixture_db, hazard, insert
+from tests.recompute import (
+    expected_hazard_rows,
+    random_hazards,
+    random_inspections,
+)
 
 D = dt.date
 PERIOD = Period(2026, 1, 8)  # as_of 2026-08-31 unless today is earlier
@@ -33,55 +36,10 @@ HAZARD_COLUMNS = (
 INSPECTION_COLUMNS = ("inspection_id", "inspected_on", "county", "township", "department", "unit", "kind")
 
 
-def insert(con, table: str, rows: list[dict]) -> None:
-    """Insert plain dicts through Arrow (dates stay dates; missing keys are NULL)."""
-    if rows:
-        con.register("incoming", pa.Table.from_pylist(rows))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-        con.unregister("incoming")
-
-
-def hazard(
-    hazard_id,
-    found_on,
-    deadline,
-    rectified_on=None,
-    township="A镇",
-    level="一般隐患",
-    order=False,
-    reviewed_on=None,
-    department="应急管理局",
-    county=COUNTY,
-    unit=None,
-):
-    return {
-        "hazard_id": hazard_id,
-        "found_on": found_on,
-        "county": county,
-        "township": township,
-        "department": department,
-        "unit": unit or f"单位{hazard_id}",
-        "level": level,
-        "deadline": deadline,
-        "rectified_on": rectified_on,
-        "order_issued": order,
-        "reviewed_on": reviewed_on,
-    }
-
-
 @pytest.fixture
 def db(empty_db):
-    """A writable connection on the empty database, with two townships of 甲县 in regions."""
-    with store.connect(empty_db, read_only=False) as con:
-        insert(
-            con,
-            "regions",
-            [
-                {"county": COUNTY, "township": "A镇", "city": "某市"},
-                {"county": COUNTY, "township": "B镇", "city": "某市"},
-                {"county": "乙县", "township": "C镇", "city": "某市"},
-            ],
-        )
+    """A writable connection on the empty database, with two townships of 甲县 (and one of 乙县) in regions."""
+    with fixture_db(empty_db, {COUNTY: ["A镇", "B镇"], "乙县": ["C镇"]}) as con:
         yield con
 
 
@@ -362,128 +320,6 @@ def test_monthly_trend_adds_up_to_the_period(db):
 
 
 # ---------------------------------------------------------------- independent recomputation
-
-
-def half_up(value: Decimal, places: int = 1) -> float:
-    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def pct(numerator: int, denominator: int) -> float | None:
-    return None if denominator == 0 else half_up(Decimal(int(numerator)) * 100 / Decimal(int(denominator)))
-
-
-TOWNSHIP_CHOICES = ["A镇", "B镇", "C镇", "新区", "", None]  # C镇 and 新区 are not in regions
-DEPARTMENTS = ["应急管理局", "住建局", "交通运输局", "市场监管局"]
-
-
-def random_hazards(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
-    """Hazards of two counties over 2025–2026 with random deadlines, rectifications, orders and reviews."""
-    rows = []
-    first = D(2025, 1, 1)
-    span = (today - first).days
-    for i in range(n):
-        found = first + dt.timedelta(days=int(rng.integers(0, span + 1)))
-        deadline = found + dt.timedelta(days=int(rng.integers(0, 60)))
-        rectified = None
-        if rng.random() < 0.75:
-            rectified = min(found + dt.timedelta(days=int(rng.integers(0, 90))), today)
-        order = bool(rng.random() < 0.5)
-        reviewed = None
-        if order and rng.random() < 0.7:
-            reviewed = min(deadline + dt.timedelta(days=int(rng.integers(-5, 40))), today)
-            reviewed = max(reviewed, found)
-        rows.append(
-            hazard(
-                f"H{i:05d}",
-                found,
-                deadline,
-                rectified_on=rectified,
-                township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
-                level="重大隐患" if rng.random() < 0.15 else "一般隐患",
-                order=order,
-                reviewed_on=reviewed,
-                department=DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
-                county=COUNTY if rng.random() < 0.8 else "乙县",
-                unit=f"单位{int(rng.integers(0, 120))}",
-            )
-        )
-    return rows
-
-
-def random_inspections(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
-    first = D(2025, 1, 1)
-    span = (today - first).days
-    return [
-        {
-            "inspection_id": f"I{i:05d}",
-            "inspected_on": first + dt.timedelta(days=int(rng.integers(0, span + 1))),
-            "county": COUNTY if rng.random() < 0.8 else "乙县",
-            "township": TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
-            "department": DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
-            "unit": f"单位{int(rng.integers(0, 80))}",
-            "kind": ["日常检查", "专项检查", "联合检查", None][int(rng.integers(0, 4))],
-        }
-        for i in range(n)
-    ]
-
-
-NONE_KEY = "<none>"
-
-
-def group_key(series: pd.Series) -> pd.Series:
-    """Empty or blank names become one sentinel group (the null row)."""
-    return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) or not str(v).strip() else str(v).strip())
-
-
-def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
-    """{key (None for no township, "合计" for the total): ROW} from metrics.md, in pandas."""
-    frame = pd.DataFrame(hazard_rows)
-    for column in ("found_on", "deadline", "rectified_on", "reviewed_on"):
-        frame[column] = pd.to_datetime(frame[column])
-    start, end, as_of = pd.Timestamp(period.start), pd.Timestamp(period.end), pd.Timestamp(as_of)
-    frame = frame[(frame["county"] == COUNTY) & frame["found_on"].between(start, end)].copy()
-    frame["key"] = group_key(frame[by])
-    frame["rectified"] = frame["rectified_on"].notna() & (frame["rectified_on"] <= as_of)
-    frame["major"] = frame["level"] == "重大隐患"
-    frame["overdue"] = ~frame["rectified"] & (frame["deadline"] < as_of)
-    frame["due"] = frame["order_issued"] & (frame["deadline"] <= as_of)
-    frame["reviewed"] = frame["due"] & frame["reviewed_on"].notna() & (frame["reviewed_on"] <= as_of)
-    frame["days"] = (frame["rectified_on"] - frame["found_on"]).dt.days
-
-    visits = pd.DataFrame(inspection_rows)
-    visits["inspected_on"] = pd.to_datetime(visits["inspected_on"])
-    visits = visits[(visits["county"] == COUNTY) & visits["inspected_on"].between(start, end)].copy()
-    visits["key"] = group_key(visits[by])
-
-    def row(part: pd.DataFrame, seen: pd.DataFrame) -> dict:
-        rectified = part[part["rectified"]]
-        days = int(rectified["days"].sum())
-        return {
-            "found": len(part),
-            "rectified": len(rectified),
-            "rectification_rate": pct(len(rectified), len(part)),
-            "major_found": int(part["major"].sum()),
-            "major_rectified": int((part["major"] & part["rectified"]).sum()),
-            "major_rectification_rate": pct((part["major"] & part["rectified"]).sum(), part["major"].sum()),
-            "overdue": int(part["overdue"].sum()),
-            "orders_issued": int(part["order_issued"].sum()),
-            "orders_due": int(part["due"].sum()),
-            "reviewed": int(part["reviewed"].sum()),
-            "review_rate": pct(part["reviewed"].sum(), part["due"].sum()),
-            "avg_days_to_rectify": half_up(Decimal(days) / len(rectified)) if len(rectified) else None,
-            "inspections": len(seen),
-            "units_inspected": seen["unit"].nunique(),
-        }
-
-    keys = set(frame["key"]) | set(visits["key"])
-    if by == "township":
-        keys |= set(region_townships)
-    expected = {
-        (None if key == NONE_KEY else key): row(frame[frame["key"] == key], visits[visits["key"] == key])
-        for key in keys
-    }
-    expected["合计"] = row(frame, visits)
-    return expected
 
 
 @pytest.mark.parametrize("by", ["township", "department"])

@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,46 +19,9 @@ from analytics.metrics.indicators import (
     monthly,
 )
 from analytics.metrics.periods import Period
-
-TODAY = dt.date(2026, 11, 28)
-COLUMNS = (
-    "accident_id",
-    "occurred_on",
-    "county",
-    "township",
-    "sector",
-    "deaths",
-    "serious_injuries",
-    "injuries",
-    "missing",
-    "direct_loss_wan",
-)
-
-
-def insert_accidents(path, rows) -> None:
-    """rows: tuples in COLUMNS order (dates as ISO strings)."""
-    if not rows:
-        return
-    with store.connect(path, read_only=False) as con:
-        con.executemany(
-            f"INSERT INTO accidents ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-            [list(row) for row in rows],
-        )
-
-
-def accident(
-    n,
-    day,
-    county="甲县",
-    sector="道路交通",
-    deaths=0,
-    injuries=0,
-    loss=0,
-    serious=0,
-    missing=0,
-    township="一镇",
-):
-    return (f"A{n}", day, county, township, sector, deaths, serious, injuries, missing, loss)
+from tests.factories import accident, insert_accidents
+from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
+from tests.recompute import half_up_exact as half_up
 
 
 def run(path, function, *args, **kwargs):
@@ -320,59 +282,7 @@ def test_json_ready(empty_db):
 
 
 # ---- independent recomputation on a generated dataset ---------------------------------------------
-GEN_COUNTIES = ("东城县", "西山县", "南湖区", "北岭县", "中和市")
-GEN_SECTORS = ("道路交通", "工业", "商贸", "建筑施工", "危险化学品", "消防火灾", "农业机械", "其他")
 TRADE = {"工业", "商贸", "建筑施工", "危险化学品", "烟花爆竹", "矿山"}
-
-
-def generated_accidents(seed: int = 7, size: int = 3000) -> pd.DataFrame:
-    """A few thousand accidents over five counties and 2025–2026; losses in 1/1000 万元 (exact)."""
-    rng = np.random.default_rng(seed)
-    first = dt.date(2025, 1, 1)
-    offsets = rng.integers(0, (TODAY - first).days + 1, size)  # never after today
-    days = pd.to_datetime(first) + pd.to_timedelta(offsets, unit="D")
-    deaths = rng.choice([0, 0, 0, 1, 1, 2, 3, 4, 10], size)
-    serious = rng.choice([0, 0, 1, 2, 9, 10, 12], size)
-    return pd.DataFrame(
-        {
-            "accident_id": [f"G{i:05d}" for i in range(size)],
-            "occurred_on": days.date,
-            "county": rng.choice(GEN_COUNTIES, size),
-            "township": rng.choice(["一镇", "二镇", "", None], size),
-            "sector": rng.choice(GEN_SECTORS, size),
-            "deaths": deaths,
-            "serious_injuries": serious,
-            "injuries": serious + rng.integers(0, 4, size),
-            "missing": rng.choice([0, 0, 0, 1], size),
-            "loss_mills": rng.choice([0, 5, 1675, 2675, 999990, 1000000, 12345, 7], size),
-        }
-    )
-
-
-def load_generated(path, frame: pd.DataFrame) -> None:
-    with store.connect(path, read_only=False) as con:
-        con.register("generated", frame)
-        con.execute(
-            f"INSERT INTO accidents ({', '.join(COLUMNS)}) SELECT accident_id, occurred_on, county, "
-            "township, sector, deaths, serious_injuries, injuries, missing, "
-            "CAST(loss_mills AS DECIMAL(18,4)) / 1000 FROM generated"
-        )
-        con.unregister("generated")
-
-
-def half_up(value: Fraction, places: int) -> float:
-    """Round half away from zero, independent of analytics.periods."""
-    scaled = abs(value) * 10**places
-    whole = int(scaled)
-    if scaled - whole >= Fraction(1, 2):
-        whole += 1
-    return float((whole if value >= 0 else -whole) / Fraction(10**places))
-
-
-def expected_change(value: Fraction, previous: Fraction) -> float | None:
-    if previous == 0:
-        return 0.0 if value == 0 else None
-    return half_up((value - previous) / previous * 100, 1)
 
 
 def expected_figures(frame: pd.DataFrame) -> dict:

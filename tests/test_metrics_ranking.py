@@ -13,16 +13,9 @@ from analytics import store
 from analytics.metrics.common import default_period
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import competition_rank, county_row, previous_ranking_period, ranking
-from tests.test_metrics_indicators import (
-    GEN_COUNTIES,
-    TODAY,
-    accident,
-    expected_change,
-    generated_accidents,
-    half_up,
-    insert_accidents,
-    load_generated,
-)
+from tests.factories import accident, insert_accidents
+from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
+from tests.recompute import half_up_exact as half_up
 
 PERIOD = Period(2026, 1, 8)
 # 工矿商贸, written out here rather than imported, so the test does not share the code's list.

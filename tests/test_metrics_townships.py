@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import store
 from analytics.metrics import townships as tm
 from analytics.metrics.periods import Period
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
-from tests import test_metrics_enforcement as enforcement_test
-from tests import test_metrics_hazards as hazards_test
-from tests import test_metrics_training as training_test
-from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert
+from tests.factories import accident_record as accident
+from tests.factories import fixture_db, insert
+from tests.recompute import (
+    NONE_KEY,
+    TOWNSHIP_CHOICES,
+    expected_case_rows,
+    expected_hazard_rows,
+    expected_training_rows,
+    group_key,
+    money,
+    random_cases,
+    random_hazards,
+    random_inspections,
+    random_training,
+)
 
 D = dt.date
 COUNTY = "甲县"
@@ -24,30 +34,8 @@ COUNTY = "甲县"
 
 @pytest.fixture
 def db(empty_db):
-    with store.connect(empty_db, read_only=False) as con:
-        insert(
-            con,
-            "regions",
-            [
-                {"county": COUNTY, "township": "A镇", "city": "某市"},
-                {"county": COUNTY, "township": "B镇", "city": "某市"},
-                {"county": "乙县", "township": "C镇", "city": "某市"},
-            ],
-        )
+    with fixture_db(empty_db, {COUNTY: ["A镇", "B镇"], "乙县": ["C镇"]}) as con:
         yield con
-
-
-def accident(accident_id, occurred_on, township="A镇", deaths=0, injuries=0, loss=0, county=COUNTY):
-    return {
-        "accident_id": accident_id,
-        "occurred_on": occurred_on,
-        "county": county,
-        "township": township,
-        "sector": "道路交通",
-        "deaths": deaths,
-        "injuries": injuries,
-        "direct_loss_wan": loss,
-    }
 
 
 def test_every_region_township_appears_with_zeros_and_the_null_row_last(db):
@@ -60,9 +48,7 @@ def test_every_region_township_appears_with_zeros_and_the_null_row_last(db):
             accident("a3", D(2025, 2, 1), township="旧镇", deaths=1),  # 同期 only: not a row here
         ],
     )
-    insert(
-        db, "inspections", [hazards_test.random_inspections(np.random.default_rng(1), 1, D(2026, 1, 2))[0]]
-    )
+    insert(db, "inspections", [random_inspections(np.random.default_rng(1), 1, D(2026, 1, 2))[0]])
     document = townships(db, Period(2026, 1, 8), COUNTY, today=D(2026, 12, 1))
     assert [r["township"] for r in document["rows"]] == ["A镇", "B镇", None]
     rows = {r["township"]: r for r in document["rows"]}
@@ -96,10 +82,6 @@ def test_empty_county_has_its_region_rows_only(db):
 
 
 # ---------------------------------------------------------------- independent recomputation
-
-
-def money(value) -> float:
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def random_accidents(rng: np.random.Generator, n: int) -> list[dict]:
@@ -145,10 +127,10 @@ def test_figures_match_an_independent_pandas_recomputation(db):
     today = D(2026, 8, 20)
     period = Period(2026, 1, 8)
     accident_rows = random_accidents(rng, 600)
-    hazard_rows = hazards_test.random_hazards(rng, 1500, today)
-    inspection_rows = hazards_test.random_inspections(rng, 500, today)
-    case_rows = enforcement_test.random_cases(rng, 800)
-    sessions, targets = training_test.random_training(rng, 800)
+    hazard_rows = random_hazards(rng, 1500, today)
+    inspection_rows = random_inspections(rng, 500, today)
+    case_rows = random_cases(rng, 800)
+    sessions, targets = random_training(rng, 800)
     for table, rows in (
         ("accidents", accident_rows),
         ("hazards", hazard_rows),
@@ -162,11 +144,11 @@ def test_figures_match_an_independent_pandas_recomputation(db):
     document = townships(db, period, COUNTY, today=today)
 
     accidents = expected_accidents(accident_rows, period)
-    found = hazards_test.expected_hazard_rows(
+    found = expected_hazard_rows(
         hazard_rows, inspection_rows, period, period.as_of(today), "township", ["A镇", "B镇"]
     )
-    cases = enforcement_test.expected_rows(case_rows, period, "township")
-    trained = training_test.expected_rows(sessions, targets, period, "township")
+    cases = expected_case_rows(case_rows, period, "township")
+    trained = expected_training_rows(sessions, targets, period, "township")
     keys = {"A镇", "B镇"} | set(accidents)
     keys |= {k for k, r in found.items() if r["found"]}
     keys |= {k for k, r in cases.items() if r["cases"]}

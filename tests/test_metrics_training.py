@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import store
 from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.periods import Period
 from analytics.metrics.training import COUNTY_WIDE, time_progress, township_table, training, training_gaps
-from tests.test_metrics_hazards import NONE_KEY, TOWNSHIP_CHOICES, group_key, insert, pct
+from tests.factories import fixture_db, insert, session, target
+from tests.recompute import expected_training_rows as expected_rows
+from tests.recompute import random_training
 
 D = dt.date
 PERIOD = Period(2026, 1, 8)
@@ -20,33 +21,9 @@ COUNTY = "甲县"
 BOSS, MANAGER, SPECIAL = TRAINING_CATEGORIES[:3]  # 主要负责人, 安全管理人员, 特种作业人员
 
 
-def session(session_id, held_on, category=BOSS, trainees=10, passed=None, township="A镇", county=COUNTY):
-    return {
-        "session_id": session_id,
-        "held_on": held_on,
-        "county": county,
-        "township": township,
-        "category": category,
-        "trainees": trainees,
-        "passed": passed,
-    }
-
-
-def target(category, required, township=None, year=2026, county=COUNTY):
-    return {"year": year, "county": county, "township": township, "category": category, "required": required}
-
-
 @pytest.fixture
 def db(empty_db):
-    with store.connect(empty_db, read_only=False) as con:
-        insert(
-            con,
-            "regions",
-            [
-                {"county": COUNTY, "township": "A镇", "city": "某市"},
-                {"county": COUNTY, "township": "B镇", "city": "某市"},
-            ],
-        )
+    with fixture_db(empty_db, {COUNTY: ["A镇", "B镇"]}) as con:
         yield con
 
 
@@ -207,74 +184,6 @@ def test_gaps_list_pairs_behind_time_progress_furthest_first(db):
 
 
 # ---------------------------------------------------------------- independent recomputation
-
-
-def random_training(rng: np.random.Generator, n: int) -> tuple[list[dict], list[dict]]:
-    first, span = D(2025, 1, 1), (D(2026, 8, 31) - D(2025, 1, 1)).days
-    sessions = []
-    for i in range(n):
-        trainees = int(rng.integers(1, 60))
-        sessions.append(
-            session(
-                f"T{i:05d}",
-                first + dt.timedelta(days=int(rng.integers(0, span + 1))),
-                TRAINING_CATEGORIES[int(rng.integers(0, len(TRAINING_CATEGORIES)))],
-                trainees=trainees,
-                passed=None if rng.random() < 0.3 else int(rng.integers(0, trainees + 1)),
-                township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
-                county=COUNTY if rng.random() < 0.8 else "乙县",
-            )
-        )
-    targets = []
-    for year in (2025, 2026):
-        for category in TRAINING_CATEGORIES:
-            for township in ("A镇", "B镇", "C镇"):
-                if rng.random() < 0.7:
-                    targets.append(target(category, int(rng.integers(0, 400)), township=township, year=year))
-            if rng.random() < 0.5:
-                targets.append(target(category, int(rng.integers(0, 900)), year=year))
-    return sessions, targets
-
-
-def expected_rows(sessions: list[dict], targets: list[dict], period: Period, by: str) -> dict:
-    frame = pd.DataFrame(sessions)
-    frame["held_on"] = pd.to_datetime(frame["held_on"])
-    frame = frame[
-        (frame["county"] == COUNTY)
-        & frame["held_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
-    ].copy()
-    frame["key"] = group_key(frame[by])
-    goals = pd.DataFrame(targets)
-    goals = goals[(goals["county"] == COUNTY) & (goals["year"] == period.year)].copy()
-    goals["key"] = group_key(goals["township"])
-
-    def county_required(category: str) -> int:
-        rows = goals[goals["category"] == category]
-        county_wide = rows[rows["key"] == NONE_KEY]
-        return int(county_wide["required"].sum() if len(county_wide) else rows["required"].sum())
-
-    def row(part: pd.DataFrame, required: int | None) -> dict:
-        examined = part[part["passed"].notna()]
-        return {
-            "sessions": len(part),
-            "trained": int(part["trainees"].sum()),
-            "passed": int(examined["passed"].sum()),
-            "required": required,
-            "coverage_pct": pct(part["trainees"].sum(), required) if required else None,
-            "pass_rate": pct(examined["passed"].sum(), examined["trainees"].sum()),
-        }
-
-    if by == "township":
-        keys = set(frame["key"]) | {"A镇", "B镇"} | (set(goals["key"]) - {NONE_KEY})
-        required = {
-            k: None if k == NONE_KEY else int(goals.loc[goals["key"] == k, "required"].sum()) for k in keys
-        }
-    else:
-        keys = set(TRAINING_CATEGORIES)
-        required = {k: county_required(k) for k in keys}
-    expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k], required[k]) for k in keys}
-    expected["合计"] = row(frame, sum(county_required(c) for c in TRAINING_CATEGORIES))
-    return expected
 
 
 @pytest.mark.parametrize("by", ["township", "category"])

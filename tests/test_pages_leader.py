@@ -174,15 +174,15 @@ def test_cached_query_sees_a_write_at_once(sample_db_path, tmp_path, monkeypatch
     monkeypatch.setenv("SAFETY_DB", str(path))
     with store.connect(path) as con:
         county, period = home_county(con), default_period(con)
-    before = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
-    assert data.query("analytics.metrics.indicators:indicators", period=period, county=county) == before
+    before = data.query(indicators, period=period, county=county)
+    assert data.query(indicators, period=period, county=county) == before
     with store.connect(path, read_only=False) as con:
         con.execute(
             "INSERT INTO accidents (accident_id, occurred_on, county, sector, deaths, injuries, direct_loss_wan) "
             "VALUES ('TEST-CACHE-1', ?, ?, '工业', 2, 1, 10.5)",
             [dt.date(period.year, period.last_month, 1), county],
         )
-    after = data.query("analytics.metrics.indicators:indicators", period=period, county=county)
+    after = data.query(indicators, period=period, county=county)
     assert after["indicators"]["accidents"]["value"] == before["indicators"]["accidents"]["value"] + 1
     assert after["indicators"]["deaths"]["value"] == before["indicators"]["deaths"]["value"] + 2
 

@@ -27,10 +27,13 @@ from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import INDICATORS, indicators
+from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from tests.test_report_wording import docx_text, number
+from tests.docx_support import docx_text, number
+from tests.factories import COUNTY
+from tests.factories import add as insert
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date.today()
@@ -319,13 +322,12 @@ def test_cli_rejects_bad_arguments(sample_db_path, tmp_path):
 
 
 def test_brief_for_a_county_without_accidents(empty_db):
-    from tests.test_report_wording import COUNTY, PERIOD, insert
-    from tests.test_report_wording import TODAY as LATER
+    period, later = Period(2026, 1, 8), dt.date(2026, 11, 20)  # well after the period's correction window
 
     insert(empty_db, "regions", {"township": "东镇"}, {"county": "乙县", "township": "西镇"})
     insert(empty_db, "accidents", {"county": "乙县"})
     with store.connect(empty_db) as con:
-        data = build_brief(con, COUNTY, PERIOD, today=LATER)
+        data = build_brief(con, COUNTY, period, today=later)
     document = docx.Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert text.count("未发生生产安全事故") == 1

@@ -1,107 +1,26 @@
 """Every wording case of the report, table-driven, on tiny databases built row by row with SQL.
 
-Also holds the helpers the other report tests share: `insert` (a row with
-sensible defaults) and `docx_text` (a .docx read back with python-docx).
+Rows come from `tests.factories.add` (a row with sensible defaults); `.docx` files
+are read back with `tests.docx_support`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import itertools
-import re
 
-import docx
 import pytest
 
 from analytics import store
 from analytics.documents.report import build_report, report_content
 from analytics.metrics.periods import Period
+from tests.docx_support import docx_text
+from tests.factories import COUNTY, THIS_YEAR
+from tests.factories import add as insert
 
-COUNTY = "甲县"
-THIS_YEAR, LAST_YEAR = dt.date(2026, 3, 10), dt.date(2025, 3, 10)
+LAST_YEAR = dt.date(2025, 3, 10)
 PERIOD = Period(2026, 1, 8)
 # Well after the period and its correction window, so nothing is provisional.
 TODAY = dt.date(2026, 11, 20)
-
-_ids = itertools.count(1)
-
-_DEFAULTS = {
-    "accidents": lambda: {
-        "accident_id": f"A{next(_ids)}",
-        "occurred_on": THIS_YEAR,
-        "county": COUNTY,
-        "sector": "道路交通",
-        "deaths": 0,
-        "serious_injuries": 0,
-        "injuries": 0,
-        "missing": 0,
-        "direct_loss_wan": 0,
-    },
-    "inspections": lambda: {
-        "inspection_id": f"I{next(_ids)}",
-        "inspected_on": THIS_YEAR,
-        "county": COUNTY,
-        "department": "县应急管理局",
-        "unit": f"单位{next(_ids)}",
-    },
-    "hazards": lambda: {
-        "hazard_id": f"H{next(_ids)}",
-        "found_on": THIS_YEAR,
-        "county": COUNTY,
-        "department": "县应急管理局",
-        "unit": "某公司",
-        "level": "一般隐患",
-        "deadline": THIS_YEAR + dt.timedelta(days=10),
-        "order_issued": False,
-    },
-    "enforcement": lambda: {
-        "case_id": f"E{next(_ids)}",
-        "filed_on": THIS_YEAR,
-        "county": COUNTY,
-        "department": "县应急管理局",
-        "measure": "罚款",
-        "fine_wan": 0,
-    },
-    "training": lambda: {
-        "session_id": f"T{next(_ids)}",
-        "held_on": THIS_YEAR,
-        "county": COUNTY,
-        "category": "主要负责人",
-        "trainees": 10,
-    },
-    "training_targets": lambda: {
-        "year": THIS_YEAR.year,
-        "county": COUNTY,
-        "township": "",
-        "category": "主要负责人",
-    },
-    "regions": lambda: {"county": COUNTY, "city": "青川市"},
-    "city_bulletin": lambda: {"year": THIS_YEAR.year, "month": 3, "county": COUNTY},
-}
-
-
-def insert(path, table: str, *rows: dict) -> None:
-    """Insert rows into `table` of the database at `path`, each completed with the table's defaults."""
-    with store.connect(path, read_only=False) as con:
-        for row in rows:
-            values = {**_DEFAULTS[table](), **row}
-            columns = ", ".join(values)
-            marks = ", ".join("?" for _ in values)
-            con.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
-
-
-def docx_text(data: bytes) -> tuple[str, list[list[list[str]]]]:
-    """The paragraphs of a .docx as one string, and its tables as lists of rows of cell texts."""
-    document = docx.Document(io.BytesIO(data))
-    text = "\n".join(p.text for p in document.paragraphs)
-    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
-    return text, tables
-
-
-def number(text: str) -> float:
-    """'1,234.50' -> 1234.5."""
-    return float(re.sub(r"[,，]", "", text))
 
 
 def content(path, county: str = COUNTY, period: Period = PERIOD) -> dict:

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.contract.datasets import DATASETS
-from analytics.metrics.coverage import MONTHLY_SOURCES
+from analytics.metrics.common import counties
+from analytics.metrics.coverage import MONTHLY_SOURCES, coverage_rows
 from analytics.text.wording import SOURCE_NAMES
 from ui import data
 
@@ -22,7 +23,7 @@ def _month_label(key: str) -> str:
 
 def show_table() -> None:
     """A small table: one row per ledger, one column per county, each cell the last covered month."""
-    rows = data.query("analytics.metrics.coverage:coverage_rows")
+    rows = data.query(coverage_rows)
     st.subheader("数据覆盖")
     if not rows:
         st.caption("还没有按月报送的台账。")
@@ -53,7 +54,7 @@ def declaration(dataset: str | None) -> tuple[str | None, str | None]:
     covers = left.selectbox(
         "已完整报送至", months[1:] + months[:1], format_func=_month_label, key="covers-month"
     )
-    known = data.query("analytics.metrics.common:counties")
+    known = data.query(counties)
     county = right.selectbox(
         "县市区（仅表头、没有数据行的文件）",
         known,

@@ -1,71 +1,58 @@
 """Cached data access for pages: analytics functions called through `st.cache_data`.
 
-The cache key is the database file, its data version and the plain arguments,
-so an import (by the upload page or the command line) shows at the next
-interaction. A connection is opened read-only for one cache miss and closed
-again: never shared between sessions, never held while the CLI wants to write.
+The cache key is the database file, its data version, the function (its module
+and qualified name) and the plain arguments, so an import (by the upload page or
+the command line) shows at the next interaction. A connection is opened
+read-only for one cache miss and closed again: never shared between sessions,
+never held while the CLI wants to write.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from analytics import store
-from ui import meeting
+from ui import meeting, runtime
 
-
-def _leave_pages_directory_mode() -> None:
-    """Rerun through dashboard.py when Streamlit ran a page file on its own.
-
-    A server whose first request is a deep link (/trends) runs that file
-    directly, in the old `pages/` directory mode, without the entrypoint (no
-    navigation, no sample note, no URL filters), and stays in that mode until
-    someone opens the root URL. Turning the mode off and rerunning lands on the
-    same page through st.navigation (both modes name a page by its URL path).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # Once per session: AppTest resets the flag before every run, and a rerun on each
-    # run would swallow every button click.
-    if PagesManager.uses_pages_directory and not st.session_state.get("_left_pages_directory"):
-        st.session_state["_left_pages_directory"] = True
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+T = TypeVar("T")
 
 
 def db_file() -> str:
     """The database file this process serves ($SAFETY_DB or the default)."""
-    # Every page reaches the database through here, so this is where a page run alone is caught.
-    _leave_pages_directory_mode()
+    # Every page reaches the database through here, so a page Streamlit ran on its own is caught here.
+    runtime.leave_pages_directory_run()
     return str(store.db_path())
 
 
-def _resolve(target: str) -> Callable:
-    module, _, name = target.partition(":")
-    if not name:
-        raise ValueError(f"目标应写作 'module:function'：{target}")
-    return getattr(importlib.import_module(module), name)
+def _key(function: Callable) -> str:
+    """The cache key of a function: where it is defined (the same across reruns and sessions)."""
+    return f"{function.__module__}:{function.__qualname__}"
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(db: str, version: str, target: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
-    # `version` is part of the key only: a write to the file changes it.
-    function = _resolve(target)
+def _cached_call(
+    db: str, version: str, key: str, arguments: tuple[tuple[str, Any], ...], _function: Callable
+) -> Any:
+    # `version` is part of the key only: a write to the file changes it. `key` names
+    # `_function`, which (leading underscore) st.cache_data does not hash.
     with store.connect(db, read_only=True) as con:
-        return function(con, **dict(arguments))
+        return _function(con, **dict(arguments))
 
 
-def query(target: str, **arguments: Any) -> Any:
-    """Call `module:function(con, **arguments)` on a read-only connection, cached by data version.
+def query(function: Callable[..., T], **arguments: Any) -> T:
+    """`function(con, **arguments)` on a read-only connection, cached by data version.
 
-    Arguments must be plain, hashable values (str, int, Period, tuples).
+    `function` is a module-level analytics function taking the connection first;
+    arguments must be plain, hashable values (str, int, Period, tuples).
     """
+    key = _key(function)
+    if "<" in key:  # a lambda or a nested function: its name does not tell it apart
+        raise ValueError(f"只能缓存模块级函数：{key}")
     db = db_file()
-    return _cached_call(db, store.data_version(db), target, tuple(sorted(arguments.items())))
+    return _cached_call(db, store.data_version(db), key, tuple(sorted(arguments.items())), function)
 
 
 @st.cache_resource(show_spinner="首次启动：正在载入示例数据……")

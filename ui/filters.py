@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from analytics.metrics.common import counties as county_names
+from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.periods import Period, parse_months
 from ui import data
 
@@ -50,10 +52,10 @@ class Filters:
 
 
 def _options() -> tuple[list[str], list[int], Period | None, str | None]:
-    counties = data.query("analytics.metrics.common:counties")
-    years = data.query("analytics.metrics.common:data_years")
-    default = data.query("analytics.metrics.common:default_period")
-    home = data.query("analytics.metrics.common:home_county")
+    counties = data.query(county_names)
+    years = data.query(data_years)
+    default = data.query(default_period)
+    home = data.query(home_county)
     return counties, years, default, home
 
 
@@ -152,7 +154,7 @@ def _keep(name: str) -> None:
     st.session_state[_STATE_KEYS[name]] = value
     if name != COUNTY:
         st.session_state[_FOLLOWS] = False
-        st.session_state[_SEEN_DEFAULT] = data.query("analytics.metrics.common:default_period")
+        st.session_state[_SEEN_DEFAULT] = data.query(default_period)
 
 
 def _to_default() -> None:

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from analytics.metrics.common import data_years
 from analytics.metrics.coverage import SOURCES
 from analytics.text.wording import coverage_notices
 from ui import chinese, data, meeting
@@ -143,7 +144,7 @@ def no_previous_year(filters: Filters) -> bool:
 
     Pages then say so instead of colouring every figure as a rise.
     """
-    years = data.query("analytics.metrics.common:data_years")
+    years = data.query(data_years)
     if filters.period.year - 1 in years:
         return False
     st.info(f"数据库中没有{filters.period.year - 1}年的数据，{filters.period.year}年的数字不作同比。")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import settings
+
 MEETING, CYCLE = "meeting", "cycle"
 _STATE = "meeting_on"
 _WIDGET = "meeting_mode"  # the switch's own key, re-seeded from _STATE on every run (see ui.filters)
 _CYCLE_STATE = "meeting_cycle_seconds"
 _TICKS = "meeting_cycle_ticks"
-MIN_CYCLE_SECONDS = 5
+MIN_CYCLE_SECONDS = settings.MEETING_MIN_CYCLE_SECONDS
 
 # rem-based sizes in Streamlit scale with the root font size; 1280×720 must still fit.
 _CSS = """

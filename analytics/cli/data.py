@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analytics import store
-from analytics.cli.main import RejectedInput, UsageError
+from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing import UndoRefused, UnknownDataset, dataset_status, describe, import_file, undo_batch
 
 

@@ -7,37 +7,30 @@ function elsewhere in `analytics`, the same one the pages call.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable
 
+from analytics.cli import data, metrics, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
+from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
 
-# subcommand -> "module:function"; each handler takes the parsed args and returns
+# subcommand -> handler; each takes the parsed args and returns
 # (exit_status, json_document, human_text).
-HANDLERS = {
-    "init": "analytics.cli.data:cmd_init",
-    "import": "analytics.cli.data:cmd_import",
-    "undo": "analytics.cli.data:cmd_undo",
-    "status": "analytics.cli.data:cmd_status",
-    "indicators": "analytics.cli.metrics:cmd_indicators",
-    "ranking": "analytics.cli.metrics:cmd_ranking",
-    "hazards": "analytics.cli.supervision:cmd_hazards",
-    "enforcement": "analytics.cli.supervision:cmd_enforcement",
-    "training": "analytics.cli.supervision:cmd_training",
-    "townships": "analytics.cli.supervision:cmd_townships",
-    "report": "analytics.cli.report:cmd_report",
+HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
+    "init": data.cmd_init,
+    "import": data.cmd_import,
+    "undo": data.cmd_undo,
+    "status": data.cmd_status,
+    "indicators": metrics.cmd_indicators,
+    "ranking": metrics.cmd_ranking,
+    "hazards": supervision.cmd_hazards,
+    "enforcement": supervision.cmd_enforcement,
+    "training": supervision.cmd_training,
+    "townships": supervision.cmd_townships,
+    "report": report.cmd_report,
 }
-
-
-class UsageError(Exception):
-    """A bad argument the user must fix: exit status 2."""
-
-
-class RejectedInput(Exception):
-    """Input the user must fix (a file, a county, a batch): exit status 1."""
 
 
 class _Parser(ChineseParser):
@@ -75,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["upsert", "replace"], default="upsert")
     p.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入")
     p.add_argument("--covers", metavar="年-月", help="声明台账已完整报送至该月（含没有记录的月份）")
-    p.add_argument("--county", metavar="县市区", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区")
+    p.add_argument(
+        "--county", metavar="县市区", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区"
+    )
 
     p = sub.add_parser("undo", parents=[common], help="撤销一个导入批次")
     p.add_argument("batch_id", type=integer, metavar="批次号", help="导入批次编号（见 status）")
@@ -105,11 +100,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _handler(command: str) -> Callable:
-    module, function = HANDLERS[command].split(":")
-    return getattr(importlib.import_module(module), function)
-
-
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(encoding="utf-8")
@@ -117,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args.db = getattr(args, "db", None)
     args.json = getattr(args, "json", False)
     try:
-        status, document, text = _handler(args.command)(args)
+        status, document, text = HANDLERS[args.command](args)
     except UsageError as error:
         print(f"参数错误：{error}", file=sys.stderr)
         return 2

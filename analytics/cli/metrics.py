@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 
 from analytics import store
-from analytics.cli.main import RejectedInput, UsageError
+from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing.suggest import closest
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.coverage import SOURCES, check_period

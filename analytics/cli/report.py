@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from analytics import store
-from analytics.cli.main import RejectedInput, UsageError
+from analytics.cli.errors import RejectedInput, UsageError
 from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
 from analytics.documents.report import figures_summary, render, report_content
 from analytics.metrics.common import home_county

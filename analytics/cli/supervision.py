@@ -15,7 +15,7 @@ from collections.abc import Callable
 import duckdb
 
 from analytics import store
-from analytics.cli.main import RejectedInput
+from analytics.cli.errors import RejectedInput
 from analytics.cli.metrics import EMPTY_DATABASE, check_county, notice_lines, resolve_period
 from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, home_county
 from analytics.metrics.coverage import SOURCES, check_period

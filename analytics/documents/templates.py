@@ -8,11 +8,12 @@ import io
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from analytics import settings
 from analytics.contract.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.validate import ORDER_RULES
 
 TYPE_WORDS = {TEXT: "文本", DATE: "日期", INT: "整数", DECIMAL: "数字", ENUM: "选项", BOOL: "是/否"}
-VALIDATED_ROWS = 5000  # rows below the header that carry drop-down lists
+VALIDATED_ROWS = settings.TEMPLATE_VALIDATED_ROWS  # rows below the header that carry drop-down lists
 OPTIONS_SHEET = "选项"
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from analytics import settings
 from analytics.contract.datasets import DATASETS, Dataset
 
-HEADER_SCAN_ROWS = 20
+HEADER_SCAN_ROWS = settings.HEADER_SCAN_ROWS
 SERIAL_HEADERS = frozenset({"序号", "编号序号", "no", "no.", "#"})
 
 # Headers county ledgers commonly use for the region columns, beside the contract's own.

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.readers import RawTable
@@ -26,7 +27,7 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 TOTAL_CELLS = pa.array(
     sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
 )
-MAX_ERRORS = 5000
+MAX_ERRORS = settings.MAX_ERRORS_PER_FILE
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 DECIMAL_PLACES = 4  # DECIMAL(18,4) in the store
 DECIMAL_TYPE = pa.decimal128(18, DECIMAL_PLACES)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import duckdb
 
+from analytics import settings
 from analytics.contract.datasets import DATASETS
 from analytics.metrics.coverage import coverage, default_month
 from analytics.metrics.periods import Period
@@ -68,7 +68,7 @@ def counties(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def home_county(con: duckdb.DuckDBPyConnection) -> str | None:
     """The county this office serves: $SAFETY_HOME_COUNTY, else the stored setting, else the first county."""
-    configured = os.environ.get("SAFETY_HOME_COUNTY") or get_meta(con, "home_county")
+    configured = settings.home_county_override() or get_meta(con, "home_county")
     if configured:
         return configured
     known = counties(con)

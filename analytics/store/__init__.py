@@ -16,12 +16,13 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import settings
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
+PROJECT_ROOT = settings.PROJECT_ROOT
+DEFAULT_DB = settings.DEFAULT_DB
 SCHEMA_VERSION = 2
-LOCK_WAIT_SECONDS = 60.0
+LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
 # No downloads at run time: DuckDB must never fetch an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -31,8 +32,7 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     """The database file: the argument, else $SAFETY_DB, else data/safety.duckdb."""
     if path:
         return Path(path)
-    env = os.environ.get("SAFETY_DB")
-    return Path(env) if env else DEFAULT_DB
+    return settings.db_file()
 
 
 def _is_lock_conflict(error: Exception) -> bool:

@@ -10,13 +10,23 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from analytics import store
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
 from analytics.text import wording
-from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.support import (
+    ARTIFACTS,
+    PROJECTOR,
+    at_least,
+    expect_text,
+    open_page,
+    run_server,
+    screenshot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,19 +62,21 @@ def query_of(url: str) -> dict[str, str]:
 
 def test_overview_shows_the_figures(page, sample_server, expected):
     open_page(page, sample_server, "/", "情况摘要", name="overview-1440x2400")
-    body = page.locator('[data-testid="stMain"]').inner_text()
+    body = page.locator('[data-testid="stMain"]')
     doc = expected["indicators"]
     for name in INDICATORS:
         figure = doc["indicators"][name]
         unit = INDICATOR_UNITS[name]
-        assert wording.fmt_amount(figure["value"], unit) in body
-        assert wording.change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit) in body
-    assert wording.verdict(doc) in body
+        expect_text(body, wording.fmt_amount(figure["value"], unit))
+        expect_text(
+            body, wording.change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit)
+        )
+    expect_text(body, wording.verdict(doc))
     period = expected["period"]
-    assert f"数据截至 {wording.month_text(period.year, period.last_month)}" in body
-    assert "示例数据" in body
+    expect_text(body, f"数据截至 {wording.month_text(period.year, period.last_month)}")
+    expect_text(body, "示例数据")
     paragraph = wording.overview_paragraph(doc, expected["ranking"], expected["county"], period)
-    assert paragraph[:40] in body
+    expect_text(body, paragraph[:40])
     query = query_of(page.url)
     assert query["county"] == expected["county"]
     # The default period is left out of the URL, so a reload (or a shared link) follows the default.
@@ -73,8 +85,8 @@ def test_overview_shows_the_figures(page, sample_server, expected):
 
 def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
     open_page(page, sample_server, "/trends", "分行业领域", name="trends-1440x2400")
-    page.locator('[data-testid="stPlotlyChart"]').nth(3).wait_for(state="attached")
-    page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")
+    assert at_least(page.locator('[data-testid="stPlotlyChart"]'), 4) >= 4
+    assert at_least(page.locator('[data-testid="stDataFrame"]'), 2) >= 2
     page.get_by_text("事故起数：逐月同比", exact=False).first.wait_for(state="visible")
     # Plotly comes bundled with Streamlit: no script from a CDN (the page fixture checks every request).
     assert not page.outside_requests
@@ -91,10 +103,10 @@ def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
 
 def test_ranking_page_lists_counties(page, sample_server, expected):
     open_page(page, sample_server, "/ranking", "数据来源", name="ranking-1440x2400")
-    body = page.locator('[data-testid="stMain"]').inner_text()
-    assert f"全市{len(expected['ranking']['counties'])}个县市区" in body
-    assert wording.rank_sentence(expected["ranking"], expected["county"]) in body
-    page.locator('[data-testid="stDataFrame"]').nth(0).wait_for(state="attached")
+    body = page.locator('[data-testid="stMain"]')
+    expect_text(body, f"全市{len(expected['ranking']['counties'])}个县市区")
+    expect_text(body, wording.rank_sentence(expected["ranking"], expected["county"]))
+    assert at_least(page.locator('[data-testid="stDataFrame"]'), 1) >= 1
 
 
 def test_filters_survive_a_page_switch(page, sample_server, expected):
@@ -108,14 +120,14 @@ def test_filters_survive_a_page_switch(page, sample_server, expected):
         "情况摘要",
         name="overview-other-county",
     )
-    assert f"{other} · {year}年2-3月" in page.locator('[data-testid="stMain"]').inner_text()
+    expect_text(page.locator('[data-testid="stMain"]'), f"{other} · {year}年2-3月")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("全市排位").click()
     page.wait_for_url("**/ranking**", wait_until="commit")
     wait_idle(page, "数据来源")
     page.wait_for_function("() => window.location.search.includes('months=2-3')")
     query = query_of(page.url)
     assert (query["county"], query["year"], query["months"]) == (other, str(year), "2-3")
-    assert f"{other} · {year}年2-3月" in page.locator('[data-testid="stMain"]').inner_text()
+    expect_text(page.locator('[data-testid="stMain"]'), f"{other} · {year}年2-3月")
 
 
 @pytest.mark.parametrize("path", ["", "trends", "ranking"])
@@ -127,8 +139,8 @@ def test_pages_at_projector_size(page, sample_server, path):
 def test_meeting_mode_hides_controls(page, sample_server, expected):
     page.set_viewport_size(PROJECTOR)
     open_page(page, sample_server, "/?meeting=1", "四项", name="overview-meeting-1280x720")
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
     size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
     assert float(size.rstrip("px")) > 16
     first_value = page.locator(".kpi-value").first
@@ -141,7 +153,7 @@ def test_meeting_mode_hides_controls(page, sample_server, expected):
     page.wait_for_function("() => window.location.search.includes('meeting=1')")
     page.evaluate("() => window.scrollTo(0, 0)")
     screenshot(page, "trends-meeting-1280x720")
-    assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+    expect(page.locator('[data-testid="stDownloadButton"]')).to_have_count(0)
 
 
 def test_meeting_switch_in_the_sidebar_and_the_way_out(page, sample_server):
@@ -149,13 +161,13 @@ def test_meeting_switch_in_the_sidebar_and_the_way_out(page, sample_server):
     page.locator('[data-testid="stSidebar"]').get_by_text("会议模式").click()
     page.wait_for_function("() => window.location.search.includes('meeting=1')")
     wait_idle(page, "数据截至")
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     exit_button = page.get_by_role("button", name="退出会议模式")
     exit_button.scroll_into_view_if_needed()
     exit_button.click()
     page.wait_for_function("() => !window.location.search.includes('meeting')")
     wait_idle(page, "情况摘要（可复制）")
-    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
 
 
 def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
@@ -172,9 +184,9 @@ def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
 
 @pytest.mark.parametrize("path", list(ALL_PAGES))
 def test_every_page_without_data(page, empty_server, path):
-    expect = ALL_PAGES[path] if path == "data_import" else "暂无数据"
-    open_page(page, empty_server, f"/{path}", expect, name=f"empty-{path or 'overview'}")
-    assert "示例数据：" not in page.locator('[data-testid="stMain"]').inner_text()
+    shown = ALL_PAGES[path] if path == "data_import" else "暂无数据"
+    open_page(page, empty_server, f"/{path}", shown, name=f"empty-{path or 'overview'}")
+    expect(page.locator('[data-testid="stMain"]')).not_to_contain_text("示例数据：", use_inner_text=True)
 
 
 def test_a_deep_link_as_the_first_request_still_gets_the_dashboard(page, browser_sample_db, tmp_path):
@@ -184,7 +196,8 @@ def test_a_deep_link_as_the_first_request_still_gets_the_dashboard(page, browser
     with run_server(copy) as base_url:
         open_page(page, base_url, "/ranking?months=1-3", "数据来源", name="deep-link-first-request")
         nav = page.locator('[data-testid="stSidebarNav"]')
-        assert nav.get_by_text("总览").count() == 1 and nav.get_by_text("数据导入").count() == 1
-        assert "示例数据" in page.locator('[data-testid="stMain"]').inner_text()
+        expect(nav.get_by_text("总览")).to_have_count(1)
+        expect(nav.get_by_text("数据导入")).to_have_count(1)
+        expect_text(page.locator('[data-testid="stMain"]'), "示例数据")
         page.wait_for_function("() => window.location.search.includes('county=')")
         assert query_of(page.url)["months"] == "1-3"

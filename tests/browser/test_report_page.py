@@ -13,7 +13,7 @@ import pytest
 from analytics import store
 from analytics.documents.report import report_content
 from analytics.metrics.common import default_period, home_county
-from tests.browser.conftest import open_page
+from tests.browser.support import expect_text, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +37,11 @@ def _download(page, label: str) -> docx.Document:
 def test_report_page_shows_the_report_and_downloads_it(page, sample_server, expected):
     county, period, blocks = expected
     open_page(page, sample_server, "/report", TITLE, name="report-1440x2400")
-    body = page.locator('[data-testid="stMain"]').inner_text()
-    assert f"（{county}{period.year}年{period.label}）" in body
+    body = page.locator('[data-testid="stMain"]')
+    expect_text(body, f"（{county}{period.year}年{period.label}）")
     for block in blocks:
         if block.kind == "paragraph":
-            assert block.text in body
+            expect_text(body, block.text)
 
     document, name = _download(page, "下载报告（Word）")
     assert name == f"{county}{period.year}年{period.label}安全生产法贯彻实施情况报告.docx"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from analytics import store
 from analytics.metrics.common import NO_TOWNSHIP, default_period, home_county
@@ -19,7 +20,15 @@ from analytics.metrics.hazards import hazards, overdue_hazards
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
 from analytics.text import wording
-from tests.browser.conftest import PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.support import (
+    PROJECTOR,
+    at_least,
+    expect_text,
+    open_page,
+    run_server,
+    screenshot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,28 +57,28 @@ def expected(browser_sample_db):
         }
 
 
-def main_text(page) -> str:
-    return page.locator('[data-testid="stMain"]').inner_text()
+def main(page):
+    return page.locator('[data-testid="stMain"]')
 
 
 def assert_in_navigation(page) -> None:
     """The page runs inside dashboard.py: its sidebar shows the navigation groups."""
-    assert "监管分析" in page.locator('[data-testid="stSidebar"]').inner_text()
+    expect_text(page.locator('[data-testid="stSidebar"]'), "监管分析")
 
 
 def test_hazards_page(page, sample_server, expected):
     open_page(page, sample_server, "/hazards", PAGES["hazards"][1], name="hazards-1440x2400")
     assert_in_navigation(page)
-    body = main_text(page)
+    body = main(page)
     total = expected["hazards"]["total"]
-    assert f"{total['found']:,}处" in body
+    expect_text(body, f"{total['found']:,}处")
     for field in ("rectification_rate", "major_rectification_rate", "review_rate"):
-        assert wording.fmt_pct(total[field]) in body
-    assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in body
-    assert f"{total['avg_days_to_rectify']:.1f}天" in body
-    page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(state="attached")
-    page.locator('[data-testid="stPlotlyChart"]').nth(2).wait_for(state="attached")
-    assert page.get_by_text("下载Excel（.xlsx）").first.is_visible()
+        expect_text(body, wording.fmt_pct(total[field]))
+    expect_text(body, f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份")
+    expect_text(body, f"{total['avg_days_to_rectify']:.1f}天")
+    assert at_least(page.locator('[data-testid="stDataFrame"]'), 4) >= 4
+    assert at_least(page.locator('[data-testid="stPlotlyChart"]'), 3) >= 3
+    expect(page.get_by_text("下载Excel（.xlsx）").first).to_be_visible()
 
 
 def test_hazards_overdue_list_downloads_as_excel(page, sample_server, expected):
@@ -87,39 +96,39 @@ def test_hazards_overdue_list_downloads_as_excel(page, sample_server, expected):
 def test_enforcement_page(page, sample_server, expected):
     open_page(page, sample_server, "/enforcement", PAGES["enforcement"][1], name="enforcement-1440x2400")
     assert_in_navigation(page)
-    body = main_text(page)
+    body = main(page)
     total = expected["enforcement"]["total"]
-    assert f"{total['cases']:,}件" in body
-    assert f"{wording.fmt_money(total['fine_wan'])}万元" in body
+    expect_text(body, f"{total['cases']:,}件")
+    expect_text(body, f"{wording.fmt_money(total['fine_wan'])}万元")
     change = wording.change_phrase(
         total["cases"], total["previous"]["cases"], total["change_pct"]["cases"], "件"
     )
-    assert f"同比{change}" in body
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(state="attached")
+    expect_text(body, f"同比{change}")
+    assert at_least(page.locator('[data-testid="stPlotlyChart"]'), 2) >= 2
 
 
 def test_training_page(page, sample_server, expected):
     open_page(page, sample_server, "/training", PAGES["training"][1], name="training-1440x2400")
     assert_in_navigation(page)
-    body = main_text(page)
+    body = main(page)
     doc = expected["training"]
     total = doc["total"]
-    assert f"{total['trained']:,}人" in body
-    assert f"{total['required']:,}人" in body
-    assert wording.fmt_pct(total["coverage_pct"]) in body
-    assert f"时间进度 {wording.fmt_pct(doc['time_progress'])}" in body
-    page.locator('[data-testid="stPlotlyChart"]').nth(1).wait_for(state="attached")
+    expect_text(body, f"{total['trained']:,}人")
+    expect_text(body, f"{total['required']:,}人")
+    expect_text(body, wording.fmt_pct(total["coverage_pct"]))
+    expect_text(body, f"时间进度 {wording.fmt_pct(doc['time_progress'])}")
+    assert at_least(page.locator('[data-testid="stPlotlyChart"]'), 2) >= 2
 
 
 def test_townships_page(page, sample_server, expected):
     open_page(page, sample_server, "/townships", PAGES["townships"][1], name="townships-1440x2400")
     assert_in_navigation(page)
-    body = main_text(page)
+    body = main(page)
     doc = expected["townships"]
     first = doc["rows"][0]
-    assert f"全县合计 {doc['total']['found']:,}" in body
-    assert wording.fmt_pct(first["rectification_rate"]) in body
-    page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(state="attached")
+    expect_text(body, f"全县合计 {doc['total']['found']:,}")
+    expect_text(body, wording.fmt_pct(first["rectification_rate"]))
+    assert at_least(page.locator('[data-testid="stDataFrame"]'), 2) >= 2
     assert any(row["township"] is None for row in doc["rows"])
     # Picking 县直/未填乡镇 in the profile's selectbox shows that row's own figures.
     no_township = next(row for row in doc["rows"] if row["township"] is None)
@@ -150,8 +159,8 @@ def test_pages_at_screen_sizes(page, sample_server, path, size, label):
 def test_pages_without_data(page, empty_server, path):
     open_page(page, empty_server, f"/{path}", PAGES[path][0])
     wait_idle(page, "暂无数据")
-    assert "数据导入" in main_text(page)
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    expect_text(main(page), "数据导入")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
     screenshot(page, f"empty-{path}")
 
 
@@ -163,6 +172,6 @@ def test_a_deep_link_on_a_fresh_server(chromium, browser_sample_db):
         try:
             open_page(tab, base_url, "/hazards", PAGES["hazards"][1])
             assert_in_navigation(tab)
-            assert "示例数据" in main_text(tab)
+            expect_text(main(tab), "示例数据")
         finally:
             context.close()

@@ -1,0 +1,135 @@
+"""Every setting and limit of the product, with its default and meaning: the one place that holds them.
+
+Environment variables are read when asked for, never at import, so a server,
+a CLI call or a test can set them per process. The upload limit and the usage
+statistics switch are Streamlit's own settings in `.streamlit/config.toml`;
+they are listed here with the value that file must hold (a test compares).
+README.md's settings table is `markdown_table()` (`python -m analytics.settings`
+prints it; a test checks that README and this module agree).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Environment variables.
+DB_ENV = "SAFETY_DB"
+HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
+DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
+
+# Limits.
+LOCK_WAIT_SECONDS = 60.0
+MAX_ERRORS_PER_FILE = 5000
+HEADER_SCAN_ROWS = 20
+TEMPLATE_VALIDATED_ROWS = 5000
+IMPORT_HISTORY_SHOWN = 30
+MEETING_MIN_CYCLE_SECONDS = 5
+
+# Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
+STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
+UPLOAD_LIMIT_MB = 200
+STREAMLIT_SETTINGS = {("server", "maxUploadSize"): UPLOAD_LIMIT_MB, ("browser", "gatherUsageStats"): False}
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+def db_file() -> Path:
+    """The database file when no path is given: $SAFETY_DB, else data/safety.duckdb."""
+    configured = _env(DB_ENV)
+    return Path(configured) if configured else DEFAULT_DB
+
+
+def home_county_override() -> str | None:
+    """$SAFETY_HOME_COUNTY: the county this office serves, ahead of the stored setting (None if unset)."""
+    return _env(HOME_COUNTY_ENV)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of README's settings table."""
+
+    what: str
+    where: str
+    default: str
+    meaning: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database file",
+        f"`{DB_ENV}` environment variable or `--db`",
+        "`data/safety.duckdb`",
+        "the DuckDB file the dashboard and the command line read and write",
+    ),
+    Setting(
+        "home county (本县)",
+        f"`{HOME_COUNTY_ENV}` environment variable",
+        "the stored setting (the sample's 本县), else the first county",
+        "the county the pages and the report open on",
+    ),
+    Setting(
+        "lock wait",
+        "`analytics.settings.LOCK_WAIT_SECONDS`",
+        f"{LOCK_WAIT_SECONDS:g} s",
+        "how long a connection waits out another process holding the database file",
+    ),
+    Setting(
+        "errors listed per file",
+        "`analytics.settings.MAX_ERRORS_PER_FILE`",
+        f"{MAX_ERRORS_PER_FILE}",
+        "a rejected file lists this many problems, then says how many more there are",
+    ),
+    Setting(
+        "header search",
+        "`analytics.settings.HEADER_SCAN_ROWS`",
+        f"{HEADER_SCAN_ROWS} rows",
+        "how far down a file the import looks for the header row (title rows above it are skipped)",
+    ),
+    Setting(
+        "template drop-down rows",
+        "`analytics.settings.TEMPLATE_VALIDATED_ROWS`",
+        f"{TEMPLATE_VALIDATED_ROWS} rows",
+        "rows below the header of an Excel template that carry drop-down lists",
+    ),
+    Setting(
+        "import history shown",
+        "`analytics.settings.IMPORT_HISTORY_SHOWN`",
+        f"{IMPORT_HISTORY_SHOWN} batches",
+        "batches listed on the 数据导入 page (all of them: `python -m analytics status`)",
+    ),
+    Setting(
+        "meeting-mode step",
+        "`analytics.settings.MEETING_MIN_CYCLE_SECONDS`",
+        f"at least {MEETING_MIN_CYCLE_SECONDS} s",
+        "the shortest `&cycle=` the meeting mode accepts between leader pages",
+    ),
+    Setting(
+        "upload size limit",
+        "`.streamlit/config.toml` `server.maxUploadSize`",
+        f"{UPLOAD_LIMIT_MB} MB",
+        "the largest file the 数据导入 page accepts",
+    ),
+    Setting(
+        "usage statistics",
+        "`.streamlit/config.toml` `browser.gatherUsageStats`",
+        "off",
+        "the app makes no outside requests",
+    ),
+)
+
+
+def markdown_table() -> str:
+    """README's settings table."""
+    lines = ["| setting | where | default | meaning |", "|---|---|---|---|"]
+    lines += [f"| {s.what} | {s.where} | {s.default} | {s.meaning} |" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

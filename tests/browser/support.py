@@ -1,0 +1,157 @@
+"""Browser-test helpers: the real app in a subprocess, and waiting for what a test asserts.
+
+- `run_server(db_path)`: `streamlit run dashboard.py` on a free port against that
+  database (a context manager yielding the base URL).
+- `open_page(page, base_url, url_path, expect_text)`, `wait_idle(page)` and `screenshot(page, name)`.
+- `expect_text(locator, *texts)` and `at_least(locator, n)`: wait (up to PAGE_TIMEOUT_MS)
+  until the text is there or n elements are (charts draw after the script run ends),
+  never sleep-and-hope.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TALL = {"width": 1440, "height": 2400}
+PROJECTOR = {"width": 1280, "height": 720}
+SERVER_START_SECONDS = 90
+PAGE_TIMEOUT_MS = 90_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def run_server(db_path: Path, extra_env: dict[str, str] | None = None):
+    """`streamlit run dashboard.py` on a free port with SAFETY_DB=db_path; yields the base URL."""
+    port = _free_port()
+    env = {**os.environ, "SAFETY_DB": str(db_path), **(extra_env or {})}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"server-{db_path.stem}.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_SECONDS}s")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        # The server's own process group only: streamlit and anything it started (kaleido's browser).
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
+
+
+def wait_idle(page, expect_text: str | None = None) -> None:
+    """Wait until the script has finished and, if given, the text is on screen; fail on an exception."""
+    if expect_text:
+        page.get_by_text(expect_text, exact=False).first.wait_for(state="visible")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    # The attribute can still hold the previous run's state for a moment after a rerun starts.
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the visible viewport under test-artifacts/ (a tall viewport stands in for full_page)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def open_page(page, base_url: str, url_path: str, expect_text: str, name: str | None = None):
+    """Go to base_url/url_path, wait for the run and `expect_text`, check no exception, save a screenshot.
+
+    The screenshot is test-artifacts/<name>.png; by default named after the page and the viewport.
+    """
+    page.goto(f"{base_url}/{url_path.lstrip('/')}", wait_until="commit")
+    page.wait_for_selector('[data-testid="stApp"]', state="attached")
+    wait_idle(page, expect_text)
+    if name is None:
+        size = page.viewport_size or TALL
+        slug = urlparse(url_path).path.strip("/").replace("/", "-") or "overview"
+        name = f"{slug}-{size['width']}x{size['height']}"
+    screenshot(page, name)
+    return page
+
+
+def expect_text(locator, *texts: str) -> None:
+    """Wait until the element's text, as a user sees it, holds each of `texts`."""
+    from playwright.sync_api import expect
+
+    for text in texts:
+        expect(locator).to_contain_text(text, use_inner_text=True, timeout=PAGE_TIMEOUT_MS)
+
+
+def at_least(locator, count: int) -> int:
+    """Wait until `locator` matches at least `count` elements; return how many it matches."""
+    locator.nth(count - 1).wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+    return locator.count()
