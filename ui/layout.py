@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.metrics.common import data_years
-from analytics.metrics.coverage import SOURCES
+from analytics.metrics.coverage import SOURCES, no_data_reason
 from analytics.text.wording import coverage_notices
 from ui import chinese, data, meeting
 from ui.filters import Filters
@@ -33,12 +33,7 @@ def require_data(filters: Filters, metric: str | None = None) -> None:
     if metric is None:
         return
     county = None if metric == "ranking" else filters.county
-    reason = data.query(
-        "analytics.metrics.coverage:no_data_reason",
-        period=filters.period,
-        sources=SOURCES[metric],
-        county=county,
-    )
+    reason = data.query(no_data_reason, period=filters.period, sources=SOURCES[metric], county=county)
     if reason:
         st.subheader(NO_DATA_TITLE)
         st.info(reason)

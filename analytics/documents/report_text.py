@@ -390,13 +390,9 @@ def date_text(iso: str) -> str:
 
 def coverage_blocks(figures: dict) -> list[Block]:
     """A note under the subtitle naming each source whose data stop before the period ends."""
-    docs = [{"period": figures["period"], "coverage": figures.get("coverage")}]
-    if "ranking" in figures:
-        docs.append(figures["ranking"])
-    lines = list(dict.fromkeys(line for doc in docs for line in coverage_notices(doc)))
-    if not lines:
-        return []
-    return [Block("note", f"数据说明：{'；'.join(lines)}。")]
+    lines = coverage_notices({"period": figures["period"], "coverage": figures.get("coverage")})
+    lines += coverage_notices(figures["ranking"]) if "ranking" in figures else []
+    return [Block("note", f"数据说明：{'；'.join(dict.fromkeys(lines))}。")] if lines else []
 
 
 def report_blocks(figures: dict) -> list[Block]:

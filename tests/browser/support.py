@@ -38,6 +38,18 @@ TALL = {"width": 1440, "height": 2400}
 PROJECTOR = {"width": 1280, "height": 720}
 SERVER_START_SECONDS = 90
 PAGE_TIMEOUT_MS = 90_000
+# Every page by URL path, with a text its title shows.
+ALL_PAGES = {
+    "": "总览",
+    "trends": "四项指标趋势",
+    "ranking": "全市排位",
+    "hazards": "隐患整改",
+    "enforcement": "执法检查",
+    "training": "培训覆盖",
+    "townships": "乡镇对比",
+    "report": "报告生成",
+    "data_import": "数据导入",
+}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 

@@ -11,8 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import open_page, screenshot, wait_idle
-from tests.browser.test_leader_pages import ALL_PAGES
+from tests.browser.support import ALL_PAGES, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 

@@ -18,6 +18,7 @@ from analytics.metrics.indicators import INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.ranking import ranking
 from analytics.text import wording
 from tests.browser.support import (
+    ALL_PAGES,
     ARTIFACTS,
     PROJECTOR,
     at_least,
@@ -29,18 +30,6 @@ from tests.browser.support import (
 )
 
 pytestmark = pytest.mark.browser
-
-ALL_PAGES = {
-    "": "总览",
-    "trends": "四项指标趋势",
-    "ranking": "全市排位",
-    "hazards": "隐患整改",
-    "enforcement": "执法检查",
-    "training": "培训覆盖",
-    "townships": "乡镇对比",
-    "report": "报告生成",
-    "data_import": "数据导入",
-}
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from analytics import store
 from analytics.importing import import_file
 from analytics.metrics.common import default_period, home_county
-from tests.browser.conftest import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.support import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
 from tests.import_support import ACCIDENT_HEADER, csv_bytes
 
 pytestmark = pytest.mark.browser
