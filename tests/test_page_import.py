@@ -153,7 +153,7 @@ def test_coverage_table_and_a_declared_month_with_no_accident(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1, day="2026-10-08")]), file_name="十月.csv", db=page_db)
     at = run_page(PAGE)
     table = at.dataframe[0].value
-    assert table.loc["事故台账", "甲县"] == "2026年10月"
+    assert table.loc["甲县", "事故台账"] == "2026年10月"
 
     at.checkbox(key="declare-covers").check().run()
     at.selectbox(key="covers-month").set_value("2026-11").run()
@@ -164,5 +164,5 @@ def test_coverage_table_and_a_declared_month_with_no_accident(page_db):
     assert any("已完整报送至2026-11（甲县）" in c.value for c in at.caption)
     button(at, "确认导入").click().run()
     assert not at.exception
-    assert at.dataframe[0].value.loc["事故台账", "甲县"] == "2026年11月"
+    assert at.dataframe[0].value.loc["甲县", "事故台账"] == "2026年11月"
     assert accidents(page_db) == ["SG0001"]

@@ -22,7 +22,7 @@ def _month_label(key: str) -> str:
 
 
 def show_table() -> None:
-    """A small table: one row per ledger, one column per county, each cell the last covered month."""
+    """A small table: one row per county, one column per ledger, each cell the last covered month."""
     rows = data.query(coverage_rows)
     st.subheader("数据覆盖")
     if not rows:
@@ -30,11 +30,11 @@ def show_table() -> None:
         return
     frame = pd.DataFrame(rows)
     frame["台账"] = frame["dataset"].map(SOURCE_NAMES)
-    table = frame.pivot(index="台账", columns="county", values="month").map(
+    table = frame.pivot(index="county", columns="台账", values="month").map(
         lambda key: _month_label(key) if isinstance(key, str) else "—"
     )
-    order = [SOURCE_NAMES[s] for s in MONTHLY_SOURCES if SOURCE_NAMES[s] in table.index]
-    st.dataframe(table.loc[order].rename_axis(index="台账", columns=None), width="stretch")
+    order = [SOURCE_NAMES[s] for s in MONTHLY_SOURCES if SOURCE_NAMES[s] in table.columns]
+    st.dataframe(table[order].rename_axis(index="县市区", columns=None), width="stretch")
     st.caption("各台账在各县市区的数据截至月份：最近一条记录所在月份，或导入时声明的已报送月份（取较晚者）。")
 
 
