@@ -62,7 +62,7 @@ def test_overview_shows_the_figures(page, sample_server, expected):
         )
     expect_text(body, wording.verdict(doc))
     period = expected["period"]
-    expect_text(body, f"数据截至 {wording.month_text(period.year, period.last_month)}")
+    expect_text(body, f"数据截至{wording.month_text(period.year, period.last_month)}")
     expect_text(body, "示例数据")
     paragraph = wording.overview_paragraph(doc, expected["ranking"], expected["county"], period)
     expect_text(body, paragraph[:40])

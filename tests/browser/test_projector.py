@@ -114,7 +114,7 @@ def test_rank_cards_keep_each_value_on_one_line_in_meeting_mode(page, november):
     page.set_viewport_size(PROJECTOR)
     open_page(page, base_url, "/?meeting=1", "排位", name="projector-overview-meeting")
     values = page.locator(".kpi-value")
-    assert values.count() >= 8
+    values.nth(7).wait_for(state="attached")
     for index in range(values.count()):
         fits = values.nth(index).evaluate(
             """el => {
@@ -153,6 +153,7 @@ def test_wide_tables_fit_the_projector(page, november, path):
     page.set_viewport_size(PROJECTOR)
     open_page(page, base_url, f"/{path}?meeting=1", PAGES[path], name=f"projector-{path}-table")
     frames = page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]')
+    frames.first.wait_for(state="visible")  # tables draw after the script has finished
     shown = [frames.nth(i) for i in range(frames.count()) if frames.nth(i).is_visible()]
     assert shown, "no table on the page"
     for frame in shown:
