@@ -98,7 +98,7 @@ def test_rows_include_regions_previous_only_groups_and_the_null_township_last(db
         "enforcement",
         [
             case("c1", D(2026, 3, 1), township=None, department="住建局"),
-            case("c2", D(2026, 3, 1), township="", department="住建局"),
+            case("c2", D(2026, 3, 1), township=None, department="住建局"),
             case("c3", D(2025, 3, 1), township="旧镇", department="交通运输局"),
         ],
     )

@@ -184,7 +184,7 @@ def test_empty_township_is_one_null_row_last_and_counts_in_total(db):
         "hazards",
         [
             hazard("h1", D(2026, 5, 1), D(2026, 5, 30), township=None),
-            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), township="  "),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), township=None),
             hazard("h3", D(2026, 5, 1), D(2026, 5, 30), township="Z村", rectified_on=D(2026, 5, 2)),
             hazard("h4", D(2026, 5, 1), D(2026, 5, 30), township="A镇"),
         ],

@@ -239,7 +239,7 @@ def test_by_township_lists_regions_and_empty_township(empty_db):
         empty_db,
         [
             accident(1, "2026-02-01", township="一镇", deaths=1),
-            accident(2, "2026-02-02", township=""),
+            accident(2, "2026-02-02", township=None),
             accident(3, "2026-02-03", township=None, injuries=4),
             accident(4, "2026-02-04", township="新村"),  # not in regions: still listed
             accident(5, "2026-02-05", township="三镇", county="乙县"),

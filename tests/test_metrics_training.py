@@ -102,7 +102,7 @@ def test_township_without_records_and_the_null_township_row(db):
         "training",
         [
             session("s1", D(2026, 3, 1), township=None, trainees=4, passed=4),
-            session("s2", D(2026, 3, 1), township=" ", trainees=6),
+            session("s2", D(2026, 3, 1), township=None, trainees=6),
             session("s3", D(2025, 3, 1), township=None, trainees=99),
         ],
     )

@@ -14,15 +14,15 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
-from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, rate, round_half_up
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
 
 # by -> SQL expression of the grouping key; identifiers only from our own schema.
-_HAZARD_KEYS = {"township": TOWNSHIP_SQL, "department": "NULLIF(TRIM(department), '')"}
-_INSPECTION_KEYS = {**_HAZARD_KEYS, "kind": "NULLIF(TRIM(kind), '')"}
+_HAZARD_KEYS = {"township": "township", "department": "department"}
+_INSPECTION_KEYS = {**_HAZARD_KEYS, "kind": "kind"}
 
 # ROW keys of the hazards document, in the order of spec/cli.md.
 HAZARD_FIELDS = (
@@ -196,7 +196,7 @@ def overdue_hazards(
     """
     as_of = period.as_of(today)
     sql = f"""
-        SELECT hazard_id, unit, {TOWNSHIP_SQL} AS township, department, level, found_on, deadline,
+        SELECT hazard_id, unit, township, department, level, found_on, deadline,
                greatest(datediff('day', deadline, $as_of), 0)::BIGINT AS days_overdue
         FROM hazards
         WHERE county = $county AND found_on BETWEEN $start AND $end

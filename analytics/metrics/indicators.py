@@ -249,12 +249,12 @@ def by_township(con: duckdb.DuckDBPyConnection, period: Period, county: str | No
     when such records exist in the period or in 同期. Row keys as in `by_sector`.
     With county None the whole city's records are grouped by township name.
     """
-    groups = _aggregate(con, "NULLIF(trim(township), '')", period, county)
+    groups = _aggregate(con, "township", period, county)
     listed = {
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT trim(township) FROM regions "
-            "WHERE ($county IS NULL OR county = $county) AND NULLIF(trim(township), '') IS NOT NULL",
+            "SELECT DISTINCT township FROM regions "
+            "WHERE ($county IS NULL OR county = $county) AND township IS NOT NULL",
             {"county": county},
         ).fetchall()
     }
@@ -273,7 +273,7 @@ def major_accident_list(
 ) -> list[dict]:
     """The 较大及以上 accidents of the period, latest first, for a page to list."""
     result = con.execute(
-        "SELECT accident_id, occurred_on, county, NULLIF(trim(township), '') AS township, sector, level, "
+        "SELECT accident_id, occurred_on, county, township, sector, level, "
         "deaths, coalesce(missing, 0) AS missing, coalesce(serious_injuries, 0) AS serious_injuries, "
         "injuries, direct_loss_wan, unit, summary FROM accidents "
         "WHERE occurred_on BETWEEN $start AND $end AND ($county IS NULL OR county = $county) "

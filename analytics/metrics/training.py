@@ -15,11 +15,11 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import TRAINING_CATEGORIES
-from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, rate, round_half_up
 
-_KEYS = {"township": TOWNSHIP_SQL, "category": "category"}
+_KEYS = {"township": "township", "category": "category"}
 
 
 def time_progress(period: Period) -> float:
@@ -50,8 +50,8 @@ def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tup
 
 def _targets(con, year: int, county: str) -> dict[tuple[str | None, str], int]:
     """{(township or None for the county as a whole, category): required} for the year."""
-    sql = f"""
-        SELECT {TOWNSHIP_SQL} AS t, category, sum(required)
+    sql = """
+        SELECT township AS t, category, sum(required)
         FROM training_targets WHERE year = $year AND county = $county
         GROUP BY ALL
     """
@@ -139,8 +139,8 @@ def training_gaps(
     """
     progress = time_progress(period)
     targets = _targets(con, period.year, county)
-    sql = f"""
-        SELECT {TOWNSHIP_SQL} AS t, category, sum(trainees)
+    sql = """
+        SELECT township AS t, category, sum(trainees)
         FROM training WHERE county = $county AND held_on BETWEEN $start AND $end
         GROUP BY ALL
     """
