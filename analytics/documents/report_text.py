@@ -16,6 +16,7 @@ from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import county_row
+from analytics.metrics.training import lagging_rows
 from analytics.text.wording import (
     area_word,
     change_kind,
@@ -134,9 +135,7 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     if total["pass_rate"] is not None:
         text += f"经考核，合格{fmt_count(total['passed'])}人，考核合格率{fmt_pct(total['pass_rate'])}。"
     progress = doc.get("time_progress")
-    behind = [
-        r for r in categories if r["coverage_pct"] is not None and progress and r["coverage_pct"] < progress
-    ]
+    behind = lagging_rows(categories, progress)
     if behind:
         text += (
             f"对照时间进度（{fmt_pct(progress)}），"

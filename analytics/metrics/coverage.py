@@ -16,7 +16,7 @@ Decided here, where the spec is silent:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -59,6 +59,18 @@ def parse_month_key(text: str) -> Month:
     if not (1990 <= year <= 9999 and 1 <= month <= 12):
         raise ValueError(f"月份应写作 YYYY-MM，例如 2026-11：{text}")
     return year, month
+
+
+def data_as_of(period_json: Mapping, coverage_doc: Mapping[str, str | None] | None = None) -> Month:
+    """The month a document's figures reach ("数据截至"): the period's last month, or, when a source's
+    coverage ends before it, the earliest such coverage. Sources without data (None) are left out.
+
+    `period_json` is a document's `period`; `coverage_doc` its `coverage` ({source or county: "YYYY-MM"}).
+    """
+    end = month_key((period_json["year"], period_json["months"][1]))
+    reached = [key for key in (coverage_doc or {}).values() if key is not None and key < end]
+    year, month = min(reached, default=end).split("-")
+    return int(year), int(month)
 
 
 def last_full_month(today: dt.date) -> Month:

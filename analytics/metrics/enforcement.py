@@ -112,6 +112,12 @@ def enforcement(
     }
 
 
+def top_department(rows: list[dict]) -> dict | None:
+    """The by-department row with the most cases (then the most fines; then the first in order); None without cases."""
+    named = [row for row in rows if row["department"] and row["cases"]]
+    return max(named, key=lambda row: (row["cases"], row["fine_wan"]), default=None)
+
+
 def enforcement_by_measure(
     con: duckdb.DuckDBPyConnection,
     period: Period,

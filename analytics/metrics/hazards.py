@@ -16,7 +16,7 @@ import pandas as pd
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
-from analytics.metrics.periods import Period, rate, round_half_up
+from analytics.metrics.periods import Period, compared, rate, round_half_up
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
 
@@ -275,3 +275,13 @@ def inspections_by(
         keys = township_order(groups)
     rows = [{by: key, "inspections": groups[key][0], "units_inspected": groups[key][1]} for key in keys]
     return pd.DataFrame(rows, columns=[by, "inspections", "units_inspected"])
+
+
+# The 隐患整改 page's headline figures against 同期: counts by 同比, rates in 百分点 (metrics.md, 同比).
+HEADLINE_COUNTS = ("found", "major_found", "overdue", "inspections")
+HEADLINE_RATES = ("rectification_rate", "major_rectification_rate", "review_rate")
+
+
+def against_previous(total: dict, previous: dict) -> dict[str, dict]:
+    """`periods.compared` of two hazards documents' totals (the period's and 同期's) for the headline figures."""
+    return compared(total, previous, HEADLINE_COUNTS, HEADLINE_RATES)

@@ -299,8 +299,11 @@ def monthly(
     """Months 1–12 of `year` against `year`−1: each indicator monthly and cumulative.
 
     Columns: month, then for each INDICATOR: `X`, `X_previous`, `X_cum`,
-    `X_previous_cum`. This year's months after the accident ledger's coverage are
-    missing (pd.NA), so a trend line stops where the data stops.
+    `X_previous_cum`, and 同比 `X_change_pct` (the month against the same month of
+    `year`−1) and `X_change_pct_cum` (the running totals), from the unrounded sums like
+    every change_pct (pd.NA = 新增 where 同期 is 0). This year's months after the
+    accident ledger's coverage are missing (pd.NA, their 同比 too), so a trend line
+    stops where the data stops.
     """
     result = con.execute(
         "SELECT year(occurred_on) AS year, month(occurred_on) AS month, count(*) AS accidents, "
@@ -322,20 +325,33 @@ def monthly(
     table: dict[str, list] = {"month": list(range(1, 13))}
     for index, name in enumerate(INDICATORS):
         as_figure = money if name == "direct_loss_wan" else int
+        exact: dict[str, list[Decimal]] = {}
         for suffix, which in (("", year), ("_previous", year - 1)):
             # Running totals from the unrounded sums, so the cumulative figure equals the period total.
             running = Decimal(0)
             values, totals = [], []
+            exact[suffix], exact[f"{suffix}_cum"] = [], []
             for month in range(1, 13):
                 value = Decimal(str(figures.get((which, month), (0, 0, 0, 0))[index]))
                 running += value
+                exact[suffix].append(value)
+                exact[f"{suffix}_cum"].append(running)
                 shown = which < year or month <= last_month
                 values.append(as_figure(value) if shown else None)
                 totals.append(as_figure(running) if shown else None)
             table[f"{name}{suffix}"] = values
             table[f"{name}{suffix}_cum"] = totals
+        for suffix in ("", "_cum"):
+            table[f"{name}_change_pct{suffix}"] = [
+                change_pct(now, before) if month <= last_month else None
+                for month, now, before in zip(
+                    range(1, 13), exact[suffix], exact[f"_previous{suffix}"], strict=True
+                )
+            ]
     frame = pd.DataFrame(table)
     for column in frame.columns.drop("month"):
-        frame[column] = frame[column].astype("Float64" if column.startswith("direct_loss_wan") else "Int64")
-    order = ["month"] + [f"{n}{s}" for n in INDICATORS for s in ("", "_previous", "_cum", "_previous_cum")]
+        money_or_change = column.startswith("direct_loss_wan") or "_change_pct" in column
+        frame[column] = frame[column].astype("Float64" if money_or_change else "Int64")
+    suffixes = ("", "_previous", "_cum", "_previous_cum", "_change_pct", "_change_pct_cum")
+    order = ["month"] + [f"{n}{s}" for n in INDICATORS for s in suffixes]
     return frame[order]

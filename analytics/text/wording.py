@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
+from analytics.metrics.coverage import data_as_of
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
 from analytics.metrics.periods import Period, money, round_half_up
 
@@ -261,11 +262,7 @@ def month_text(year: int, month: int) -> str:
 
 def data_as_of_text(period_json: dict, coverage: dict | None = None) -> str:
     """ "数据截至2026年8月": the period's last month, or the earliest source coverage before it."""
-    end = f"{period_json['year']:04d}-{period_json['months'][1]:02d}"
-    reached = [key for key in (coverage or {}).values() if key is not None and key < end]
-    if reached:
-        return f"数据截至{_month_of(min(reached))}"
-    return f"数据截至{month_text(period_json['year'], period_json['months'][1])}"
+    return f"数据截至{month_text(*data_as_of(period_json, coverage))}"
 
 
 def provisional_note(indicators_doc: dict) -> str | None:
