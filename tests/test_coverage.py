@@ -12,7 +12,7 @@ import pytest
 from analytics import store
 from analytics.importing import import_file, undo_batch
 from analytics.metrics.common import default_period
-from analytics.metrics.coverage import NoData, check_period, coverage, last_full_month
+from analytics.metrics.coverage import NoData, check_period, coverage, data_as_of, last_full_month
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
@@ -259,3 +259,20 @@ def test_cli_monthly_workflow(october, tmp_path):
         assert "没有数据" in json.loads(result.stdout)["error"]
     usage = run(october, "import", str(november), "--county", "甲县")
     assert usage.returncode == 2 and "--covers" in usage.stderr
+
+
+@pytest.mark.parametrize(
+    ("months", "coverage_doc", "expected"),
+    [
+        ([1, 8], None, (2026, 8)),  # no coverage given: the period's last month
+        ([1, 8], {"hazards": "2026-08", "inspections": "2026-11"}, (2026, 8)),  # sources past it
+        ([1, 11], {"hazards": "2026-10", "inspections": None}, (2026, 10)),  # no data is not a month
+        ([1, 11], {"hazards": "2026-10", "training": "2026-09"}, (2026, 9)),  # the earliest short source
+        ([3, 3], {"accidents": "2025-12"}, (2025, 12)),  # a source ending in an earlier year
+        ([1, 12], {"甲县": "2026-11", "乙县": None}, (2026, 11)),  # the ranking: per county
+    ],
+)
+def test_data_as_of_is_the_period_end_or_the_earliest_short_source(months, coverage_doc, expected):
+    period_json = {"year": 2026, "months": months}
+    assert data_as_of(period_json, coverage_doc) == expected
+    assert data_as_of_text(period_json, coverage_doc) == f"数据截至{expected[0]}年{expected[1]}月"
