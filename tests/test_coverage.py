@@ -12,7 +12,14 @@ import pytest
 from analytics import store
 from analytics.importing import import_file, undo_batch
 from analytics.metrics.common import default_period
-from analytics.metrics.coverage import NoData, check_period, coverage, data_as_of, last_full_month
+from analytics.metrics.coverage import (
+    NoData,
+    check_period,
+    coverage,
+    data_as_of,
+    declarable_months,
+    last_full_month,
+)
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
@@ -276,3 +283,19 @@ def test_data_as_of_is_the_period_end_or_the_earliest_short_source(months, cover
     period_json = {"year": 2026, "months": months}
     assert data_as_of(period_json, coverage_doc) == expected
     assert data_as_of_text(period_json, coverage_doc) == f"数据截至{expected[0]}年{expected[1]}月"
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last", "oldest"),
+    [
+        (dt.date(2026, 11, 28), "2026-10", "2026-11", "2024-12"),
+        (dt.date(2026, 1, 1), "2025-12", "2026-01", "2024-02"),  # across the new year
+        (dt.date(2026, 2, 28), "2026-01", "2026-02", "2024-03"),
+    ],
+)
+def test_declarable_months_start_at_the_last_full_month(today, first, last, oldest):
+    months = declarable_months(today)
+    assert len(months) == 24 == len(set(months))
+    assert (months[0], months[-1], months[-2]) == (first, last, oldest)
+    assert months[0] == "{:04d}-{:02d}".format(*last_full_month(today))
+    assert months[:-1] == sorted(months[:-1], reverse=True)

@@ -79,6 +79,16 @@ def last_full_month(today: dt.date) -> Month:
     return first.year, first.month
 
 
+def declarable_months(today: dt.date, count: int = 24) -> list[str]:
+    """The months an import may declare a ledger complete through ("YYYY-MM"), as the upload offers them:
+    the last full month first, then the `count` − 2 before it, newest first, and the current month last."""
+    months, (year, month) = [], (today.year, today.month)
+    for _ in range(count):
+        months.append(month_key((year, month)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[1:] + months[:1]
+
+
 def _source_sql(name: str) -> str:
     """(county, first_day, last_day) per county for one source: record months and declared months."""
     if name == "city_bulletin":
