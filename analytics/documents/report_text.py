@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.periods import Period
@@ -238,9 +239,8 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) ->
 
 
 def lagging(rows: list[dict], key: str, limit: int = LAGGING_TOWNSHIPS) -> list[dict]:
-    """The named townships lowest on `key` (below 100), lowest first, ties by name; no rate, no place."""
-    named = [r for r in rows if r["township"] is not None and r[key] is not None and r[key] < 100]
-    return sorted(named, key=lambda r: (r[key], r["township"]))[:limit]
+    """The named townships lowest on `key` (below 100) that the report names (`townships.lagging`)."""
+    return townships_metrics.lagging(rows, key, limit)
 
 
 def lagging_sentence(rows: list[dict], key: str, what: str) -> str:
@@ -273,10 +273,10 @@ def township_paragraph(rows: list[dict]) -> str:
     if not sentences:
         return ""
     text = "从各乡镇（街道）情况看，" + "；".join(sentences) + "。"
-    most = max((r["overdue"] for r in rows), default=0)
+    most, where = townships_metrics.most_overdue(rows)
     if most:
-        worst = "、".join(r["township"] or NO_TOWNSHIP for r in rows if r["overdue"] == most)
-        each = "各" if sum(1 for r in rows if r["overdue"] == most) > 1 else ""
+        worst = "、".join(township or NO_TOWNSHIP for township in where)
+        each = "各" if len(where) > 1 else ""
         text += f"逾期未整改隐患最多的是{worst}（{each}{fmt_count(most)}条）。"
     if lagging(rows, "rectification_rate") or lagging(rows, "coverage_pct"):
         text += "对上述乡镇（街道），将通过通报、约谈等方式督促落实属地监管责任。"
