@@ -203,7 +203,7 @@ def _row(township, rate=None, overdue=0):
         (
             [_row("乙镇", 50.0), _row("甲镇", 50.0)],
             3,
-            ["乙镇", "甲镇"] if "乙镇" < "甲镇" else ["甲镇", "乙镇"],
+            ["乙镇", "甲镇"],  # a tie: by name (乙 sorts before 甲)
         ),
         (
             [_row(None, 0.0), _row("甲镇", None), _row("乙镇", 80.0)],
