@@ -16,7 +16,7 @@ from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row
+from analytics.metrics.ranking import county_row, shared_rank
 from analytics.metrics.training import lagging_rows
 from analytics.text.wording import (
     area_word,
@@ -286,10 +286,6 @@ def township_paragraph(rows: list[dict]) -> str:
 # ---- tables ---------------------------------------------------------------------------------
 
 
-def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
-    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
-
-
 def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str) -> Table:
     """附表1: the four indicators with 同期, 同比 and (when ranked) the county's 全市排位."""
     header = ["指标", "本期", "去年同期", "同比"]
@@ -308,7 +304,7 @@ def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str)
         ]
         if row_of_county:
             rank = row_of_county["rank"][name]
-            row.append(rank_phrase(rank, _ties(ranking_doc, name, rank)))
+            row.append(rank_phrase(rank, shared_rank(ranking_doc, name, rank)))
         rows.append(tuple(row))
     return tuple(header), tuple(rows)
 
