@@ -13,6 +13,7 @@ import pytest
 from analytics import store
 from analytics.metrics.indicators import (
     INDICATORS,
+    accidents_by_field,
     by_sector,
     by_township,
     indicators,
@@ -443,3 +444,33 @@ def test_indicators_match_pandas_on_the_sample(sample_db_path):
             assert doc["indicators"][name]["previous"] == shown(name, previous[name]), (county, name)
             assert doc["indicators"][name]["change_pct"] == expected_change(current[name], previous[name])
         assert doc["major_accidents"]["value"] == current["major"], county
+
+
+def _sectors(**accidents) -> dict:
+    return {"by_sector": [{"sector": name, "accidents": n} for name, n in accidents.items()]}
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (_sectors(), []),
+        (_sectors(道路交通=0), []),  # a sector listed for 同期 only
+        (_sectors(道路交通=5), [("道路交通", 5)]),
+        (_sectors(工业=2, 矿山=1), [("工矿商贸", 3)]),  # the 工矿商贸 sectors are one field
+        (_sectors(道路交通=2, 工业=2, 消防火灾=3), [("消防火灾", 3), ("道路交通", 2), ("工矿商贸", 2)]),
+        (_sectors(道路交通=1, 商贸=4, 其他=1), [("工矿商贸", 4), ("道路交通", 1), ("其他", 1)]),
+    ],
+)
+def test_accidents_by_field(doc, expected):
+    assert accidents_by_field(doc) == expected
+
+
+def test_accidents_by_field_matches_pandas(generated_db):
+    path, frame = generated_db
+    period = Period(2026, 1, 8)
+    doc = run(path, indicators, period, "东城县", TODAY)
+    scope = in_period(frame[frame["county"] == "东城县"], period)
+    fields = scope["sector"].where(~scope["sector"].isin(TRADE), "工矿商贸")
+    counts = fields.value_counts()
+    assert dict(accidents_by_field(doc)) == {name: int(n) for name, n in counts.items()}
+    assert [n for _, n in accidents_by_field(doc)] == sorted(counts.tolist(), reverse=True)

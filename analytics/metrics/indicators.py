@@ -209,6 +209,20 @@ def indicators(
     }
 
 
+def accidents_by_field(indicators_doc: dict) -> list[tuple[str, int]]:
+    """The period's accidents per field (领域) of an `indicators` document, as the bureau reports them:
+    each leaf sector, but the 工矿商贸 sectors as one field. (name, accidents) for fields with any,
+    most first; a tie keeps the contract's order, 工矿商贸 after the leaf sectors."""
+    rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
+    fields = [
+        (row["sector"], row["accidents"]) for row in rows if row["sector"] not in INDUSTRY_TRADE_SECTORS
+    ]
+    trade = sum(row["accidents"] for row in rows if row["sector"] in INDUSTRY_TRADE_SECTORS)
+    if trade:
+        fields.append((INDUSTRY_TRADE, trade))
+    return sorted(fields, key=lambda field: -field[1])  # stable: ties keep their order
+
+
 def by_sector(con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None) -> list[dict]:
     """One row per leaf sector with an accident in the period or in 同期, in the contract's order.
 

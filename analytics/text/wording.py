@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
 from analytics.metrics.coverage import data_as_of
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
+from analytics.metrics.indicators import (
+    INDICATOR_LABELS,
+    INDICATOR_UNITS,
+    INDICATORS,
+    INDUSTRY_TRADE,
+    accidents_by_field,
+)
 from analytics.metrics.periods import Period, money, round_half_up
 from analytics.metrics.ranking import county_row, shared_rank
 
@@ -174,18 +179,12 @@ def _sector_clause(indicators_doc: dict) -> str:
     rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
     if not rows:
         return ""
-    trade = sum(row["accidents"] for row in rows if row["sector"] in INDUSTRY_TRADE_SECTORS)
-    fields = [
-        (row["sector"], row["accidents"]) for row in rows if row["sector"] not in INDUSTRY_TRADE_SECTORS
-    ]
-    if trade:
-        fields.append((INDUSTRY_TRADE, trade))
+    fields = accidents_by_field(indicators_doc)
     if len(rows) == 1:
         parts = [f"事故全部发生在{rows[0]['sector']}领域"]
     elif len(fields) == 1:
         parts = [f"事故全部发生在{INDUSTRY_TRADE}领域"]
     else:
-        fields.sort(key=lambda field: -field[1])  # stable: ties keep the contract's order
         parts = ["、".join(f"{name}领域{fmt_count(count)}起" for name, count in fields)]
     if indicators_doc["industry_trade"]["no_accidents"]:
         parts.append(f"{INDUSTRY_TRADE}领域未发生生产安全事故")
