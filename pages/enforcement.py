@@ -35,17 +35,25 @@ st.caption(
 by_measure = measures.set_index("measure")
 
 
+def _change(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
 def measure_card(title: str, measure: str) -> cards.Card:
     row = by_measure.loc[measure]
-    change, tone = supervision.count_change(int(row["cases"]), int(row["previous_cases"]), "家", False)
+    change, tone = supervision.count_change(
+        int(row["cases"]), int(row["previous_cases"]), _change(row["cases_change_pct"]), "家", False
+    )
     return cards.Card(
         title, f"{int(row['cases']):,}家", f"去年同期 {int(row['previous_cases']):,}家", change, tone
     )
 
 
-case_change, case_tone = supervision.count_change(total["cases"], total["previous"]["cases"], "件", False)
+case_change, case_tone = supervision.count_change(
+    total["cases"], total["previous"]["cases"], total["change_pct"]["cases"], "件", False
+)
 fine_change, fine_tone = supervision.count_change(
-    total["fine_wan"], total["previous"]["fine_wan"], "万元", False
+    total["fine_wan"], total["previous"]["fine_wan"], total["change_pct"]["fine_wan"], "万元", False
 )
 cards.show_cards(
     [

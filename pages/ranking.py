@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.charts import leader as charts
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
-from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS, ranking
+from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS, county_row, ranking
 from analytics.text import wording
 from ui import cards, data, filters, layout, tables
 
@@ -22,7 +22,7 @@ if not doc["counties"]:
     layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")
     st.stop()
 mark = tables.county_mark(county, county, home)
-row = next((r for r in doc["counties"] if r["county"] == county), None)
+row = county_row(doc, county)
 if row is not None:
     st.markdown(f"**{county}：{wording.rank_sentence(doc, county)}**")
 st.caption(

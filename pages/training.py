@@ -4,7 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.training import COUNTY_WIDE, township_table, training, training_gaps
+from analytics.metrics.training import (
+    COUNTY_WIDE,
+    against_previous,
+    gap_to_time_progress,
+    still_to_train,
+    township_table,
+    training,
+    training_gaps,
+)
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
@@ -36,8 +44,12 @@ coverage, required = total["coverage_pct"], total["required"]
 if coverage is None:
     lag_text, lag_tone = "未下达年度培训任务，无法计算覆盖率", cards.NEUTRAL
 else:
-    lag_text, lag_tone = supervision.progress_gap(coverage, progress)
-trained_change, trained_tone = supervision.count_change(total["trained"], previous["trained"], "人", False)
+    lag_text, lag_tone = supervision.progress_gap(gap_to_time_progress(coverage, progress))
+compared = against_previous(total, previous)
+trained_change, trained_tone = supervision.count_change(
+    total["trained"], previous["trained"], compared["trained"]["change_pct"], "人", False
+)
+pass_change, pass_tone = supervision.rate_change(total["pass_rate"], compared["pass_rate"]["change_points"])
 cards.show_cards(
     [
         cards.Card(
@@ -51,7 +63,7 @@ cards.show_cards(
             "年度应培训人数",
             f"{cs.fmt_value('required', required)}人",
             f"{year}年度培训任务",
-            f"尚需培训 {max((required or 0) - total['trained'], 0):,}人",
+            f"尚需培训 {still_to_train(total):,}人",
         ),
         cards.Card(
             "培训覆盖率",
@@ -64,8 +76,8 @@ cards.show_cards(
             "考核合格率",
             cs.fmt_value("pass_rate", total["pass_rate"]),
             f"考核合格 {cs.fmt_value('passed', total['passed'])}人（仅计报送合格人数的培训）",
-            supervision.rate_change(total["pass_rate"], previous["pass_rate"])[0],
-            supervision.rate_change(total["pass_rate"], previous["pass_rate"])[1],
+            pass_change,
+            pass_tone,
         ),
     ]
 )

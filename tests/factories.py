@@ -217,7 +217,7 @@ _DEFAULTS = {
     "training_targets": lambda: {
         "year": THIS_YEAR.year,
         "county": COUNTY,
-        "township": "",
+        "township": None,
         "category": "主要负责人",
     },
     "regions": lambda: {"county": COUNTY, "city": "青川市"},

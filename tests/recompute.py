@@ -30,7 +30,8 @@ def pct(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else half_up(Decimal(int(numerator)) * 100 / Decimal(int(denominator)))
 
 
-TOWNSHIP_CHOICES = ["A镇", "B镇", "C镇", "新区", "", None]  # C镇 and 新区 are not in regions
+# C镇 and 新区 are not in regions; no township is null, as the import stores an empty cell.
+TOWNSHIP_CHOICES = ["A镇", "B镇", "C镇", "新区", None, None]
 
 
 DEPARTMENTS = ["应急管理局", "住建局", "交通运输局", "市场监管局"]
@@ -91,8 +92,8 @@ NONE_KEY = "<none>"
 
 
 def group_key(series: pd.Series) -> pd.Series:
-    """Empty or blank names become one sentinel group (the null row)."""
-    return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) or not str(v).strip() else str(v).strip())
+    """No name (null, as the store holds an empty cell) becomes one sentinel group (the null row)."""
+    return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) else v)
 
 
 def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
@@ -296,7 +297,7 @@ def generated_accidents(seed: int = 7, size: int = 3000) -> pd.DataFrame:
             "accident_id": [f"G{i:05d}" for i in range(size)],
             "occurred_on": days.date,
             "county": rng.choice(GEN_COUNTIES, size),
-            "township": rng.choice(["一镇", "二镇", "", None], size),
+            "township": rng.choice(["一镇", "二镇", None, None], size),
             "sector": rng.choice(GEN_SECTORS, size),
             "deaths": deaths,
             "serious_injuries": serious,

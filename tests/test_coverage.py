@@ -12,7 +12,14 @@ import pytest
 from analytics import store
 from analytics.importing import import_file, undo_batch
 from analytics.metrics.common import default_period
-from analytics.metrics.coverage import NoData, check_period, coverage, last_full_month
+from analytics.metrics.coverage import (
+    NoData,
+    check_period,
+    coverage,
+    data_as_of,
+    declarable_months,
+    last_full_month,
+)
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
@@ -259,3 +266,36 @@ def test_cli_monthly_workflow(october, tmp_path):
         assert "没有数据" in json.loads(result.stdout)["error"]
     usage = run(october, "import", str(november), "--county", "甲县")
     assert usage.returncode == 2 and "--covers" in usage.stderr
+
+
+@pytest.mark.parametrize(
+    ("months", "coverage_doc", "expected"),
+    [
+        ([1, 8], None, (2026, 8)),  # no coverage given: the period's last month
+        ([1, 8], {"hazards": "2026-08", "inspections": "2026-11"}, (2026, 8)),  # sources past it
+        ([1, 11], {"hazards": "2026-10", "inspections": None}, (2026, 10)),  # no data is not a month
+        ([1, 11], {"hazards": "2026-10", "training": "2026-09"}, (2026, 9)),  # the earliest short source
+        ([3, 3], {"accidents": "2025-12"}, (2025, 12)),  # a source ending in an earlier year
+        ([1, 12], {"甲县": "2026-11", "乙县": None}, (2026, 11)),  # the ranking: per county
+    ],
+)
+def test_data_as_of_is_the_period_end_or_the_earliest_short_source(months, coverage_doc, expected):
+    period_json = {"year": 2026, "months": months}
+    assert data_as_of(period_json, coverage_doc) == expected
+    assert data_as_of_text(period_json, coverage_doc) == f"数据截至{expected[0]}年{expected[1]}月"
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last", "oldest"),
+    [
+        (dt.date(2026, 11, 28), "2026-10", "2026-11", "2024-12"),
+        (dt.date(2026, 1, 1), "2025-12", "2026-01", "2024-02"),  # across the new year
+        (dt.date(2026, 2, 28), "2026-01", "2026-02", "2024-03"),
+    ],
+)
+def test_declarable_months_start_at_the_last_full_month(today, first, last, oldest):
+    months = declarable_months(today)
+    assert len(months) == 24 == len(set(months))
+    assert (months[0], months[-1], months[-2]) == (first, last, oldest)
+    assert months[0] == "{:04d}-{:02d}".format(*last_full_month(today))
+    assert months[:-1] == sorted(months[:-1], reverse=True)

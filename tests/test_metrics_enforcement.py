@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from analytics.contract.datasets import MEASURES
-from analytics.metrics.enforcement import enforcement, enforcement_by_measure, enforcement_monthly
+from analytics.metrics.enforcement import (
+    enforcement,
+    enforcement_by_measure,
+    enforcement_monthly,
+    top_department,
+)
 from analytics.metrics.periods import Period
 from tests.factories import case, fixture_db, insert
 from tests.recompute import expected_case_rows as expected_rows
@@ -98,7 +103,7 @@ def test_rows_include_regions_previous_only_groups_and_the_null_township_last(db
         "enforcement",
         [
             case("c1", D(2026, 3, 1), township=None, department="住建局"),
-            case("c2", D(2026, 3, 1), township="", department="住建局"),
+            case("c2", D(2026, 3, 1), township=None, department="住建局"),
             case("c3", D(2025, 3, 1), township="旧镇", department="交通运输局"),
         ],
     )
@@ -158,6 +163,36 @@ def test_monthly_sets_this_year_beside_last_year(db):
         {"month": 2, "cases": 0, "fine_wan": 0.0, "previous_cases": 0, "previous_fine_wan": 0.0},
     ]
     assert len(enforcement_monthly(db, 2026, COUNTY)) == 12
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([], None),
+        ([("住建局", 0, 0.0)], None),  # no case: no department to name
+        ([("住建局", 2, 1.0), ("应急管理局", 3, 0.0)], "应急管理局"),
+        ([("住建局", 3, 1.5), ("应急管理局", 3, 0.5)], "住建局"),  # same cases: the larger fines
+        ([("住建局", 3, 1.0), ("应急管理局", 3, 1.0)], "住建局"),  # all the same: the first in order
+        ([(None, 9, 9.0), ("住建局", 1, 0.0)], "住建局"),  # records without a department are never named
+    ],
+)
+def test_top_department(rows, expected):
+    document_rows = [{"department": d, "cases": c, "fine_wan": f} for d, c, f in rows]
+    top = top_department(document_rows)
+    assert (None if top is None else top["department"]) == expected
+
+
+def test_top_department_matches_pandas(db):
+    rows = random_cases(np.random.default_rng(5), 1500)
+    insert(db, "enforcement", rows)
+    document = enforcement(db, Period(2026, 1, 8), COUNTY, by="department")
+    frame = pd.DataFrame(rows)
+    frame["filed_on"] = pd.to_datetime(frame["filed_on"])
+    frame = frame[(frame["county"] == COUNTY) & frame["filed_on"].between("2026-01-01", "2026-08-31")]
+    frame = frame[frame["department"].notna()]
+    sums = frame.groupby("department").agg(cases=("case_id", "size"), fine=("fine_wan", "sum"))
+    expected = sums.sort_values(["cases", "fine"], ascending=False).index[0]
+    assert top_department(document["rows"])["department"] == expected
 
 
 # ---------------------------------------------------------------- independent recomputation

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
+from analytics.metrics.hazards import (
+    HEADLINE_COUNTS,
+    HEADLINE_RATES,
+    against_previous,
+    hazard_monthly,
+    hazards,
+    inspections_by,
+    overdue_hazards,
+)
 from analytics.metrics.periods import Period
 from tests.factories import fixture_db, hazard, insert
 from tests.recompute import (
+    change,
     expected_hazard_rows,
     random_hazards,
     random_inspections,
@@ -184,7 +194,7 @@ def test_empty_township_is_one_null_row_last_and_counts_in_total(db):
         "hazards",
         [
             hazard("h1", D(2026, 5, 1), D(2026, 5, 30), township=None),
-            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), township="  "),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), township=None),
             hazard("h3", D(2026, 5, 1), D(2026, 5, 30), township="Z村", rectified_on=D(2026, 5, 2)),
             hazard("h4", D(2026, 5, 1), D(2026, 5, 30), township="A镇"),
         ],
@@ -348,3 +358,52 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period, today
     assert named == sorted(named)
     if by == "township":  # the data hold empty townships: their row comes last
         assert document["rows"][-1][by] is None
+
+
+def test_against_previous_gives_counts_a_change_pct_and_rates_points():
+    now = {
+        "found": 12,
+        "major_found": 3,
+        "overdue": 2,
+        "inspections": 0,
+        "rectification_rate": 75.0,
+        "major_rectification_rate": None,
+        "review_rate": 100.0,
+    }
+    before = {"found": 14, "major_found": 0, "overdue": 2, "inspections": 0, "rectification_rate": 80.5,
+              "major_rectification_rate": 50.0, "review_rate": 66.7}  # fmt: skip
+    figures = against_previous(now, before)
+    assert {name: figures[name]["change_pct"] for name in HEADLINE_COUNTS} == {
+        "found": -14.3, "major_found": None, "overdue": 0.0, "inspections": 0.0,  # None: 新增
+    }  # fmt: skip
+    assert {name: figures[name]["change_points"] for name in HEADLINE_RATES} == {
+        "rectification_rate": -5.5, "major_rectification_rate": None, "review_rate": 33.3,
+    }  # fmt: skip
+
+
+def test_against_previous_matches_an_independent_pandas_recomputation(db):
+    rng = np.random.default_rng(77)
+    today = D(2026, 9, 15)
+    hazard_rows, inspection_rows = random_hazards(rng, 2500, today), random_inspections(rng, 1200, today)
+    insert(db, "hazards", hazard_rows)
+    insert(db, "inspections", inspection_rows)
+    total = hazards(db, PERIOD, COUNTY, today=today)["total"]
+    previous = hazards(db, PERIOD.previous, COUNTY, today=today)["total"]
+    figures = against_previous(total, previous)
+
+    def expected(period):
+        return expected_hazard_rows(
+            hazard_rows, inspection_rows, period, period.as_of(today), "township", []
+        )["合计"]
+
+    now, before = expected(PERIOD), expected(PERIOD.previous)
+    for name in HEADLINE_COUNTS:
+        assert figures[name]["value"] == now[name] and figures[name]["previous"] == before[name]
+        assert figures[name]["change_pct"] == change(now[name], before[name]), name
+    for name in HEADLINE_RATES:
+        want = None
+        if now[name] is not None and before[name] is not None:
+            want = float(
+                (Decimal(str(now[name])) - Decimal(str(before[name]))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            )
+        assert figures[name]["change_points"] == want, name

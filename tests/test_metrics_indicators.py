@@ -12,6 +12,8 @@ import pytest
 
 from analytics import store
 from analytics.metrics.indicators import (
+    INDICATORS,
+    accidents_by_field,
     by_sector,
     by_township,
     indicators,
@@ -239,7 +241,7 @@ def test_by_township_lists_regions_and_empty_township(empty_db):
         empty_db,
         [
             accident(1, "2026-02-01", township="一镇", deaths=1),
-            accident(2, "2026-02-02", township=""),
+            accident(2, "2026-02-02", township=None),
             accident(3, "2026-02-03", township=None, injuries=4),
             accident(4, "2026-02-04", township="新村"),  # not in regions: still listed
             accident(5, "2026-02-05", township="三镇", county="乙县"),
@@ -382,6 +384,48 @@ def test_monthly_matches_pandas(generated_db):
     assert table["deaths"].iloc[11] is pd.NA  # December 2026 has no data yet
 
 
+@pytest.mark.parametrize("county", ["西山县", "中和市"])
+def test_monthly_change_pct_matches_pandas(generated_db, county):
+    """同比 of each month and of the running totals, from the exact sums (the trend tables print these)."""
+    path, frame = generated_db
+    table = run(path, monthly, 2026, county, TODAY)
+    scope = frame[frame["county"] == county]
+    for month in range(1, 13):
+        row = table[table["month"] == month].iloc[0]
+        if row["accidents"] is pd.NA:  # past the ledger's coverage: no figure, no 同比 either
+            assert all(row[f"{n}_change_pct{s}"] is pd.NA for n in INDICATORS for s in ("", "_cum"))
+            continue
+        for suffix, first in (("", month), ("_cum", 1)):
+            now = expected_figures(in_period(scope, Period(2026, first, month)))
+            before = expected_figures(in_period(scope, Period(2025, first, month)))
+            for name in INDICATORS:
+                expected = expected_change(now[name], before[name])
+                actual = row[f"{name}_change_pct{suffix}"]
+                assert (None if actual is pd.NA else actual) == expected, (county, month, suffix, name)
+
+
+def test_monthly_change_pct_edge_cases(empty_db):
+    """持平 at 0 against 0, null (新增) against 0, −100 to 0; money's 同比 from unrounded sums."""
+    insert_accidents(
+        empty_db,
+        [
+            accident(1, "2026-01-10", loss=1.004),  # January: 新增 (no accident in January 2025)
+            accident(2, "2025-02-10", deaths=1),  # February: −100% against 2025
+            accident(3, "2026-03-10", loss=2.005),
+            accident(4, "2025-03-10", loss=2.0),
+        ],
+    )
+    frame = run(empty_db, monthly, 2026, "甲县", TODAY).set_index("month")
+    assert frame.loc[1, "accidents_change_pct"] is pd.NA
+    assert frame.loc[2, "accidents_change_pct"] == -100.0 and frame.loc[2, "deaths_change_pct"] == -100.0
+    assert frame.loc[1, "injuries_change_pct"] == 0.0  # 0 against 0: 持平
+    assert frame.loc[4, "accidents_change_pct"] is pd.NA  # past the ledger's coverage (March)
+    assert frame.loc[2, "accidents_change_pct_cum"] == 0.0  # 1 against 1 by February
+    # Shown 2.01 against 2.00 would read 0.5%; the exact sums give (2.005 − 2) / 2 = 0.25% -> 0.3%.
+    assert frame.loc[3, "direct_loss_wan_change_pct"] == 0.3
+    assert frame.loc[3, "direct_loss_wan_change_pct_cum"] == 50.5  # (3.009 − 2) / 2 = 50.45%
+
+
 def test_indicators_match_pandas_on_the_sample(sample_db_path):
     with store.connect(sample_db_path) as con:
         frame = con.execute("SELECT * FROM accidents").df()
@@ -400,3 +444,33 @@ def test_indicators_match_pandas_on_the_sample(sample_db_path):
             assert doc["indicators"][name]["previous"] == shown(name, previous[name]), (county, name)
             assert doc["indicators"][name]["change_pct"] == expected_change(current[name], previous[name])
         assert doc["major_accidents"]["value"] == current["major"], county
+
+
+def _sectors(**accidents) -> dict:
+    return {"by_sector": [{"sector": name, "accidents": n} for name, n in accidents.items()]}
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (_sectors(), []),
+        (_sectors(道路交通=0), []),  # a sector listed for 同期 only
+        (_sectors(道路交通=5), [("道路交通", 5)]),
+        (_sectors(工业=2, 矿山=1), [("工矿商贸", 3)]),  # the 工矿商贸 sectors are one field
+        (_sectors(道路交通=2, 工业=2, 消防火灾=3), [("消防火灾", 3), ("道路交通", 2), ("工矿商贸", 2)]),
+        (_sectors(道路交通=1, 商贸=4, 其他=1), [("工矿商贸", 4), ("道路交通", 1), ("其他", 1)]),
+    ],
+)
+def test_accidents_by_field(doc, expected):
+    assert accidents_by_field(doc) == expected
+
+
+def test_accidents_by_field_matches_pandas(generated_db):
+    path, frame = generated_db
+    period = Period(2026, 1, 8)
+    doc = run(path, indicators, period, "东城县", TODAY)
+    scope = in_period(frame[frame["county"] == "东城县"], period)
+    fields = scope["sector"].where(~scope["sector"].isin(TRADE), "工矿商贸")
+    counts = fields.value_counts()
+    assert dict(accidents_by_field(doc)) == {name: int(n) for name, n in counts.items()}
+    assert [n for _, n in accidents_by_field(doc)] == sorted(counts.tolist(), reverse=True)

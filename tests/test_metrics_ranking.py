@@ -12,7 +12,13 @@ import pytest
 from analytics import store
 from analytics.metrics.common import default_period
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import competition_rank, county_row, previous_ranking_period, ranking
+from analytics.metrics.ranking import (
+    competition_rank,
+    county_row,
+    previous_ranking_period,
+    ranking,
+    shared_rank,
+)
 from tests.factories import accident, insert_accidents
 from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
 from tests.recompute import half_up_exact as half_up
@@ -437,3 +443,28 @@ def test_bulletin_counts_as_accident_coverage(empty_db):
     doc = rank_of(empty_db)
     assert doc["behind"] == [] and doc["coverage_differs"] is False
     assert county_row(doc, "乙县")["coverage"] == "2026-08"
+
+
+@pytest.mark.parametrize(
+    ("ranks", "rank", "expected"),
+    [
+        ([1, 2, 2, 4], 2, True),  # 并列第2位
+        ([1, 2, 2, 4], 1, False),
+        ([1, 2, 2, 4], 4, False),
+        ([1, 1, 1], 1, True),
+        ([1], 1, False),  # a county alone is never tied
+        ([1, 2, None, None], None, True),  # counties without a rank share "no rank"
+    ],
+)
+def test_shared_rank(ranks, rank, expected):
+    doc = {"counties": [{"county": f"县{i}", "rank": {"accidents": r}} for i, r in enumerate(ranks)]}
+    assert shared_rank(doc, "accidents", rank) is expected
+
+
+def test_shared_rank_matches_pandas(generated_city):
+    doc = rank_of(generated_city[0])
+    frame = pd.DataFrame([{"county": r["county"], **r["rank"]} for r in doc["counties"]])
+    for name in INDICATORS:
+        counts = frame[name].value_counts()
+        for row in doc["counties"]:
+            assert shared_rank(doc, name, row["rank"][name]) is bool(counts[row["rank"][name]] > 1), name

@@ -173,6 +173,62 @@ def test_figures_match_an_independent_pandas_recomputation(db):
     named = [r["township"] for r in document["rows"][:-1]]
     assert named == sorted(named) and document["rows"][-1]["township"] is None
 
+    # Who the report names: the lowest rates below 100 and the most overdue, recomputed from the figures.
+    frame = pd.DataFrame([{"township": k, **v} for k, v in expected.items() if k != "合计"])
+    for field in ("rectification_rate", "coverage_pct"):
+        rates = pd.to_numeric(frame[field])
+        behind = frame.assign(rate=rates)[frame["township"].notna() & (rates < 100)]
+        want = behind.sort_values(["rate", "township"]).head(3)["township"].tolist()
+        assert [r["township"] for r in tm.lagging(document["rows"], field)] == want, field
+    most = int(frame["overdue"].max())
+    assert most > 0
+    where = [r["township"] for r in document["rows"] if r["overdue"] == most]
+    assert tm.most_overdue(document["rows"]) == (most, where)
+
+
+def _row(township, rate=None, overdue=0):
+    return {"township": township, "rectification_rate": rate, "overdue": overdue}
+
+
+@pytest.mark.parametrize(
+    ("rows", "limit", "expected"),
+    [
+        ([], 3, []),
+        ([_row("甲镇", 100.0), _row("乙镇", 120.0)], 3, []),  # at or past 100: nobody lags
+        (
+            [_row("甲镇", 50.0), _row("乙镇", 20.0), _row("丙镇", 99.9), _row("丁镇", 60.0)],
+            3,
+            ["乙镇", "甲镇", "丁镇"],
+        ),
+        (
+            [_row("乙镇", 50.0), _row("甲镇", 50.0)],
+            3,
+            ["乙镇", "甲镇"],  # a tie: by name (乙 sorts before 甲)
+        ),
+        (
+            [_row(None, 0.0), _row("甲镇", None), _row("乙镇", 80.0)],
+            3,
+            ["乙镇"],
+        ),  # no name, no rate: never named
+        ([_row("甲镇", 10.0), _row("乙镇", 20.0)], 1, ["甲镇"]),
+    ],
+)
+def test_lagging_townships(rows, limit, expected):
+    assert [r["township"] for r in tm.lagging(rows, "rectification_rate", limit)] == expected
+
+
+@pytest.mark.parametrize(
+    ("overdue", "expected"),
+    [
+        ({}, (0, [])),
+        ({"甲镇": 0, None: 0}, (0, [])),
+        ({"甲镇": 2, "乙镇": 5, None: 1}, (5, ["乙镇"])),
+        ({"甲镇": 3, "乙镇": 1, None: 3}, (3, ["甲镇", None])),  # 县直/未填乡镇 counts like a township
+    ],
+)
+def test_most_overdue(overdue, expected):
+    assert tm.most_overdue([_row(t, overdue=n) for t, n in overdue.items()]) == expected
+
 
 # The township profile: averages over real townships, one verdict rule, no verdict on a volume.
 def _doc(rows, total):

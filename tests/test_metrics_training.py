@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,18 @@ import pytest
 
 from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.periods import Period
-from analytics.metrics.training import COUNTY_WIDE, time_progress, township_table, training, training_gaps
+from analytics.metrics.training import (
+    COUNTY_WIDE,
+    against_previous,
+    behind_time_progress,
+    gap_to_time_progress,
+    lagging_rows,
+    still_to_train,
+    time_progress,
+    township_table,
+    training,
+    training_gaps,
+)
 from tests.factories import fixture_db, insert, session, target
 from tests.recompute import expected_training_rows as expected_rows
 from tests.recompute import random_training
@@ -102,7 +114,7 @@ def test_township_without_records_and_the_null_township_row(db):
         "training",
         [
             session("s1", D(2026, 3, 1), township=None, trainees=4, passed=4),
-            session("s2", D(2026, 3, 1), township=" ", trainees=6),
+            session("s2", D(2026, 3, 1), township=None, trainees=6),
             session("s3", D(2025, 3, 1), township=None, trainees=99),
         ],
     )
@@ -181,6 +193,83 @@ def test_gaps_list_pairs_behind_time_progress_furthest_first(db):
          "time_progress": 66.7, "gap": 16.7},
     ]  # fmt: skip
     assert len(training_gaps(db, PERIOD, COUNTY, limit=1)) == 1
+
+
+# ---------------------------------------------------------------- against time progress and 同期
+
+
+@pytest.mark.parametrize(
+    ("coverage", "progress", "gap", "behind"),
+    [
+        (50.0, 66.7, -16.7, True),
+        (66.7, 66.7, 0.0, False),  # reaching time progress is not lagging it
+        (66.8, 66.7, 0.1, False),
+        (112.5, 100.0, 12.5, False),  # coverage may pass 100
+        (0.0, 8.3, -8.3, True),
+        (None, 66.7, None, None),  # no target, no coverage: no verdict
+        (50.0, None, None, None),
+    ],
+)
+def test_gap_to_time_progress_and_behind(coverage, progress, gap, behind):
+    assert gap_to_time_progress(coverage, progress) == gap
+    assert behind_time_progress(coverage, progress) is behind
+
+
+@pytest.mark.parametrize(
+    ("required", "trained", "expected"),
+    [(300, 120, 180), (300, 300, 0), (300, 320, 0), (None, 40, 0), (0, 0, 0), (25, 0, 25)],
+)
+def test_still_to_train(required, trained, expected):
+    assert still_to_train({"required": required, "trained": trained}) == expected
+
+
+def test_lagging_rows_keep_the_documents_order_and_skip_rows_without_coverage():
+    rows = [
+        {"category": "c", "coverage_pct": 80.0},
+        {"category": "a", "coverage_pct": 10.0},
+        {"category": "b", "coverage_pct": None},
+        {"category": "d", "coverage_pct": 66.7},
+        {"category": "e", "coverage_pct": 66.6},
+    ]
+    assert [r["category"] for r in lagging_rows(rows, 66.7)] == ["a", "e"]
+    assert lagging_rows(rows, None) == []
+
+
+def test_against_previous_compares_trained_by_change_pct_and_pass_rate_in_points():
+    now = {"trained": 120, "pass_rate": 81.3}
+    before = {"trained": 100, "pass_rate": 85.0}
+    assert against_previous(now, before) == {
+        "trained": {"value": 120, "previous": 100, "change_pct": 20.0},
+        "pass_rate": {"value": 81.3, "previous": 85.0, "change_points": -3.7},
+    }
+
+
+@pytest.mark.parametrize("period", [Period(2026, 1, 8), Period(2026, 1, 3), Period(2025, 1, 12)])
+def test_progress_figures_match_an_independent_pandas_recomputation(db, period):
+    """尚需培训, the gap to time progress and who lags, recomputed in pandas from the records."""
+    sessions, targets = random_training(np.random.default_rng(23), 1500)
+    insert(db, "training", sessions)
+    insert(db, "training_targets", targets)
+    progress = Decimal(period.last_month * 1000 // 12 + (period.last_month * 1000 % 12 * 2 >= 12)) / 10
+    for by in ("township", "category"):
+        document = training(db, period, COUNTY, by=by)
+        figures = expected_rows(sessions, targets, period, by)
+        lagging = []
+        for row in [*document["rows"], document["total"]]:
+            want = figures[row[by]]
+            assert still_to_train(row) == max((want["required"] or 0) - want["trained"], 0), (by, row[by])
+            gap = gap_to_time_progress(row["coverage_pct"], document["time_progress"])
+            if want["coverage_pct"] is None:
+                assert (
+                    gap is None
+                    and behind_time_progress(row["coverage_pct"], document["time_progress"]) is None
+                )
+                continue
+            coverage = Decimal(str(want["coverage_pct"]))
+            assert gap == float(coverage - progress), (by, row[by])
+            if coverage < progress and row in document["rows"]:
+                lagging.append(row[by])
+        assert [r[by] for r in lagging_rows(document["rows"], document["time_progress"])] == lagging
 
 
 # ---------------------------------------------------------------- independent recomputation

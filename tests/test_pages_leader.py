@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 
 from analytics import store
@@ -83,8 +84,20 @@ def test_trends_tables_equal_the_monthly_figures(sample, sample_db_path):
     assert list(accidents_monthly.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents"]]
     assert list(accidents_monthly.iloc[:, 2]) == [wording.fmt_count(v) for v in frame["accidents_previous"]]
     assert list(accidents_cumulative.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents_cum"]]
-    loss_monthly = tables[6]
+    loss_monthly, loss_cumulative = tables[6], tables[7]
     assert list(loss_monthly.iloc[:, 1]) == [wording.fmt_money(v) for v in frame["direct_loss_wan"]]
+    # 同比 is the metric's (from the exact sums), only put into words on the page.
+    for table, suffix in ((loss_monthly, ""), (loss_cumulative, "_cum")):
+        expected = [
+            wording.change_phrase(v, p, None if pd.isna(c) else float(c), INDICATOR_UNITS["direct_loss_wan"])
+            for v, p, c in zip(
+                frame[f"direct_loss_wan{suffix}"],
+                frame[f"direct_loss_wan_previous{suffix}"],
+                frame[f"direct_loss_wan_change_pct{suffix}"],
+                strict=True,
+            )
+        ]
+        assert list(table["同比"]) == expected
     assert len(app.get("plotly_chart")) == 2 * len(INDICATORS) + 2
 
 
@@ -96,6 +109,15 @@ def test_trends_sector_table_matches_by_sector(sample, sample_db_path):
     sectors = app.dataframe[2 * len(INDICATORS)].value
     assert list(sectors["行业领域"]) == [row["sector"] for row in doc["by_sector"]]
     assert list(sectors.iloc[:, 1]) == [wording.fmt_count(row["accidents"]) for row in doc["by_sector"]]
+    assert list(sectors["同比"]) == [
+        wording.change_phrase(
+            r["accidents"],
+            r["previous"]["accidents"],
+            r["change_pct"]["accidents"],
+            INDICATOR_UNITS["accidents"],
+        )
+        for r in doc["by_sector"]
+    ]
 
 
 def test_ranking_table_lists_every_county_by_rank(sample, sample_db_path):

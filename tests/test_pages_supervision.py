@@ -21,7 +21,7 @@ from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics import training as training_metrics
 from analytics.metrics.common import NO_TOWNSHIP, counties, default_period, home_county
 from analytics.metrics.enforcement import enforcement, enforcement_by_measure
-from analytics.metrics.hazards import hazards, overdue_hazards
+from analytics.metrics.hazards import against_previous, hazards, overdue_hazards
 from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from analytics.metrics.training import COUNTY_WIDE, training, training_gaps
 from analytics.text import wording
@@ -73,9 +73,19 @@ def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
         by_township = hazards(con, period, county, by="township")
         by_department = hazards(con, period, county, by="department")
         overdue = overdue_hazards(con, period, county)
+        previous = hazards(con, period.previous, county, by="township")["total"]
     total = by_township["total"]
     shown = markdown_text(app)
     assert f">{total['found']:,}处<" in shown
+    # The cards' 同期 comparisons are the metric's: 同比 of counts, 百分点 of rates.
+    compared = against_previous(total, previous)
+    found = compared["found"]
+    assert (
+        f"同比{wording.change_phrase(found['value'], found['previous'], found['change_pct'], '处')}" in shown
+    )
+    for field in ("rectification_rate", "review_rate"):
+        text = supervision.rate_change(total[field], compared[field]["change_points"])[0]
+        assert text and text in shown, field
     for field in ("rectification_rate", "major_rectification_rate", "review_rate"):
         assert f">{wording.fmt_pct(total[field])}<" in shown
     assert f">{total['overdue']:,}处<" in shown
@@ -115,6 +125,12 @@ def test_enforcement_page_shows_the_metric_figures(sample, sample_db_path):
         total["cases"], total["previous"]["cases"], total["change_pct"]["cases"], "件"
     )
     assert f"同比{expected_change}" in shown
+    fine_change = wording.change_phrase(
+        total["fine_wan"], total["previous"]["fine_wan"], total["change_pct"]["fine_wan"], "万元"
+    )
+    assert (
+        f"同比{fine_change}" in shown
+    )  # the document's 同比 (from exact sums), not one recomputed on screen
     suspensions = measures.set_index("measure").loc["责令停产停业整改"]
     assert f">{int(suspensions['cases']):,}家<" in shown
 
@@ -142,6 +158,9 @@ def test_training_page_shows_the_metric_figures(sample, sample_db_path):
     assert f">{total['required']:,}人<" in shown
     assert f">{wording.fmt_pct(total['coverage_pct'])}<" in shown
     assert f"时间进度 {wording.fmt_pct(by_township['time_progress'])}" in shown
+    assert f"尚需培训 {training_metrics.still_to_train(total):,}人" in shown
+    gap = training_metrics.gap_to_time_progress(total["coverage_pct"], by_township["time_progress"])
+    assert supervision.progress_gap(gap)[0] in shown
 
     township_table, category_table = with_total(app, 0), with_total(app, 2)
     lag_list = app.dataframe[4].value

@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 
-from analytics.metrics.periods import Period, change_pct, money, parse_months, rate, round_half_up
+from analytics.metrics.periods import (
+    Period,
+    change_pct,
+    compared,
+    money,
+    parse_months,
+    points_change,
+    rate,
+    round_half_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +92,41 @@ def test_parse_months(text, expected):
 def test_parse_months_rejects(text):
     with pytest.raises(ValueError):
         parse_months(text)
+
+
+@pytest.mark.parametrize(
+    "value, previous, expected",
+    [
+        (85.0, 80.0, 5.0),  # a rate's change is a difference in 百分点, not (85 − 80) / 80
+        (80.0, 85.0, -5.0),
+        (66.7, 66.7, 0.0),
+        (81.3, 81.25, 0.1),  # 0.05 away from zero
+        (81.2, 81.25, -0.1),
+        (0.1, 0.3, -0.2),  # through Decimal: 0.1 − 0.3 is not −0.19999…
+        (112.5, 66.7, 45.8),  # coverage may pass 100
+        (None, 80.0, None),  # no rate (—) on either side: no change
+        (80.0, None, None),
+        (None, None, None),
+    ],
+)
+def test_points_change(value, previous, expected):
+    assert points_change(value, previous) == expected
+
+
+def test_compared_gives_counts_their_change_pct_and_rates_their_points():
+    current = {"found": 12, "overdue": 0, "fine_wan": 3.3, "rectification_rate": 75.0, "review_rate": None}
+    previous = {"found": 14, "overdue": 0, "fine_wan": 0.0, "rectification_rate": 80.5, "review_rate": 50.0}
+    figures = compared(
+        current,
+        previous,
+        counts=("found", "overdue", "fine_wan"),
+        rates=("rectification_rate", "review_rate"),
+    )
+    assert figures == {
+        "found": {"value": 12, "previous": 14, "change_pct": -14.3},
+        "overdue": {"value": 0, "previous": 0, "change_pct": 0.0},
+        "fine_wan": {"value": 3.3, "previous": 0.0, "change_pct": None},  # 新增
+        "rectification_rate": {"value": 75.0, "previous": 80.5, "change_points": -5.5},
+        "review_rate": {"value": None, "previous": 50.0, "change_points": None},
+    }
+    assert compared(current, previous) == {}

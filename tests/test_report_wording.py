@@ -357,7 +357,7 @@ def test_township_notes(empty_db, case):
 
 def test_township_without_name_is_a_row_but_never_named_as_behind(empty_db):
     insert(empty_db, "regions", {"township": "东镇"}, {"township": "西镇"})
-    insert(empty_db, "hazards", *_township_hazards({"东镇": (2, 1), "西镇": (1, 1)}), {"township": ""})
+    insert(empty_db, "hazards", *_township_hazards({"东镇": (2, 1), "西镇": (1, 1)}), {"township": None})
     insert(empty_db, "training", {"township": "东镇", "trainees": 10}, {"township": "西镇", "trainees": 30})
     insert(
         empty_db,

@@ -1,5 +1,6 @@
 """The store: schema from the data contract, derived accident level, locks between processes."""
 
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,8 @@ import pytest
 
 from analytics import store
 from analytics.contract.datasets import DATASETS
+
+TODAY = dt.date(2026, 11, 28)
 
 
 def test_schema_has_every_dataset_and_its_history(empty_db):
@@ -149,3 +152,89 @@ def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp
     with store.connect(db) as con:
         assert con.execute("SELECT count(*) FROM accidents WHERE township IS NULL").fetchone()[0] == 1
         assert con.execute("SELECT township, department FROM hazards").fetchall() == [("城关镇", "应急局")]
+
+
+_INSPECTION_HEADER = ["检查编号", "检查日期", "县市区", "乡镇（街道）", "检查部门", "被检查单位", "检查类型"]
+_CASE_HEADER = ["案件编号", "立案日期", "县市区", "乡镇（街道）", "执法部门", "处理措施", "罚款金额（万元）"]
+_WIDE = "\u3000"  # a full-width space, as Chinese input methods type it
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "cells", "column", "stored"),
+    [
+        (
+            "inspections",
+            _INSPECTION_HEADER,
+            ["甲县", "城关镇", f"{_WIDE}县应急局 ", "X", "日常检查"],
+            "department",
+            "县应急局",
+        ),
+        (
+            "inspections",
+            _INSPECTION_HEADER,
+            ["甲县", "城关镇", "县应急局", "X", f" 专项检查{_WIDE}"],
+            "kind",
+            "专项检查",
+        ),
+        ("inspections", _INSPECTION_HEADER, ["甲县", "城关镇", "县应急局", "X", f"{_WIDE} "], "kind", None),
+        ("inspections", _INSPECTION_HEADER, ["甲县", "城关镇", "县应急局", "X", ""], "kind", None),
+        (
+            "inspections",
+            _INSPECTION_HEADER,
+            ["甲县", f"{_WIDE}{_WIDE}", "县应急局", "X", ""],
+            "township",
+            None,
+        ),
+        (
+            "inspections",
+            _INSPECTION_HEADER,
+            ["甲县", f"{_WIDE}河口乡\t", "县应急局", "X", ""],
+            "township",
+            "河口乡",
+        ),
+        (
+            "enforcement",
+            _CASE_HEADER,
+            ["甲县", "", f" 县住建局{_WIDE}", "罚款", "1"],
+            "department",
+            "县住建局",
+        ),
+        ("enforcement", _CASE_HEADER, ["甲县", _WIDE, "县住建局", "罚款", "1"], "township", None),
+    ],
+)
+def test_the_import_trims_grouped_text_full_width_spaces_included(
+    tmp_path, table, header, cells, column, stored
+):
+    """Township, department and kind are stored trimmed and an empty cell as null: queries group by them as they are."""
+    from analytics.importing import import_file
+    from tests.import_support import csv_bytes
+
+    db = tmp_path / "clean.duckdb"
+    rows = [header, ["R1", "2026-03-01", *cells]]
+    result = import_file(csv_bytes(rows), file_name="f.csv", dataset=table, db=db, today=TODAY)
+    assert result["status"] == "imported", result["errors"]
+    with store.connect(db) as con:
+        assert con.execute(f"SELECT {column} FROM {table}").fetchall() == [(stored,)]
+
+
+@pytest.mark.parametrize(
+    ("table", "header", "cells", "named"),
+    [
+        ("inspections", _INSPECTION_HEADER, ["甲县", "城关镇", f"{_WIDE} ", "X", ""], "检查部门"),
+        ("enforcement", _CASE_HEADER, ["甲县", "", _WIDE, "罚款", "1"], "执法部门"),
+    ],
+)
+def test_a_blank_required_department_is_refused_not_stored(tmp_path, table, header, cells, named):
+    from analytics.importing import import_file
+    from tests.import_support import csv_bytes
+
+    db = tmp_path / "clean.duckdb"
+    result = import_file(
+        csv_bytes([header, ["R1", "2026-03-01", *cells]]),
+        file_name="f.csv",
+        dataset=table,
+        db=db,
+        today=TODAY,
+    )
+    assert result["status"] == "rejected"
+    assert any(named in str(error) for error in result["errors"]), result["errors"]

@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.periods import Period
+from analytics.metrics.ranking import shared_rank
 from analytics.text import wording
 
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
@@ -172,9 +173,7 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     total = len(ranking_doc["counties"])
     since = f"较{previous_period_label(ranking_doc)}"
     move = row["rank_change"][indicator]
-    tied = (
-        sum(1 for other in ranking_doc["counties"] if other["rank"][indicator] == row["rank"][indicator]) > 1
-    )
+    tied = shared_rank(ranking_doc, indicator, row["rank"][indicator])
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.contract.datasets import DATASETS
 from analytics.metrics.common import counties
-from analytics.metrics.coverage import MONTHLY_SOURCES, coverage_rows
+from analytics.metrics.coverage import MONTHLY_SOURCES, coverage_rows, declarable_months
 from analytics.text.wording import SOURCE_NAMES
 from ui import data
 
@@ -44,15 +44,9 @@ def declaration(dataset: str | None) -> tuple[str | None, str | None]:
         return None, None
     if not st.checkbox(DECLARE_LABEL, key="declare-covers"):
         return None, None
-    today = dt.date.today()
-    months = []
-    year, month = today.year, today.month
-    for _ in range(24):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     left, right = st.columns(2)
     covers = left.selectbox(
-        "已完整报送至", months[1:] + months[:1], format_func=_month_label, key="covers-month"
+        "已完整报送至", declarable_months(dt.date.today()), format_func=_month_label, key="covers-month"
     )
     known = data.query(counties)
     county = right.selectbox(

@@ -8,14 +8,13 @@ decimals, rates with 1 decimal, — where a figure cannot be computed.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
 from analytics.documents.exports import dataframe_to_xlsx
-from analytics.metrics.periods import change_pct, round_half_up
+from analytics.metrics.hazards import against_previous
 from analytics.text import wording
 from ui import cards, layout, meeting
 
@@ -128,41 +127,47 @@ def stop_without_records(what: str) -> None:
     st.stop()
 
 
-def rate_change(value: float | None, previous: float | None) -> tuple[str, str]:
-    """(text, tone) of a rate against 同期, in 百分点 (metrics.md); a higher rate is good."""
-    if value is None or previous is None:
+def rate_change(value: float | None, points: float | None) -> tuple[str, str]:
+    """(text, tone) of a rate against 同期 from its change in 百分点 (`periods.points_change`); higher is good."""
+    if points is None:
         return ("去年同期无可比数据" if value is not None else ""), cards.NEUTRAL
-    points = round_half_up(Decimal(str(value)) - Decimal(str(previous)), 1)
     if points == 0:
         return "较去年同期持平", cards.NEUTRAL
     verb = "上升" if points > 0 else "下降"
     return f"较去年同期{verb}{abs(points):.1f}个百分点", cards.GOOD if points > 0 else cards.BAD
 
 
-def count_change(value: float, previous: float, unit: str, lower_is_better: bool) -> tuple[str, str]:
-    """(text, tone) of a count or amount against 同期: 同比上升 x.x% / 下降 / 持平 / 新增, coloured by meaning."""
-    change = change_pct(value, previous)
+def count_change(
+    value: float, previous: float, change: float | None, unit: str, lower_is_better: bool
+) -> tuple[str, str]:
+    """(text, tone) of a count or amount against 同期, from the metric's 同比 `change` (null = 新增):
+    同比上升 x.x% / 下降 / 持平 / 新增, coloured by meaning."""
     text = f"同比{wording.change_phrase(value, previous, change, unit)}"
     return text, cards.tone(change, value, lower_is_better=lower_is_better)
 
 
 def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
     """The headline cards of the 隐患整改 page: the period's totals against 同期, coloured by meaning."""
+    compared = against_previous(total, previous)
+
+    def count_change_of(field: str, unit: str, lower_is_better: bool = False) -> tuple[str, str]:
+        figure = compared[field]
+        return count_change(figure["value"], figure["previous"], figure["change_pct"], unit, lower_is_better)
 
     def count(field: str, unit: str) -> str:
         return f"{cs.fmt_value(field, total[field])}{unit}"
 
     def rate_card(title: str, field: str, detail: str) -> cards.Card:
-        change, tone = rate_change(total[field], previous[field])
+        change, tone = rate_change(total[field], compared[field]["change_points"])
         return cards.Card(title, cs.fmt_value(field, total[field]), detail, change, tone)
 
-    overdue_change, overdue_tone = count_change(total["overdue"], previous["overdue"], "处", True)
+    overdue_change, overdue_tone = count_change_of("overdue", "处", lower_is_better=True)
     return [
         cards.Card(
             "排查隐患",
             count("found", "处"),
             f"去年同期 {cs.fmt_value('found', previous['found'])}处",
-            count_change(total["found"], previous["found"], "处", False)[0],
+            count_change_of("found", "处")[0],
         ),
         rate_card(
             "隐患整改率",
@@ -173,7 +178,7 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
             "重大隐患",
             count("major_found", "处"),
             f"去年同期 {cs.fmt_value('major_found', previous['major_found'])}处",
-            count_change(total["major_found"], previous["major_found"], "处", False)[0],
+            count_change_of("major_found", "处")[0],
         ),
         rate_card(
             "重大隐患整改率",
@@ -198,14 +203,14 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
             "安全检查",
             count("inspections", "次"),
             f"检查单位 {count('units_inspected', '家')}",
-            count_change(total["inspections"], previous["inspections"], "次", False)[0],
+            count_change_of("inspections", "次")[0],
         ),
     ]
 
 
-def progress_gap(coverage: float, time_progress: float) -> tuple[str, str]:
-    """(text, tone) of coverage against time progress: 超过 is green, 落后 red, in 百分点."""
-    points = round_half_up(Decimal(str(coverage)) - Decimal(str(time_progress)), 1)
+def progress_gap(points: float) -> tuple[str, str]:
+    """(text, tone) of coverage against time progress from `training.gap_to_time_progress` (百分点):
+    at or past it is green, behind it red."""
     if points >= 0:
         return f"达到时间进度（超出{points:.1f}个百分点）", cards.GOOD
     return f"落后于时间进度{abs(points):.1f}个百分点", cards.BAD

@@ -6,7 +6,6 @@ import pandas as pd
 
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
-from analytics.metrics.periods import change_pct
 from analytics.metrics.ranking import SOURCE_LABELS
 from analytics.text import wording
 from ui.cards import previous_period_label
@@ -18,16 +17,19 @@ def _amount(value, indicator: str) -> str:
     return wording.fmt_money(value) if indicator == "direct_loss_wan" else wording.fmt_count(value)
 
 
-def _change(value, previous, indicator: str) -> str:
+def _change(value, previous, change, indicator: str) -> str:
+    """The metric's 同比 (`change`, null = 新增) in words; — where a month has no figure."""
     if value is None or pd.isna(value) or previous is None or pd.isna(previous):
         return wording.DASH
-    return wording.change_phrase(value, previous, change_pct(value, previous), INDICATOR_UNITS[indicator])
+    change = None if change is None or pd.isna(change) else float(change)
+    return wording.change_phrase(value, previous, change, INDICATOR_UNITS[indicator])
 
 
 def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bool = False) -> pd.DataFrame:
     """Month by month: this year, 同期 and 同比 (of the running totals when `cumulative`)."""
     suffix = "_cum" if cumulative else ""
     current, previous = frame[f"{indicator}{suffix}"], frame[f"{indicator}_previous{suffix}"]
+    changes = frame[f"{indicator}_change_pct{suffix}"]
     unit = INDICATOR_UNITS[indicator]
     label = "累计" if cumulative else ""
     return pd.DataFrame(
@@ -35,17 +37,19 @@ def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bo
             "月份": [f"{m}月" for m in frame["month"]],
             f"{year}年{label}（{unit}）": [_amount(v, indicator) for v in current],
             f"{year - 1}年{label}（{unit}）": [_amount(v, indicator) for v in previous],
-            "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
+            "同比": [_change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)],
         }
     )
 
 
 def breakdown_frame(rows: list[dict], key: str) -> pd.DataFrame:
-    """Rows of `by_sector` / `by_township` as a frame: key, each indicator and `previous_<indicator>`."""
+    """Rows of `by_sector` / `by_township` as a frame: key, each indicator, `previous_<indicator>` and
+    `change_pct_<indicator>` (the row's own 同比, null = 新增)."""
     data = {key: [NO_TOWNSHIP if row[key] is None else row[key] for row in rows]}
     for name in INDICATORS:
         data[name] = [row[name] for row in rows]
         data[f"previous_{name}"] = [row["previous"][name] for row in rows]
+        data[f"change_pct_{name}"] = [row["change_pct"][name] for row in rows]
     return pd.DataFrame(data)
 
 
@@ -53,12 +57,13 @@ def breakdown_table(frame: pd.DataFrame, key: str, key_label: str, indicator: st
     """Per sector or township: this period, 同期 and 同比 of one indicator."""
     unit = INDICATOR_UNITS[indicator]
     current, previous = frame[indicator], frame[f"previous_{indicator}"]
+    changes = frame[f"change_pct_{indicator}"]
     return pd.DataFrame(
         {
             key_label: frame[key],
             f"{year}年（{unit}）": [_amount(v, indicator) for v in current],
             f"{year - 1}年（{unit}）": [_amount(v, indicator) for v in previous],
-            "同比": [_change(v, p, indicator) for v, p in zip(current, previous, strict=True)],
+            "同比": [_change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)],
         }
     )
 

@@ -26,6 +26,7 @@ from analytics.charts.leader import (
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.periods import round_half_up
+from analytics.metrics.training import behind_time_progress
 from analytics.text import wording
 
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
@@ -321,10 +322,8 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
     frame = frame.iloc[::-1]
     keys = [key_text(k, key) for k in frame[key]]
     coverage = _floats(frame["coverage_pct"])
-    colours = [
-        EQUAL if _missing(v) or time_progress is None else (GREEN if v >= time_progress else RED)
-        for v in coverage
-    ]
+    behind = [None if _missing(v) else behind_time_progress(float(v), time_progress) for v in coverage]
+    colours = [EQUAL if b is None else (RED if b else GREEN) for b in behind]
     top = max([time_progress or 0, *coverage.dropna().tolist(), 100])
     figure = go.Figure(
         go.Bar(

@@ -17,7 +17,7 @@ from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.coverage import SOURCES, check_period
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
 from analytics.metrics.periods import Period, parse_months
-from analytics.metrics.ranking import RATE_LABELS, RATES, ranking
+from analytics.metrics.ranking import RATE_LABELS, RATES, ranking, shared_rank
 from analytics.text.wording import (
     DASH,
     change_phrase,
@@ -160,7 +160,7 @@ def ranking_text(doc: dict) -> str:
     for row in doc["counties"]:
         cells = [row["county"]]
         for name in INDICATORS:
-            tied = sum(1 for other in doc["counties"] if other["rank"][name] == row["rank"][name]) > 1
+            tied = shared_rank(doc, name, row["rank"][name])
             cells.append(
                 f"{fmt_amount(row[name], INDICATOR_UNITS[name])}（{rank_phrase(row['rank'][name], tied)}）"
             )

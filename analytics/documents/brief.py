@@ -30,10 +30,10 @@ from analytics.documents.report import (
     style_run,
     text_width,
 )
-from analytics.documents.report_text import date_text, table_change
+from analytics.documents.report_text import date_text, ranked, table_change
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators, monthly
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row, ranking
+from analytics.metrics.ranking import ranking
 from analytics.text.wording import fmt_amount, overview_paragraph, provisional_note, source_note, verdict
 
 BRIEF_BODY_SIZE = Pt(14)  # 四号: one page holds the paragraph, the cards and the charts
@@ -49,7 +49,7 @@ def brief_content(
     """The brief as data: title, verdict, paragraph, cards and the two chart figures (Plotly)."""
     indicators_doc = indicators(con, period, county, today=today)
     ranking_doc = ranking(con, period, today=today)
-    ranked = len(ranking_doc["counties"]) > 1 and county_row(ranking_doc, county) is not None
+    is_ranked = ranked(ranking_doc, county)
     months = monthly(con, period.year, county, today=today)
     months = months[months["month"].between(period.first_month, period.last_month)].reset_index(drop=True)
     cards = []
@@ -64,7 +64,7 @@ def brief_content(
             }
         )
     charts = [monthly_bars(months, "accidents", period.year)]
-    if ranked:
+    if is_ranked:
         frame = pd.DataFrame(
             {
                 "county": [row["county"] for row in ranking_doc["counties"]],
@@ -87,7 +87,7 @@ def brief_content(
         "title": f"{county}安全生产情况简报",
         "subtitle": f"{period.year}年{period.label}　数据截至{date_text(indicators_doc['period']['as_of'])}",
         "verdict": verdict(indicators_doc),
-        "paragraph": overview_paragraph(indicators_doc, ranking_doc if ranked else None, county, period),
+        "paragraph": overview_paragraph(indicators_doc, ranking_doc if is_ranked else None, county, period),
         "provisional": provisional_note(indicators_doc),
         "cards": cards,
         # The charts travel in a document of their own: each names the county and the period.

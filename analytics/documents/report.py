@@ -25,7 +25,7 @@ from docx.shared import Mm, Pt
 
 from analytics.documents.report_text import Block, report_blocks
 from analytics.metrics.coverage import coverage_document
-from analytics.metrics.enforcement import enforcement
+from analytics.metrics.enforcement import enforcement, top_department
 from analytics.metrics.hazards import hazards
 from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
@@ -372,11 +372,6 @@ def render(blocks: Iterable[Block]) -> bytes:
     return buffer.getvalue()
 
 
-def _top_department(rows: list[dict]) -> dict | None:
-    named = [row for row in rows if row["department"] and row["cases"]]
-    return max(named, key=lambda row: (row["cases"], row["fine_wan"]), default=None)
-
-
 def report_figures(
     con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
 ) -> dict:
@@ -391,7 +386,7 @@ def report_figures(
         "hazards": hazards(con, period, county, by="township", today=today)["total"],
         "enforcement": {
             "total": by_department["total"],
-            "top_department": _top_department(by_department["rows"]),
+            "top_department": top_department(by_department["rows"]),
         },
         "training": training(con, period, county, by="category", today=today),
         "townships": townships(con, period, county, today=today),

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row
+from analytics.metrics.ranking import county_row, shared_rank
+from analytics.metrics.training import lagging_rows
 from analytics.text.wording import (
     area_word,
     change_kind,
@@ -134,9 +136,7 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     if total["pass_rate"] is not None:
         text += f"经考核，合格{fmt_count(total['passed'])}人，考核合格率{fmt_pct(total['pass_rate'])}。"
     progress = doc.get("time_progress")
-    behind = [
-        r for r in categories if r["coverage_pct"] is not None and progress and r["coverage_pct"] < progress
-    ]
+    behind = lagging_rows(categories, progress)
     if behind:
         text += (
             f"对照时间进度（{fmt_pct(progress)}），"
@@ -239,9 +239,8 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) ->
 
 
 def lagging(rows: list[dict], key: str, limit: int = LAGGING_TOWNSHIPS) -> list[dict]:
-    """The named townships lowest on `key` (below 100), lowest first, ties by name; no rate, no place."""
-    named = [r for r in rows if r["township"] is not None and r[key] is not None and r[key] < 100]
-    return sorted(named, key=lambda r: (r[key], r["township"]))[:limit]
+    """The named townships lowest on `key` (below 100) that the report names (`townships.lagging`)."""
+    return townships_metrics.lagging(rows, key, limit)
 
 
 def lagging_sentence(rows: list[dict], key: str, what: str) -> str:
@@ -274,10 +273,10 @@ def township_paragraph(rows: list[dict]) -> str:
     if not sentences:
         return ""
     text = "从各乡镇（街道）情况看，" + "；".join(sentences) + "。"
-    most = max((r["overdue"] for r in rows), default=0)
+    most, where = townships_metrics.most_overdue(rows)
     if most:
-        worst = "、".join(r["township"] or NO_TOWNSHIP for r in rows if r["overdue"] == most)
-        each = "各" if sum(1 for r in rows if r["overdue"] == most) > 1 else ""
+        worst = "、".join(township or NO_TOWNSHIP for township in where)
+        each = "各" if len(where) > 1 else ""
         text += f"逾期未整改隐患最多的是{worst}（{each}{fmt_count(most)}条）。"
     if lagging(rows, "rectification_rate") or lagging(rows, "coverage_pct"):
         text += "对上述乡镇（街道），将通过通报、约谈等方式督促落实属地监管责任。"
@@ -285,10 +284,6 @@ def township_paragraph(rows: list[dict]) -> str:
 
 
 # ---- tables ---------------------------------------------------------------------------------
-
-
-def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
-    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
 
 
 def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str) -> Table:
@@ -309,7 +304,7 @@ def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str)
         ]
         if row_of_county:
             rank = row_of_county["rank"][name]
-            row.append(rank_phrase(rank, _ties(ranking_doc, name, rank)))
+            row.append(rank_phrase(rank, shared_rank(ranking_doc, name, rank)))
         rows.append(tuple(row))
     return tuple(header), tuple(rows)
 

@@ -86,14 +86,15 @@ def city_name(con: duckdb.DuckDBPyConnection) -> str | None:
 # The key value of the "total" row of every by-township / by-department document.
 TOTAL_LABEL = "合计"
 
-# An empty or blank township is "no township": one null row, never dropped (metrics.md).
-TOWNSHIP_SQL = "NULLIF(TRIM(township), '')"
+# Township, department and kind are stored trimmed, an empty cell as null: the import cleans them and
+# the store's upgrade cleans older rows. So every query groups by the plain column, and null is the one
+# "no township" row (县直/未填乡镇), never dropped (metrics.md).
 
 
 def region_townships(con: duckdb.DuckDBPyConnection, county: str) -> list[str]:
     """The county's townships in the regions table, sorted by name."""
     rows = con.execute(
-        f"SELECT DISTINCT {TOWNSHIP_SQL} AS t FROM regions WHERE county = ? AND t IS NOT NULL ORDER BY t",
+        "SELECT DISTINCT township FROM regions WHERE county = ? AND township IS NOT NULL ORDER BY township",
         [county],
     ).fetchall()
     return [r[0] for r in rows]

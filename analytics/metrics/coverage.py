@@ -16,7 +16,7 @@ Decided here, where the spec is silent:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -61,10 +61,32 @@ def parse_month_key(text: str) -> Month:
     return year, month
 
 
+def data_as_of(period_json: Mapping, coverage_doc: Mapping[str, str | None] | None = None) -> Month:
+    """The month a document's figures reach ("数据截至"): the period's last month, or, when a source's
+    coverage ends before it, the earliest such coverage. Sources without data (None) are left out.
+
+    `period_json` is a document's `period`; `coverage_doc` its `coverage` ({source or county: "YYYY-MM"}).
+    """
+    end = month_key((period_json["year"], period_json["months"][1]))
+    reached = [key for key in (coverage_doc or {}).values() if key is not None and key < end]
+    year, month = min(reached, default=end).split("-")
+    return int(year), int(month)
+
+
 def last_full_month(today: dt.date) -> Month:
     """The month before today's month: the latest month that can be complete."""
     first = today.replace(day=1) - dt.timedelta(days=1)
     return first.year, first.month
+
+
+def declarable_months(today: dt.date, count: int = 24) -> list[str]:
+    """The months an import may declare a ledger complete through ("YYYY-MM"), as the upload offers them:
+    the last full month first, then the `count` − 2 before it, newest first, and the current month last."""
+    months, (year, month) = [], (today.year, today.month)
+    for _ in range(count):
+        months.append(month_key((year, month)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[1:] + months[:1]
 
 
 def _source_sql(name: str) -> str:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import MEASURES
-from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
 
@@ -20,8 +20,8 @@ SUSPENSION = "责令停产停业整改"
 CLOSURE = "取缔关闭"
 
 _KEYS = {
-    "department": "NULLIF(TRIM(department), '')",
-    "township": TOWNSHIP_SQL,
+    "department": "department",
+    "township": "township",
     "measure": "measure",
 }
 _COLUMNS = ("cases", "fine", "suspensions", "closures", "previous_cases", "previous_fine")
@@ -110,6 +110,12 @@ def enforcement(
         "total": {by: TOTAL_LABEL, **_row(total)},
         "rows": [{by: key, **_row(groups.get(key))} for key in township_order(keys)],
     }
+
+
+def top_department(rows: list[dict]) -> dict | None:
+    """The by-department row with the most cases (then the most fines; then the first in order); None without cases."""
+    named = [row for row in rows if row["department"] and row["cases"]]
+    return max(named, key=lambda row: (row["cases"], row["fine_wan"]), default=None)
 
 
 def enforcement_by_measure(

@@ -14,15 +14,15 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
-from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
-from analytics.metrics.periods import Period, rate, round_half_up
+from analytics.metrics.periods import Period, compared, rate, round_half_up
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
 
 # by -> SQL expression of the grouping key; identifiers only from our own schema.
-_HAZARD_KEYS = {"township": TOWNSHIP_SQL, "department": "NULLIF(TRIM(department), '')"}
-_INSPECTION_KEYS = {**_HAZARD_KEYS, "kind": "NULLIF(TRIM(kind), '')"}
+_HAZARD_KEYS = {"township": "township", "department": "department"}
+_INSPECTION_KEYS = {**_HAZARD_KEYS, "kind": "kind"}
 
 # ROW keys of the hazards document, in the order of spec/cli.md.
 HAZARD_FIELDS = (
@@ -196,7 +196,7 @@ def overdue_hazards(
     """
     as_of = period.as_of(today)
     sql = f"""
-        SELECT hazard_id, unit, {TOWNSHIP_SQL} AS township, department, level, found_on, deadline,
+        SELECT hazard_id, unit, township, department, level, found_on, deadline,
                greatest(datediff('day', deadline, $as_of), 0)::BIGINT AS days_overdue
         FROM hazards
         WHERE county = $county AND found_on BETWEEN $start AND $end
@@ -275,3 +275,13 @@ def inspections_by(
         keys = township_order(groups)
     rows = [{by: key, "inspections": groups[key][0], "units_inspected": groups[key][1]} for key in keys]
     return pd.DataFrame(rows, columns=[by, "inspections", "units_inspected"])
+
+
+# The 隐患整改 page's headline figures against 同期: counts by 同比, rates in 百分点 (metrics.md, 同比).
+HEADLINE_COUNTS = ("found", "major_found", "overdue", "inspections")
+HEADLINE_RATES = ("rectification_rate", "major_rectification_rate", "review_rate")
+
+
+def against_previous(total: dict, previous: dict) -> dict[str, dict]:
+    """`periods.compared` of two hazards documents' totals (the period's and 同期's) for the headline figures."""
+    return compared(total, previous, HEADLINE_COUNTS, HEADLINE_RATES)

@@ -209,6 +209,20 @@ def indicators(
     }
 
 
+def accidents_by_field(indicators_doc: dict) -> list[tuple[str, int]]:
+    """The period's accidents per field (领域) of an `indicators` document, as the bureau reports them:
+    each leaf sector, but the 工矿商贸 sectors as one field. (name, accidents) for fields with any,
+    most first; a tie keeps the contract's order, 工矿商贸 after the leaf sectors."""
+    rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
+    fields = [
+        (row["sector"], row["accidents"]) for row in rows if row["sector"] not in INDUSTRY_TRADE_SECTORS
+    ]
+    trade = sum(row["accidents"] for row in rows if row["sector"] in INDUSTRY_TRADE_SECTORS)
+    if trade:
+        fields.append((INDUSTRY_TRADE, trade))
+    return sorted(fields, key=lambda field: -field[1])  # stable: ties keep their order
+
+
 def by_sector(con: duckdb.DuckDBPyConnection, period: Period, county: str | None = None) -> list[dict]:
     """One row per leaf sector with an accident in the period or in 同期, in the contract's order.
 
@@ -249,12 +263,12 @@ def by_township(con: duckdb.DuckDBPyConnection, period: Period, county: str | No
     when such records exist in the period or in 同期. Row keys as in `by_sector`.
     With county None the whole city's records are grouped by township name.
     """
-    groups = _aggregate(con, "NULLIF(trim(township), '')", period, county)
+    groups = _aggregate(con, "township", period, county)
     listed = {
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT trim(township) FROM regions "
-            "WHERE ($county IS NULL OR county = $county) AND NULLIF(trim(township), '') IS NOT NULL",
+            "SELECT DISTINCT township FROM regions "
+            "WHERE ($county IS NULL OR county = $county) AND township IS NOT NULL",
             {"county": county},
         ).fetchall()
     }
@@ -273,7 +287,7 @@ def major_accident_list(
 ) -> list[dict]:
     """The 较大及以上 accidents of the period, latest first, for a page to list."""
     result = con.execute(
-        "SELECT accident_id, occurred_on, county, NULLIF(trim(township), '') AS township, sector, level, "
+        "SELECT accident_id, occurred_on, county, township, sector, level, "
         "deaths, coalesce(missing, 0) AS missing, coalesce(serious_injuries, 0) AS serious_injuries, "
         "injuries, direct_loss_wan, unit, summary FROM accidents "
         "WHERE occurred_on BETWEEN $start AND $end AND ($county IS NULL OR county = $county) "
@@ -299,8 +313,11 @@ def monthly(
     """Months 1–12 of `year` against `year`−1: each indicator monthly and cumulative.
 
     Columns: month, then for each INDICATOR: `X`, `X_previous`, `X_cum`,
-    `X_previous_cum`. This year's months after the accident ledger's coverage are
-    missing (pd.NA), so a trend line stops where the data stops.
+    `X_previous_cum`, and 同比 `X_change_pct` (the month against the same month of
+    `year`−1) and `X_change_pct_cum` (the running totals), from the unrounded sums like
+    every change_pct (pd.NA = 新增 where 同期 is 0). This year's months after the
+    accident ledger's coverage are missing (pd.NA, their 同比 too), so a trend line
+    stops where the data stops.
     """
     result = con.execute(
         "SELECT year(occurred_on) AS year, month(occurred_on) AS month, count(*) AS accidents, "
@@ -322,20 +339,33 @@ def monthly(
     table: dict[str, list] = {"month": list(range(1, 13))}
     for index, name in enumerate(INDICATORS):
         as_figure = money if name == "direct_loss_wan" else int
+        exact: dict[str, list[Decimal]] = {}
         for suffix, which in (("", year), ("_previous", year - 1)):
             # Running totals from the unrounded sums, so the cumulative figure equals the period total.
             running = Decimal(0)
             values, totals = [], []
+            exact[suffix], exact[f"{suffix}_cum"] = [], []
             for month in range(1, 13):
                 value = Decimal(str(figures.get((which, month), (0, 0, 0, 0))[index]))
                 running += value
+                exact[suffix].append(value)
+                exact[f"{suffix}_cum"].append(running)
                 shown = which < year or month <= last_month
                 values.append(as_figure(value) if shown else None)
                 totals.append(as_figure(running) if shown else None)
             table[f"{name}{suffix}"] = values
             table[f"{name}{suffix}_cum"] = totals
+        for suffix in ("", "_cum"):
+            table[f"{name}_change_pct{suffix}"] = [
+                change_pct(now, before) if month <= last_month else None
+                for month, now, before in zip(
+                    range(1, 13), exact[suffix], exact[f"_previous{suffix}"], strict=True
+                )
+            ]
     frame = pd.DataFrame(table)
     for column in frame.columns.drop("month"):
-        frame[column] = frame[column].astype("Float64" if column.startswith("direct_loss_wan") else "Int64")
-    order = ["month"] + [f"{n}{s}" for n in INDICATORS for s in ("", "_previous", "_cum", "_previous_cum")]
+        money_or_change = column.startswith("direct_loss_wan") or "_change_pct" in column
+        frame[column] = frame[column].astype("Float64" if money_or_change else "Int64")
+    suffixes = ("", "_previous", "_cum", "_previous_cum", "_change_pct", "_change_pct_cum")
+    order = ["month"] + [f"{n}{s}" for n in INDICATORS for s in suffixes]
     return frame[order]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,3 +104,31 @@ def rate(numerator: float | Decimal, denominator: float | Decimal) -> float | No
 def money(value: float | Decimal | None) -> float:
     """万元 with 2 decimals, half away from zero."""
     return round_half_up(value or 0, 2)
+
+
+def points_change(value: float | Decimal | None, previous: float | Decimal | None) -> float | None:
+    """The change of a rate in 百分点 (value − previous), 1 decimal half away from zero; None without both."""
+    if value is None or previous is None:
+        return None
+    return round_half_up(Decimal(str(value)) - Decimal(str(previous)), 1)
+
+
+def compared(
+    current: Mapping[str, object],
+    previous: Mapping[str, object],
+    counts: Iterable[str] = (),
+    rates: Iterable[str] = (),
+) -> dict[str, dict]:
+    """Figures of a period beside 同期, from two documents' rows of the same shape.
+
+    A count or amount gets `{"value", "previous", "change_pct"}` (同比, `change_pct`); a rate gets
+    `{"value", "previous", "change_points"}` (the difference in 百分点, `points_change`), as metrics.md asks.
+    """
+    figures: dict[str, dict] = {}
+    for name in counts:
+        value, before = current[name], previous[name]
+        figures[name] = {"value": value, "previous": before, "change_pct": change_pct(value, before)}
+    for name in rates:
+        value, before = current[name], previous[name]
+        figures[name] = {"value": value, "previous": before, "change_points": points_change(value, before)}
+    return figures

@@ -289,6 +289,11 @@ def ranking(con: duckdb.DuckDBPyConnection, period: Period, today: dt.date | Non
     }
 
 
+def shared_rank(ranking_doc: dict, name: str, rank: int | None) -> bool:
+    """Whether another county holds the same rank on `name` (a tie: 并列第n位)."""
+    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
+
+
 def county_row(ranking_doc: dict, county: str) -> dict | None:
     """The row of one county in a ranking document, or None when it is not ranked."""
     for row in ranking_doc["counties"]:

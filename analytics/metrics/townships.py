@@ -197,3 +197,21 @@ def profile(document: dict, township: str | None) -> list[dict]:
             }
         )
     return items
+
+
+def lagging(rows: list[dict], field: str, limit: int = 3) -> list[dict]:
+    """The named townships lowest on a rate `field` below 100, lowest first (ties by name), at most `limit`.
+
+    县直/未填乡镇 (township null) is never named, nor a township whose rate cannot be computed.
+    """
+    named = [r for r in rows if r["township"] is not None and r[field] is not None and r[field] < 100]
+    return sorted(named, key=lambda r: (r[field], r["township"]))[:limit]
+
+
+def most_overdue(rows: list[dict]) -> tuple[int, list[str | None]]:
+    """The most overdue hazards (逾期未整改) of any row and the rows that have that many, in order.
+
+    (0, []) when no row has an overdue hazard; 县直/未填乡镇 (None) counts like any row.
+    """
+    most = max((r["overdue"] for r in rows), default=0)
+    return most, ([r["township"] for r in rows if r["overdue"] == most] if most else [])

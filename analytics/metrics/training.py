@@ -9,22 +9,48 @@ one, else the sum of that category over its townships.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import TRAINING_CATEGORIES
-from analytics.metrics.common import TOTAL_LABEL, TOWNSHIP_SQL, region_townships, township_order
+from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
-from analytics.metrics.periods import Period, rate, round_half_up
+from analytics.metrics.periods import Period, compared, points_change, rate
 
-_KEYS = {"township": TOWNSHIP_SQL, "category": "category"}
+_KEYS = {"township": "township", "category": "category"}
 
 
 def time_progress(period: Period) -> float:
     """时间进度 in percent, 1 decimal: months elapsed by the period's end / 12 (last_month / 12 × 100)."""
     return rate(period.last_month, 12)
+
+
+def gap_to_time_progress(coverage: float | None, progress: float | None) -> float | None:
+    """Coverage against 时间进度 in 百分点 (coverage − time progress; below 0 is behind); None without both."""
+    return points_change(coverage, progress)
+
+
+def behind_time_progress(coverage: float | None, progress: float | None) -> bool | None:
+    """True when coverage lags time progress, False at or past it, None when either is missing (no verdict)."""
+    gap = gap_to_time_progress(coverage, progress)
+    return None if gap is None else gap < 0
+
+
+def lagging_rows(rows: list[dict], progress: float | None) -> list[dict]:
+    """The rows of a training document whose coverage lags time progress, in the document's order."""
+    return [row for row in rows if behind_time_progress(row["coverage_pct"], progress)]
+
+
+def still_to_train(row: dict) -> int:
+    """尚需培训: people of the year's target not trained yet (required − trained, never below 0; 0 without one)."""
+    return max((row["required"] or 0) - row["trained"], 0)
+
+
+def against_previous(total: dict, previous: dict) -> dict[str, dict]:
+    """`periods.compared` of two training documents' totals (the period's and 同期's): trained by 同比,
+    pass_rate in 百分点."""
+    return compared(total, previous, counts=("trained",), rates=("pass_rate",))
 
 
 def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tuple]:
@@ -50,8 +76,8 @@ def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tup
 
 def _targets(con, year: int, county: str) -> dict[tuple[str | None, str], int]:
     """{(township or None for the county as a whole, category): required} for the year."""
-    sql = f"""
-        SELECT {TOWNSHIP_SQL} AS t, category, sum(required)
+    sql = """
+        SELECT township AS t, category, sum(required)
         FROM training_targets WHERE year = $year AND county = $county
         GROUP BY ALL
     """
@@ -139,8 +165,8 @@ def training_gaps(
     """
     progress = time_progress(period)
     targets = _targets(con, period.year, county)
-    sql = f"""
-        SELECT {TOWNSHIP_SQL} AS t, category, sum(trainees)
+    sql = """
+        SELECT township AS t, category, sum(trainees)
         FROM training WHERE county = $county AND held_on BETWEEN $start AND $end
         GROUP BY ALL
     """
@@ -156,9 +182,9 @@ def training_gaps(
             continue
         done = trained.get((township, category), 0)
         coverage = rate(done, required)
-        if coverage >= progress:
+        if not behind_time_progress(coverage, progress):
             continue
-        gap = round_half_up(Decimal(str(progress)) - Decimal(str(coverage)), 1)
+        gap = points_change(progress, coverage)
         rows.append(
             {
                 "township": township,

@@ -10,9 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
+from analytics.metrics.coverage import data_as_of
+from analytics.metrics.indicators import (
+    INDICATOR_LABELS,
+    INDICATOR_UNITS,
+    INDICATORS,
+    INDUSTRY_TRADE,
+    accidents_by_field,
+)
 from analytics.metrics.periods import Period, money, round_half_up
+from analytics.metrics.ranking import county_row, shared_rank
 
 DASH = "—"  # a figure that cannot be computed
 _PAIR = ("accidents", "deaths")  # 双下降
@@ -142,18 +149,14 @@ def rank_phrase(rank: int | None, tied: bool = False) -> str:
     return f"{'并列' if tied else ''}第{rank}位"
 
 
-def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
-    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
-
-
 def rank_sentence(ranking_doc: dict, county: str) -> str:
     """ "“四项考核指标”在全市10个县市区中分别排第3、2、2、5位（排位依据…）" for one county; "" if not ranked."""
-    row = next((r for r in ranking_doc["counties"] if r["county"] == county), None)
+    row = county_row(ranking_doc, county)
     if row is None:
         return ""
     total = len(ranking_doc["counties"])
     ranks = [row["rank"][name] for name in INDICATORS]
-    tied = [_ties(ranking_doc, name, row["rank"][name]) for name in INDICATORS]
+    tied = [shared_rank(ranking_doc, name, row["rank"][name]) for name in INDICATORS]
     lead = f"“四项考核指标”在全市{total}个县市区中"
     if len(set(ranks)) == 1 and len(set(tied)) == 1:
         body = f"均{'' if tied[0] else '排'}{rank_phrase(ranks[0], tied[0])}"
@@ -176,18 +179,12 @@ def _sector_clause(indicators_doc: dict) -> str:
     rows = [row for row in indicators_doc["by_sector"] if row["accidents"] > 0]
     if not rows:
         return ""
-    trade = sum(row["accidents"] for row in rows if row["sector"] in INDUSTRY_TRADE_SECTORS)
-    fields = [
-        (row["sector"], row["accidents"]) for row in rows if row["sector"] not in INDUSTRY_TRADE_SECTORS
-    ]
-    if trade:
-        fields.append((INDUSTRY_TRADE, trade))
+    fields = accidents_by_field(indicators_doc)
     if len(rows) == 1:
         parts = [f"事故全部发生在{rows[0]['sector']}领域"]
     elif len(fields) == 1:
         parts = [f"事故全部发生在{INDUSTRY_TRADE}领域"]
     else:
-        fields.sort(key=lambda field: -field[1])  # stable: ties keep the contract's order
         parts = ["、".join(f"{name}领域{fmt_count(count)}起" for name, count in fields)]
     if indicators_doc["industry_trade"]["no_accidents"]:
         parts.append(f"{INDUSTRY_TRADE}领域未发生生产安全事故")
@@ -261,11 +258,7 @@ def month_text(year: int, month: int) -> str:
 
 def data_as_of_text(period_json: dict, coverage: dict | None = None) -> str:
     """ "数据截至2026年8月": the period's last month, or the earliest source coverage before it."""
-    end = f"{period_json['year']:04d}-{period_json['months'][1]:02d}"
-    reached = [key for key in (coverage or {}).values() if key is not None and key < end]
-    if reached:
-        return f"数据截至{_month_of(min(reached))}"
-    return f"数据截至{month_text(period_json['year'], period_json['months'][1])}"
+    return f"数据截至{month_text(*data_as_of(period_json, coverage))}"
 
 
 def provisional_note(indicators_doc: dict) -> str | None:
