@@ -145,7 +145,7 @@ def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp
         con.execute("UPDATE accidents SET township = '  ' WHERE township IS NULL")
         con.execute(
             "INSERT INTO hazards (hazard_id, found_on, county, township, department, unit, level, deadline) "
-            "VALUES ('YH1', '2026-03-01', '甲县', ' 城关镇', ' 应急局 ', 'X', '一般隐患', '2026-03-09')"
+            "VALUES ('YH1', '2026-03-01', '甲县', '\u3000城关镇', ' 应急局\t', 'X', '一般隐患', '2026-03-09')"
         )
         con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     store.ensure_schema(db)

@@ -152,6 +152,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 # Text columns pages group by; the import stores them trimmed and an empty cell as null.
 _GROUPED_TEXT = ("township", "department", "kind")
+# What the import's trim removes that SQL's TRIM alone would not: tabs, line breaks, 全角空格.
+_BLANK = " \t\n\r\u3000\u00a0"
 
 
 def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -160,8 +162,9 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
         for column in (c for c in _GROUPED_TEXT if c in dataset.column_names):
             for table in (name, f"history_{name}"):
                 con.execute(
-                    f"UPDATE {table} SET {column} = NULLIF(TRIM({column}), '') "
-                    f"WHERE {column} IS NOT NULL AND ({column} = '' OR {column} <> TRIM({column}))"
+                    f"UPDATE {table} SET {column} = NULLIF(trim({column}, $blank), '') "
+                    f"WHERE {column} = '' OR {column} <> trim({column}, $blank)",
+                    {"blank": _BLANK},
                 )
 
 
