@@ -4,11 +4,17 @@ Every open is short: a command or a cache miss opens the file, works, and
 closes it. DuckDB lets only one process hold a file read-write, so holding it
 open would lock the command line out while the dashboard runs (or the reverse).
 A connection that meets another process's lock waits and tries again.
+
+Writes are serialised: within one process a lock per database file is held for
+the whole read-write connection (imports and undos of two analysts on the upload
+page queue up rather than clash), and across processes DuckDB's own file lock,
+which `connect` waits out, does the same. Batch ids come from a sequence.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +27,8 @@ from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
 # No downloads at run time: DuckDB must never fetch an extension.
@@ -33,6 +40,48 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     if path:
         return Path(path)
     return settings.db_file()
+
+
+class StoreBusy(Exception):
+    """Another write held the database longer than the wait; the message is Chinese."""
+
+
+_registry_lock = threading.Lock()
+_write_locks: dict[str, threading.RLock] = {}
+_writers: dict[str, int] = {}  # threads holding or waiting for each file's write lock
+
+
+def _lock_key(file: Path) -> str:
+    return str(file.resolve())
+
+
+def _write_lock(key: str) -> threading.RLock:
+    with _registry_lock:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+def write_in_progress(path: str | os.PathLike | None = None) -> bool:
+    """Whether a write (import, undo, schema upgrade) in this process holds or awaits the database file."""
+    with _registry_lock:
+        return _writers.get(_lock_key(db_path(path)), 0) > 0
+
+
+@contextmanager
+def _serialised(file: Path, wait: float) -> Iterator[None]:
+    key = _lock_key(file)
+    lock = _write_lock(key)
+    with _registry_lock:
+        _writers[key] = _writers.get(key, 0) + 1
+    try:
+        if not lock.acquire(timeout=max(wait, 0)):
+            raise StoreBusy(f"另一个导入正在进行，等待 {wait:g} 秒后仍未结束：请稍后再试")
+        try:
+            yield
+        finally:
+            lock.release()
+    finally:
+        with _registry_lock:
+            _writers[key] -= 1
 
 
 def _is_lock_conflict(error: Exception) -> bool:
@@ -50,6 +99,16 @@ def connect(
     file = db_path(path)
     if read_only and not file.exists():
         ensure_schema(file)
+    if read_only:
+        with _opened(file, True, wait) as con:
+            yield con
+    else:
+        with _serialised(file, wait), _opened(file, False, wait) as con:
+            yield con
+
+
+@contextmanager
+def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -57,8 +116,12 @@ def connect(
             con = duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
             break
         except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_lock_conflict(error) or time.monotonic() > deadline:
+            if not _is_lock_conflict(error):
                 raise
+            if time.monotonic() > deadline:
+                raise StoreBusy(
+                    f"数据库文件正被另一个程序（另一个导入或命令）占用，等待 {wait:g} 秒后仍未释放：请稍后再试"
+                ) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     try:
@@ -132,6 +195,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_META_DDL)
     con.execute(_BATCHES_DDL)
     con.execute(_COVERAGE_DDL)
+    if not _has_sequence(con):
+        # Continue after the batches already recorded (a database from before the sequence).
+        start = int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0])
+        con.execute(f"CREATE SEQUENCE {BATCH_SEQUENCE} START WITH {start}")
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(name))
         con.execute(_history_ddl(name))
@@ -183,7 +250,19 @@ def ensure_schema(path: str | os.PathLike | None = None) -> Path:
 
 def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return "coverage_declarations" in names and all(n in names and f"history_{n}" in names for n in DATASETS)
+    return (
+        "coverage_declarations" in names
+        and _has_sequence(con)
+        and all(n in names and f"history_{n}" in names for n in DATASETS)
+    )
+
+
+def _has_sequence(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = ?", [BATCH_SEQUENCE]
+        ).fetchone()[0]
+    )
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
