@@ -25,6 +25,7 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
 LOCK_WAIT_SECONDS = 60.0
 MAX_ERRORS_PER_FILE = 5000
 HEADER_SCAN_ROWS = 20
+MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 TEMPLATE_VALIDATED_ROWS = 5000
 IMPORT_HISTORY_SHOWN = 30
 MEETING_MIN_CYCLE_SECONDS = 5
@@ -90,6 +91,12 @@ SETTINGS: tuple[Setting, ...] = (
         "`analytics.settings.HEADER_SCAN_ROWS`",
         f"{HEADER_SCAN_ROWS} rows",
         "how far down a file the import looks for the header row (title rows above it are skipped)",
+    ),
+    Setting(
+        "characters per cell",
+        "`analytics.settings.MAX_CELL_CHARS`",
+        f"{MAX_CELL_CHARS:,}",
+        "a longer cell is an error (Excel's own cell limit); control characters other than tab and line break are refused",
     ),
     Setting(
         "template drop-down rows",
