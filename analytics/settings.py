@@ -19,7 +19,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Environment variables.
 DB_ENV = "SAFETY_DB"
 HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
+LOG_ENV = "SAFETY_LOG"
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
+DEFAULT_LOG = PROJECT_ROOT / "data" / "analytics.log"
 
 # Limits.
 LOCK_WAIT_SECONDS = 60.0
@@ -44,6 +46,12 @@ def db_file() -> Path:
     """The database file when no path is given: $SAFETY_DB, else data/safety.duckdb."""
     configured = _env(DB_ENV)
     return Path(configured) if configured else DEFAULT_DB
+
+
+def log_file() -> Path:
+    """Where the command line writes the details of a failure: $SAFETY_LOG, else data/analytics.log."""
+    configured = _env(LOG_ENV)
+    return Path(configured) if configured else DEFAULT_LOG
 
 
 def home_county_override() -> str | None:
@@ -73,6 +81,12 @@ SETTINGS: tuple[Setting, ...] = (
         f"`{HOME_COUNTY_ENV}` environment variable",
         "the stored setting (the sample's 本县), else the first county",
         "the county the pages and the report open on",
+    ),
+    Setting(
+        "log file",
+        f"`{LOG_ENV}` environment variable",
+        "`data/analytics.log`",
+        "the details (tracebacks) of a failure; the command line itself prints only a Chinese message",
     ),
     Setting(
         "lock wait",

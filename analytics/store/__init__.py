@@ -13,6 +13,8 @@ which `connect` waits out, does the same. Batch ids come from a sequence.
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import threading
 import time
@@ -31,6 +33,8 @@ SCHEMA_VERSION = 3
 BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
+log = logging.getLogger(__name__)
+
 # No downloads at run time: DuckDB must never fetch an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -42,8 +46,71 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return settings.db_file()
 
 
-class StoreBusy(Exception):
+class StoreFailure(Exception):
+    """The database could not be read or written: what happened and what to do, in Chinese.
+
+    Raised from DuckDB's own error (kept as `__cause__` for the log); nothing was written.
+    """
+
+
+class StoreBusy(StoreFailure):
     """Another write held the database longer than the wait; the message is Chinese."""
+
+
+_DISK_FULL = ("no space left", "disk full", "not enough space", "disk quota")
+_READ_ONLY = ("read-only file system", "permission denied", "read only", "read-only", "access is denied")
+_CORRUPT = ("not a valid duckdb database", "corrupt", "checksum", "serialization", "invalid database")
+
+
+def explain(error: BaseException, file: str | os.PathLike | None = None) -> StoreFailure | None:
+    """The Chinese message for a DuckDB failure of the file itself (space, permission, damage), else None."""
+    if isinstance(error, StoreFailure):
+        return error
+    if not isinstance(error, duckdb.Error):
+        return None
+    text = str(error).lower()
+    where = f"（{file}）" if file else ""
+    if any(word in text for word in _DISK_FULL):
+        return StoreFailure(
+            f"磁盘空间已满，无法写入数据库文件{where}：本次操作没有写入任何数据。请清理磁盘空间后重试"
+        )
+    if any(word in text for word in _READ_ONLY):
+        return StoreFailure(
+            f"数据库文件{where}或其所在文件夹是只读的，无法写入：本次操作没有写入任何数据。"
+            "请检查文件和文件夹的写入权限，或用 --db 指定可写的数据库文件"
+        )
+    if any(word in text for word in _CORRUPT) or isinstance(error, duckdb.SerializationException):
+        return StoreFailure(
+            f"数据库文件{where}已损坏或不是本系统的数据库文件，无法读取：请从备份恢复该文件，"
+            "或用 --db 指定另一个数据库文件"
+        )
+    if isinstance(error, duckdb.IOException | duckdb.FatalException):
+        return StoreFailure(f"读写数据库文件{where}时出错：本次操作没有写入任何数据。请检查磁盘和文件后重试")
+    return None
+
+
+_OS_REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, in Chinese."""
+    return _OS_REASONS.get(error.errno, "操作系统拒绝了该操作")
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """End a failed write's transaction; a transaction DuckDB already ended (disk full) is no second error."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        log.debug("rollback after a failed write", exc_info=True)
 
 
 _registry_lock = threading.Lock()
@@ -93,18 +160,30 @@ def _is_lock_conflict(error: Exception) -> bool:
 def connect(
     path: str | os.PathLike | None = None,
     read_only: bool = True,
-    wait: float = LOCK_WAIT_SECONDS,
+    wait: float | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one unit of work, waiting out another process's lock."""
+    """Open the database for one unit of work, waiting out another process's lock.
+
+    `wait` defaults to `settings.LOCK_WAIT_SECONDS`; after it, `StoreBusy`. A failure of the file
+    itself (disk full, read-only, damaged) is a `StoreFailure` with a Chinese message.
+    """
+    wait = settings.LOCK_WAIT_SECONDS if wait is None else wait
     file = db_path(path)
     if read_only and not file.exists():
         ensure_schema(file)
-    if read_only:
-        with _opened(file, True, wait) as con:
-            yield con
-    else:
-        with _serialised(file, wait), _opened(file, False, wait) as con:
-            yield con
+    try:
+        if read_only:
+            with _opened(file, True, wait) as con:
+                yield con
+        else:
+            with _serialised(file, wait), _opened(file, False, wait) as con:
+                yield con
+    except duckdb.Error as error:
+        failure = explain(error, file)
+        if failure is None:
+            raise
+        log.debug("database failure on %s", file, exc_info=True)
+        raise failure from error
 
 
 @contextmanager
@@ -127,7 +206,10 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
     try:
         yield con
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:  # closing after a failed write: the failure itself is what matters
+            log.debug("close after a failure", exc_info=True)
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
@@ -235,7 +317,12 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
 def ensure_schema(path: str | os.PathLike | None = None) -> Path:
     """Create the database file if needed and bring its schema up to date."""
     file = db_path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreFailure(
+            f"无法创建数据库所在的文件夹（{file.parent}）：{os_reason(error)}。请检查路径和写入权限"
+        ) from error
     with connect(file, read_only=False) as con:
         current = None
         if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[
