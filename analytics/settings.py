@@ -35,7 +35,14 @@ MEETING_MIN_CYCLE_SECONDS = 5
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
 UPLOAD_LIMIT_MB = 200
-STREAMLIT_SETTINGS = {("server", "maxUploadSize"): UPLOAD_LIMIT_MB, ("browser", "gatherUsageStats"): False}
+SERVER_ADDRESS = "127.0.0.1"
+STREAMLIT_SETTINGS = {
+    ("server", "maxUploadSize"): UPLOAD_LIMIT_MB,
+    ("browser", "gatherUsageStats"): False,
+    ("server", "address"): SERVER_ADDRESS,
+    ("client", "showErrorDetails"): "none",
+    ("client", "showErrorLinks"): False,
+}
 
 
 def _env(name: str) -> str | None:
@@ -135,6 +142,18 @@ SETTINGS: tuple[Setting, ...] = (
         "`.streamlit/config.toml` `server.maxUploadSize`",
         f"{UPLOAD_LIMIT_MB} MB",
         "the largest file the 数据导入 page accepts",
+    ),
+    Setting(
+        "listening address",
+        "`.streamlit/config.toml` `server.address` (or `--server.address` when starting)",
+        f"`{SERVER_ADDRESS}`",
+        "the server answers only this machine; the office reaches it through nginx in front",
+    ),
+    Setting(
+        "error details",
+        "`.streamlit/config.toml` `client.showErrorDetails`, `client.showErrorLinks`",
+        "`none`, off",
+        "a visitor sees a generic error, no traceback or server path and no links to outside search sites",
     ),
     Setting(
         "usage statistics",
