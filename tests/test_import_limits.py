@@ -121,3 +121,33 @@ def test_a_cell_beyond_what_the_csv_reader_takes_is_a_file_error(loaded_db):
     assert result["status"] == "rejected" and snapshot(loaded_db) == before
     assert [e["row"] for e in result["errors"]] == [None]
     assert f"每格最多 {LONG} 个字符" in result["errors"][0]["message"]
+
+
+DATES = [
+    # (cell, stored date or None, words of the error)
+    ("26年8月3日", "2026-08-03", None),
+    ("26 年 8 月 3", "2026-08-03", None),
+    ("８/３/26", None, "月/日/年"),
+    ("08/03/2026", None, "年份在前"),
+    ("1989年12月31日", None, "早于 1990-01-01"),
+    ("89年1月1日", None, "2089-01-01 晚于今天"),  # a two-digit year is 20YY, never 19YY
+]
+
+
+@pytest.mark.parametrize(("cell", "stored", "words"), DATES, ids=[d[0] for d in DATES])
+def test_two_digit_years_and_month_first_dates(loaded_db, cell, stored, words):
+    before = snapshot(loaded_db)
+    result = import_file(
+        csv_bytes([ACCIDENT_HEADER, _row("发生日期", cell)]), file_name="d.csv", db=loaded_db
+    )
+    if stored:
+        assert result["status"] == "imported", result["errors"]
+        import duckdb
+
+        with duckdb.connect(str(loaded_db), read_only=True) as con:
+            got = con.execute("SELECT occurred_on FROM accidents WHERE accident_id = 'SG0007'").fetchone()
+        assert got[0].isoformat() == stored
+    else:
+        assert result["status"] == "rejected" and snapshot(loaded_db) == before
+        (error,) = result["errors"]
+        assert error["row"] == 2 and error["column"] == "发生日期" and words in error["message"]

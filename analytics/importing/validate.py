@@ -59,6 +59,10 @@ _DATE = re.compile(
     r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+# 26年8月31日: a Chinese-locale spreadsheet's date cell written to CSV (year 2000 + YY).
+_SHORT_YEAR_DATE = re.compile(r"^(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+# 8/31/26, 08/31/2026: an English-locale export, month first; ambiguous, so an error that says what to write.
+_MONTH_FIRST = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:\d{2}|\d{4})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
 # Only serials of plausible ledger dates: a bare "2026" or "8" in a date cell is a mistake, not 1905-07-18.
@@ -154,15 +158,26 @@ def _parse_date(text: str, column: Column, today: dt.date) -> tuple[object, str 
     plain = text.translate(_FULL_WIDTH_DIGITS).strip()
     value = None
     match = _DATE.match(plain)
-    if match:
-        year = int(match.group(1))
-        month, day = (match.group(3), match.group(4)) if match.group(2) else (match.group(5), match.group(6))
+    short = None if match else _SHORT_YEAR_DATE.match(plain)
+    if match or short:
+        if match:
+            year = int(match.group(1))
+            month, day = (
+                (match.group(3), match.group(4)) if match.group(2) else (match.group(5), match.group(6))
+            )
+        else:
+            year, month, day = 2000 + int(short.group(1)), short.group(2), short.group(3)
         try:
             value = dt.date(year, int(month), int(day))
         except ValueError:
             return None, f"“{column.zh}”不是有效日期：“{text}”"
     elif _SERIAL.match(plain) and SERIAL_RANGE[0] <= float(plain) <= SERIAL_RANGE[1]:
         value = EXCEL_EPOCH + dt.timedelta(days=int(float(plain)))
+    if value is None and _MONTH_FIRST.match(plain):
+        return None, (
+            f"“{column.zh}”的“{text}”是“月/日/年”的写法，年月日无法确定："
+            "请写成 2026-08-31、2026/8/31 或 2026年8月31日（年份在前）"
+        )
     if value is None:
         return (
             None,
