@@ -19,12 +19,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Environment variables.
 DB_ENV = "SAFETY_DB"
 HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
+LOG_ENV = "SAFETY_LOG"
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
+DEFAULT_LOG = PROJECT_ROOT / "data" / "analytics.log"
 
 # Limits.
 LOCK_WAIT_SECONDS = 60.0
 MAX_ERRORS_PER_FILE = 5000
 HEADER_SCAN_ROWS = 20
+MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 TEMPLATE_VALIDATED_ROWS = 5000
 IMPORT_HISTORY_SHOWN = 30
 MEETING_MIN_CYCLE_SECONDS = 5
@@ -32,7 +35,14 @@ MEETING_MIN_CYCLE_SECONDS = 5
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
 UPLOAD_LIMIT_MB = 200
-STREAMLIT_SETTINGS = {("server", "maxUploadSize"): UPLOAD_LIMIT_MB, ("browser", "gatherUsageStats"): False}
+SERVER_ADDRESS = "127.0.0.1"
+STREAMLIT_SETTINGS = {
+    ("server", "maxUploadSize"): UPLOAD_LIMIT_MB,
+    ("browser", "gatherUsageStats"): False,
+    ("server", "address"): SERVER_ADDRESS,
+    ("client", "showErrorDetails"): "none",
+    ("client", "showErrorLinks"): False,
+}
 
 
 def _env(name: str) -> str | None:
@@ -43,6 +53,12 @@ def db_file() -> Path:
     """The database file when no path is given: $SAFETY_DB, else data/safety.duckdb."""
     configured = _env(DB_ENV)
     return Path(configured) if configured else DEFAULT_DB
+
+
+def log_file() -> Path:
+    """Where the command line writes the details of a failure: $SAFETY_LOG, else data/analytics.log."""
+    configured = _env(LOG_ENV)
+    return Path(configured) if configured else DEFAULT_LOG
 
 
 def home_county_override() -> str | None:
@@ -74,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "the county the pages and the report open on",
     ),
     Setting(
+        "log file",
+        f"`{LOG_ENV}` environment variable",
+        "`data/analytics.log`",
+        "the details (tracebacks) of a failure; the command line itself prints only a Chinese message",
+    ),
+    Setting(
         "lock wait",
         "`analytics.settings.LOCK_WAIT_SECONDS`",
         f"{LOCK_WAIT_SECONDS:g} s",
@@ -90,6 +112,12 @@ SETTINGS: tuple[Setting, ...] = (
         "`analytics.settings.HEADER_SCAN_ROWS`",
         f"{HEADER_SCAN_ROWS} rows",
         "how far down a file the import looks for the header row (title rows above it are skipped)",
+    ),
+    Setting(
+        "characters per cell",
+        "`analytics.settings.MAX_CELL_CHARS`",
+        f"{MAX_CELL_CHARS:,}",
+        "a longer cell is an error (Excel's own cell limit); control characters other than tab and line break are refused",
     ),
     Setting(
         "template drop-down rows",
@@ -114,6 +142,18 @@ SETTINGS: tuple[Setting, ...] = (
         "`.streamlit/config.toml` `server.maxUploadSize`",
         f"{UPLOAD_LIMIT_MB} MB",
         "the largest file the 数据导入 page accepts",
+    ),
+    Setting(
+        "listening address",
+        "`.streamlit/config.toml` `server.address` (or `--server.address` when starting)",
+        f"`{SERVER_ADDRESS}`",
+        "the server answers only this machine; the office reaches it through nginx in front",
+    ),
+    Setting(
+        "error details",
+        "`.streamlit/config.toml` `client.showErrorDetails`, `client.showErrorLinks`",
+        "`none`, off",
+        "a visitor sees a generic error, no traceback or server path and no links to outside search sites",
     ),
     Setting(
         "usage statistics",

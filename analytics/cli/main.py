@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable
 
+from analytics import settings, store
 from analytics.cli import data, metrics, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
@@ -38,6 +40,40 @@ class _Parser(ChineseParser):
         self.print_usage(sys.stderr)
         print(f"参数错误：{message}", file=sys.stderr)
         sys.exit(2)
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log file that, when it cannot be written (disk full, read-only), stays silent on screen."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        pass
+
+
+def _start_log() -> logging.Handler | None:
+    """Details of failures go to the log file, opened only when something is logged."""
+    try:
+        handler = _QuietFileHandler(settings.log_file(), encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("analytics")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return handler
+
+
+def _stop_log(handler: logging.Handler | None) -> None:
+    if handler is not None:
+        logging.getLogger("analytics").removeHandler(handler)
+        handler.close()
+
+
+def _failed(args: argparse.Namespace, message: str) -> int:
+    if args.json:
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    print(f"错误：{message}", file=sys.stderr)
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,16 +142,35 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None)
     args.json = getattr(args, "json", False)
+    handler = _start_log()
+    log = logging.getLogger("analytics.cli")
     try:
         status, document, text = HANDLERS[args.command](args)
     except UsageError as error:
         print(f"参数错误：{error}", file=sys.stderr)
         return 2
     except (RejectedInput, NoData) as error:
-        if args.json:
-            print(json.dumps({"error": str(error)}, ensure_ascii=False))
-        print(f"错误：{error}", file=sys.stderr)
-        return 1
+        return _failed(args, str(error))
+    except store.StoreFailure as error:
+        log.error("%s failed: %s", args.command, error, exc_info=True)
+        return _failed(args, f"{error}（详情见日志 {settings.log_file()}）")
+    except OSError as error:
+        log.error("%s failed", args.command, exc_info=True)
+        return _failed(
+            args, f"无法读写文件（{error.filename or '未知'}）：{store.os_reason(error)}。请检查路径和权限"
+        )
+    except Exception as error:
+        failure = store.explain(error, store.db_path(args.db))
+        log.error("%s failed", args.command, exc_info=True)
+        if failure is not None:
+            return _failed(args, f"{failure}（详情见日志 {settings.log_file()}）")
+        return _failed(
+            args,
+            f"命令意外中止（{type(error).__name__}）：导入和撤销是整批写入的，数据库不会留下写了一半的数据。"
+            f"请把日志 {settings.log_file()} 交给系统维护人员",
+        )
+    finally:
+        _stop_log(handler)
     if args.json:
         print(json.dumps(document, ensure_ascii=False, default=str))
     elif text:

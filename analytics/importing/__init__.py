@@ -186,7 +186,7 @@ def import_file(
             )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            store.rollback(con)  # a failed write may have ended the transaction already (disk full)
             raise
     return _result(
         file_name, chosen.name, status=state, batch_id=batch_id, warnings=warnings, **counts, **extra
@@ -267,7 +267,7 @@ def undo_batch(batch_id: int, db: str | os.PathLike | None = None) -> dict:
             result = undo(con, int(batch_id))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            store.rollback(con)  # a failed write may have ended the transaction already (disk full)
             raise
     return result
 

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics import store
 from analytics.contract.datasets import DATASETS, Dataset
 from analytics.importing.suggest import county_message, township_message
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
@@ -163,7 +164,7 @@ def write(
     name = dataset.name
     columns = _columns(dataset)
     keys = ", ".join(dataset.key)
-    batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
+    batch_id = con.execute(f"SELECT nextval('{store.BATCH_SEQUENCE}')").fetchone()[0]
     con.execute(
         f"INSERT INTO history_{name} (batch_id, action, {keys}) SELECT ?, 'insert', {keys} FROM merged WHERE NOT found",
         [batch_id],

@@ -18,7 +18,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook
 
+from analytics import settings
 from analytics.importing.headers import HEADER_SCAN_ROWS
+
+# The csv module stops at 128 KiB a field; Arrow reads the bulk in 16 MiB blocks. Up to that a long
+# cell reaches the rules and is reported with its row and column (over MAX_CELL_CHARS: an error).
+CSV_FIELD_LIMIT = 1 << 24
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -91,11 +97,14 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     head: list[list[str]] = []
     lines_after: list[int] = []
-    for record in reader:
-        head.append(record)
-        lines_after.append(reader.line_num)
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
+    try:
+        for record in reader:
+            head.append(record)
+            lines_after.append(reader.line_num)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error as error:
+        raise _unreadable_record(reader.line_num) from error
     index = find_header(head)
     if index is None:
         raise _no_header()
@@ -131,6 +140,14 @@ def _delimiter(text: str) -> str:
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
+def _unreadable_record(line: int, below_header: bool = False) -> FileProblem:
+    where = f"表头以下第 {line} 行" if below_header else f"第 {line} 行"
+    return FileProblem(
+        f"文件{where}附近无法读取：有单元格过长（每格最多 {settings.MAX_CELL_CHARS} 个字符）"
+        "或引号不配对，请检查后再导入"
+    )
+
+
 def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Array]:
     """UTF-8 bytes below the header as one string array per column, one entry per record."""
     if not raw.strip():
@@ -164,7 +181,11 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Arr
         return [table.column(i).combine_chunks() for i in range(width)]
     # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
     # every record in place, so row numbers stay right.
-    records = list(csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise _unreadable_record(reader.line_num, below_header=True) from error
     width = max(width, max((len(r) for r in records), default=0))
     padded = [r + [""] * (width - len(r)) for r in records]
     return [pa.array(list(col), pa.string()) for col in zip(*padded, strict=True)] if padded else []

@@ -29,8 +29,16 @@ TOTAL_CELLS = pa.array(
 )
 MAX_ERRORS = settings.MAX_ERRORS_PER_FILE
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-DECIMAL_PLACES = 4  # DECIMAL(18,4) in the store
-DECIMAL_TYPE = pa.decimal128(18, DECIMAL_PLACES)
+DECIMAL_PRECISION, DECIMAL_PLACES = 18, 4  # DECIMAL(18,4) in the store
+DECIMAL_TYPE = pa.decimal128(DECIMAL_PRECISION, DECIMAL_PLACES)
+# What the store can hold: BIGINT counts, DECIMAL(18,4) amounts (below 10^14 in absolute value).
+INT_MAX = 2**63 - 1
+DECIMAL_LIMIT = Decimal(10) ** (DECIMAL_PRECISION - DECIMAL_PLACES)
+DECIMAL_MAX = DECIMAL_LIMIT - Decimal(1).scaleb(-DECIMAL_PLACES)
+EARLIEST_DATE = dt.date(1990, 1, 1)  # data-contract.md: an earlier date is a typo, not a ledger date
+MAX_CELL_CHARS = settings.MAX_CELL_CHARS
+# C0 control characters and DEL, except tab, line feed and carriage return (legitimate in a cell).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ARROW_TYPES = {
     TEXT: pa.string(),
     ENUM: pa.string(),
@@ -51,10 +59,14 @@ _DATE = re.compile(
     r"^(\d{4})\s*(?:([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+# 26年8月31日: a Chinese-locale spreadsheet's date cell written to CSV (year 2000 + YY).
+_SHORT_YEAR_DATE = re.compile(r"^(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+# 8/31/26, 08/31/2026: an English-locale export, month first; ambiguous, so an error that says what to write.
+_MONTH_FIRST = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:\d{2}|\d{4})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
 # Only serials of plausible ledger dates: a bare "2026" or "8" in a date cell is a mistake, not 1905-07-18.
-SERIAL_RANGE = ((dt.date(1990, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
+SERIAL_RANGE = ((EARLIEST_DATE - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
 
 
 def problem(row: int | None, column: str | None, value: object, message: str) -> dict:
@@ -106,14 +118,20 @@ def _parse_number(text: str, column: Column) -> tuple[object, str | None]:
     match = _NUMBER.match(plain)
     if not match or (match.group(2) and match.group(2) not in column.units):
         units = f"（可带单位“{'”“'.join(column.units)}”）" if column.units else ""
-        return None, f"“{column.zh}”应为数字{units}，不能识别“{text}”"
+        return None, f"“{column.zh}”应为数字{units}，不能识别“{_shown(text)}”"
     number = Decimal(match.group(1).replace(",", ""))
     if column.type == INT:
         if number != number.to_integral_value():
             return None, f"“{column.zh}”应为整数，不能是“{text}”"
         value: object = int(number)
+        if not -INT_MAX - 1 <= value <= INT_MAX:
+            return None, f"“{column.zh}”超出可存储的范围（整数最大为 {INT_MAX}），不能是“{_shown(text)}”"
     else:
+        if abs(number) >= DECIMAL_LIMIT:  # before rounding: a long number would exceed Decimal's precision
+            return None, _decimal_range(column, text)
         value = number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
+        if abs(value) > DECIMAL_MAX:
+            return None, _decimal_range(column, text)
     if column.positive and number <= 0:
         return None, f"“{column.zh}”应大于0，不能是“{text}”"
     if column.minimum is not None and number < Decimal(str(column.minimum)):
@@ -123,21 +141,50 @@ def _parse_number(text: str, column: Column) -> tuple[object, str | None]:
     return value, None
 
 
+def _decimal_range(column: Column, text: str) -> str:
+    unit = header_unit(column.zh) or ""
+    return (
+        f"“{column.zh}”超出可存储的范围（最大为 {DECIMAL_MAX}{unit}，小数最多 {DECIMAL_PLACES} 位），"
+        f"不能是“{_shown(text)}”：请检查单位和数值"
+    )
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A cell as a message quotes it: long ones cut short."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
 def _parse_date(text: str, column: Column, today: dt.date) -> tuple[object, str | None]:
     plain = text.translate(_FULL_WIDTH_DIGITS).strip()
     value = None
     match = _DATE.match(plain)
-    if match:
-        year = int(match.group(1))
-        month, day = (match.group(3), match.group(4)) if match.group(2) else (match.group(5), match.group(6))
+    short = None if match else _SHORT_YEAR_DATE.match(plain)
+    if match or short:
+        if match:
+            year = int(match.group(1))
+            month, day = (
+                (match.group(3), match.group(4)) if match.group(2) else (match.group(5), match.group(6))
+            )
+        else:
+            year, month, day = 2000 + int(short.group(1)), short.group(2), short.group(3)
         try:
             value = dt.date(year, int(month), int(day))
         except ValueError:
             return None, f"“{column.zh}”不是有效日期：“{text}”"
     elif _SERIAL.match(plain) and SERIAL_RANGE[0] <= float(plain) <= SERIAL_RANGE[1]:
         value = EXCEL_EPOCH + dt.timedelta(days=int(float(plain)))
+    if value is None and _MONTH_FIRST.match(plain):
+        return None, (
+            f"“{column.zh}”的“{text}”是“月/日/年”的写法，年月日无法确定："
+            "请写成 2026-08-31、2026/8/31 或 2026年8月31日（年份在前）"
+        )
     if value is None:
-        return None, f"“{column.zh}”应为日期（如 2026-08-31、2026/8/31、2026年8月31日），不能识别“{text}”"
+        return (
+            None,
+            f"“{column.zh}”应为日期（如 2026-08-31、2026/8/31、2026年8月31日），不能识别“{_shown(text)}”",
+        )
+    if value < EARLIEST_DATE:
+        return None, f"“{column.zh}”{value.isoformat()} 早于 {EARLIEST_DATE.isoformat()}：请检查年份"
     if column.not_after_today and value > today:
         return None, f"“{column.zh}”{value.isoformat()} 晚于今天（{today.isoformat()}）"
     return value, None
@@ -189,6 +236,37 @@ def _row_errors(
             return
         message = messages if isinstance(messages, str) else messages[i]
         problems.add(int(rows[position]), header, values[i], message)
+
+
+def _cell_problems(raw: pa.Array, column: Column, header: str, rows: np.ndarray, problems: Problems) -> bool:
+    """Control characters and over-long cells, per row; True when the column has any."""
+    found = False
+    controls = pc.match_substring_regex(raw, CONTROL_CHARACTERS.pattern)
+    positions = pc.indices_nonzero(pc.fill_null(controls, False)).to_pylist()
+    for position in positions[: MAX_ERRORS + 1]:
+        text = raw[position].as_py()
+        codes = "、".join(sorted({f"U+{ord(c):04X}" for c in CONTROL_CHARACTERS.findall(text)}))
+        shown = CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", _shown(text))
+        problems.add(
+            int(rows[position]),
+            header,
+            shown,
+            f"“{column.zh}”含有不可见的控制字符（{codes}）：请删除后再导入",
+        )
+    problems.overflow += max(0, len(positions) - MAX_ERRORS - 1)
+    found = bool(positions)
+    long = pc.greater(pc.utf8_length(raw), MAX_CELL_CHARS)
+    positions = pc.indices_nonzero(pc.fill_null(long, False)).to_pylist()
+    for position in positions[: MAX_ERRORS + 1]:
+        text = raw[position].as_py()
+        problems.add(
+            int(rows[position]),
+            header,
+            _shown(CONTROL_CHARACTERS.sub("", text)),
+            f"“{column.zh}”有 {len(text)} 个字符，超过单元格上限 {MAX_CELL_CHARS} 个字符",
+        )
+    problems.overflow += max(0, len(positions) - MAX_ERRORS - 1)
+    return found or bool(positions)
 
 
 def _convert(
@@ -356,6 +434,10 @@ def validate(
             columns[column.name] = pa.array([default] * kept, ARROW_TYPES[column.type])
             continue
         header = headers[column.name]
+        if _cell_problems(raw_kept[column.name], column, header, rows, problems):
+            # The cells are reported already: convert the rest without a second message for them.
+            columns[column.name] = pa.nulls(kept, ARROW_TYPES[column.type])
+            continue
         typed = _convert(raw_kept[column.name], trimmed[column.name], column, header, rows, today, problems)
         if column.required:
             missing = pc.equal(trimmed[column.name], "")

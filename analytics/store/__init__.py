@@ -4,11 +4,19 @@ Every open is short: a command or a cache miss opens the file, works, and
 closes it. DuckDB lets only one process hold a file read-write, so holding it
 open would lock the command line out while the dashboard runs (or the reverse).
 A connection that meets another process's lock waits and tries again.
+
+Writes are serialised: within one process a lock per database file is held for
+the whole read-write connection (imports and undos of two analysts on the upload
+page queue up rather than clash), and across processes DuckDB's own file lock,
+which `connect` waits out, does the same. Batch ids come from a sequence.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +29,11 @@ from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
+
+log = logging.getLogger(__name__)
 
 # No downloads at run time: DuckDB must never fetch an extension.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -35,6 +46,111 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return settings.db_file()
 
 
+class StoreFailure(Exception):
+    """The database could not be read or written: what happened and what to do, in Chinese.
+
+    Raised from DuckDB's own error (kept as `__cause__` for the log); nothing was written.
+    """
+
+
+class StoreBusy(StoreFailure):
+    """Another write held the database longer than the wait; the message is Chinese."""
+
+
+_DISK_FULL = ("no space left", "disk full", "not enough space", "disk quota")
+_READ_ONLY = ("read-only file system", "permission denied", "read only", "read-only", "access is denied")
+_CORRUPT = ("not a valid duckdb database", "corrupt", "checksum", "serialization", "invalid database")
+
+
+def explain(error: BaseException, file: str | os.PathLike | None = None) -> StoreFailure | None:
+    """The Chinese message for a DuckDB failure of the file itself (space, permission, damage), else None."""
+    if isinstance(error, StoreFailure):
+        return error
+    if not isinstance(error, duckdb.Error):
+        return None
+    text = str(error).lower()
+    where = f"（{file}）" if file else ""
+    if any(word in text for word in _DISK_FULL):
+        return StoreFailure(
+            f"磁盘空间已满，无法写入数据库文件{where}：本次操作没有写入任何数据。请清理磁盘空间后重试"
+        )
+    if any(word in text for word in _READ_ONLY):
+        return StoreFailure(
+            f"数据库文件{where}或其所在文件夹是只读的，无法写入：本次操作没有写入任何数据。"
+            "请检查文件和文件夹的写入权限，或用 --db 指定可写的数据库文件"
+        )
+    if any(word in text for word in _CORRUPT) or isinstance(error, duckdb.SerializationException):
+        return StoreFailure(
+            f"数据库文件{where}已损坏或不是本系统的数据库文件，无法读取：请从备份恢复该文件，"
+            "或用 --db 指定另一个数据库文件"
+        )
+    if isinstance(error, duckdb.IOException | duckdb.FatalException):
+        return StoreFailure(f"读写数据库文件{where}时出错：本次操作没有写入任何数据。请检查磁盘和文件后重试")
+    return None
+
+
+_OS_REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, in Chinese."""
+    return _OS_REASONS.get(error.errno, "操作系统拒绝了该操作")
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """End a failed write's transaction; a transaction DuckDB already ended (disk full) is no second error."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        log.debug("rollback after a failed write", exc_info=True)
+
+
+_registry_lock = threading.Lock()
+_write_locks: dict[str, threading.RLock] = {}
+_writers: dict[str, int] = {}  # threads holding or waiting for each file's write lock
+
+
+def _lock_key(file: Path) -> str:
+    return str(file.resolve())
+
+
+def _write_lock(key: str) -> threading.RLock:
+    with _registry_lock:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+def write_in_progress(path: str | os.PathLike | None = None) -> bool:
+    """Whether a write (import, undo, schema upgrade) in this process holds or awaits the database file."""
+    with _registry_lock:
+        return _writers.get(_lock_key(db_path(path)), 0) > 0
+
+
+@contextmanager
+def _serialised(file: Path, wait: float) -> Iterator[None]:
+    key = _lock_key(file)
+    lock = _write_lock(key)
+    with _registry_lock:
+        _writers[key] = _writers.get(key, 0) + 1
+    try:
+        if not lock.acquire(timeout=max(wait, 0)):
+            raise StoreBusy(f"另一个导入正在进行，等待 {wait:g} 秒后仍未结束：请稍后再试")
+        try:
+            yield
+        finally:
+            lock.release()
+    finally:
+        with _registry_lock:
+            _writers[key] -= 1
+
+
 def _is_lock_conflict(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() or "different configuration" in text or "already open" in text.lower()
@@ -44,12 +160,34 @@ def _is_lock_conflict(error: Exception) -> bool:
 def connect(
     path: str | os.PathLike | None = None,
     read_only: bool = True,
-    wait: float = LOCK_WAIT_SECONDS,
+    wait: float | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one unit of work, waiting out another process's lock."""
+    """Open the database for one unit of work, waiting out another process's lock.
+
+    `wait` defaults to `settings.LOCK_WAIT_SECONDS`; after it, `StoreBusy`. A failure of the file
+    itself (disk full, read-only, damaged) is a `StoreFailure` with a Chinese message.
+    """
+    wait = settings.LOCK_WAIT_SECONDS if wait is None else wait
     file = db_path(path)
     if read_only and not file.exists():
         ensure_schema(file)
+    try:
+        if read_only:
+            with _opened(file, True, wait) as con:
+                yield con
+        else:
+            with _serialised(file, wait), _opened(file, False, wait) as con:
+                yield con
+    except duckdb.Error as error:
+        failure = explain(error, file)
+        if failure is None:
+            raise
+        log.debug("database failure on %s", file, exc_info=True)
+        raise failure from error
+
+
+@contextmanager
+def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -57,14 +195,21 @@ def connect(
             con = duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
             break
         except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_lock_conflict(error) or time.monotonic() > deadline:
+            if not _is_lock_conflict(error):
                 raise
+            if time.monotonic() > deadline:
+                raise StoreBusy(
+                    f"数据库文件正被另一个程序（另一个导入或命令）占用，等待 {wait:g} 秒后仍未释放：请稍后再试"
+                ) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
     try:
         yield con
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:  # closing after a failed write: the failure itself is what matters
+            log.debug("close after a failure", exc_info=True)
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
@@ -132,6 +277,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_META_DDL)
     con.execute(_BATCHES_DDL)
     con.execute(_COVERAGE_DDL)
+    if not _has_sequence(con):
+        # Continue after the batches already recorded (a database from before the sequence).
+        start = int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0])
+        con.execute(f"CREATE SEQUENCE {BATCH_SEQUENCE} START WITH {start}")
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(name))
         con.execute(_history_ddl(name))
@@ -171,7 +320,12 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
 def ensure_schema(path: str | os.PathLike | None = None) -> Path:
     """Create the database file if needed and bring its schema up to date."""
     file = db_path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreFailure(
+            f"无法创建数据库所在的文件夹（{file.parent}）：{os_reason(error)}。请检查路径和写入权限"
+        ) from error
     with connect(file, read_only=False) as con:
         current = None
         if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[
@@ -186,7 +340,19 @@ def ensure_schema(path: str | os.PathLike | None = None) -> Path:
 
 def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
     names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    return "coverage_declarations" in names and all(n in names and f"history_{n}" in names for n in DATASETS)
+    return (
+        "coverage_declarations" in names
+        and _has_sequence(con)
+        and all(n in names and f"history_{n}" in names for n in DATASETS)
+    )
+
+
+def _has_sequence(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = ?", [BATCH_SEQUENCE]
+        ).fetchone()[0]
+    )
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
