@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import settings, store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import template_file_name, template_xlsx
-from analytics.importing import describe, import_file, list_batches
+from analytics.importing import list_batches
 from analytics.sample.lifecycle import load_sample
 from ui import coverage, data, imports, upload
 
@@ -21,6 +21,8 @@ st.title("数据导入")
 db = data.db_file()
 for message in st.session_state.pop("import_messages", []):
     st.success(message)
+for message in st.session_state.pop(upload.FAILURES, []):
+    st.error(message)
 
 batches = list_batches(db)
 if not any(not b["undone"] for b in batches):
@@ -53,21 +55,9 @@ if files:
             upload.show_preview(result, mode)
     ready = [(f, r) for f, r in zip(files, results, strict=True) if upload.status_of(r, mode) == "imported"]
     if st.button(f"确认导入（{len(ready)} 个文件）", type="primary", disabled=not ready):
-        st.session_state["import_messages"] = [
-            describe(
-                import_file(
-                    f.getvalue(),
-                    file_name=f.name,
-                    dataset=dataset,
-                    mode=mode,
-                    db=db,
-                    covers=declared[0],
-                    county=declared[1],
-                ),
-                errors=False,
-            )
-            for f, _ in ready
-        ]
+        st.session_state["import_messages"] = upload.commit(
+            [f for f, _ in ready], dataset, mode, db, declared
+        )
         st.rerun()
 
 coverage.show_table()

@@ -166,3 +166,20 @@ def test_coverage_table_and_a_declared_month_with_no_accident(page_db):
     assert not at.exception
     assert at.dataframe[0].value.loc["甲县", "事故台账"] == "2026年11月"
     assert accidents(page_db) == ["SG0001"]
+
+
+def test_a_store_failure_during_the_import_is_a_message_and_changes_nothing(page_db, monkeypatch):
+    import analytics.importing as importing
+    from analytics import store
+
+    def disk_full(*args, **kwargs):
+        raise store.StoreFailure("磁盘空间已满，数据未写入。请清理磁盘后重试。")
+
+    monkeypatch.setattr(importing, "write", disk_full)
+    before = snapshot(page_db)
+    at = run_page(PAGE)
+    at.file_uploader[0].set_value(("八月.csv", csv_bytes([ACCIDENT_HEADER, accident(1)]), "text/csv")).run()
+    button(at, "确认导入").click().run()
+    assert not at.exception
+    assert any("八月.csv：未导入，数据未改动" in e.value and "磁盘空间已满" in e.value for e in at.error)
+    assert snapshot(page_db) == before

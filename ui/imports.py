@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.importing import UndoRefused, describe_undo, undo_batch, undo_preview
 from analytics.sample.lifecycle import remove_sample, sample_removal_preview
@@ -34,7 +35,7 @@ def _remove_sample(db: str) -> None:
     try:
         undone = remove_sample(db)
         st.session_state[MESSAGES] = [f"已清除示例数据（撤销 {len(undone)} 个批次）"]
-    except UndoRefused as error:
+    except (UndoRefused, store.StoreFailure) as error:
         st.session_state[MESSAGES] = [f"未能全部清除：{error}"]
 
 
@@ -45,7 +46,7 @@ def _undo(db: str, batch_id: int) -> None:
         st.session_state[MESSAGES] = [
             f"批次 {result['batch_id']} 已撤销：移除 {result['rows_removed']} 行，恢复 {result['rows_restored']} 行"
         ]
-    except UndoRefused as error:
+    except (UndoRefused, store.StoreFailure) as error:
         st.session_state[MESSAGES] = [f"未能撤销：{error}"]
 
 

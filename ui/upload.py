@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
-from analytics.importing import preview_file
+from analytics.importing import describe, import_file, preview_file
 
 STATUS = {"imported": "可导入", "unchanged": "无变化", "rejected": "有错误，不能导入"}
 ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "问题"}
@@ -60,3 +61,30 @@ def show_preview(result: dict, mode: str) -> None:
             key=f"errors-{result['file']}",
             on_click="ignore",
         )
+
+
+FAILURES = "import_failures"  # shown in red at the top of the page after the rerun
+
+
+def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> list[str]:
+    """Import each file as its own batch; one Chinese line per file, a store failure included."""
+    if store.write_in_progress(db):
+        st.info("另一个导入正在进行，本次导入将在其完成后写入……", icon=":material/hourglass_top:")
+    messages = []
+    with st.spinner("正在导入……"):
+        for file in files:
+            try:
+                result = import_file(
+                    file.getvalue(),
+                    file_name=file.name,
+                    dataset=dataset,
+                    mode=mode,
+                    db=db,
+                    covers=declared[0],
+                    county=declared[1],
+                )
+            except store.StoreFailure as error:
+                st.session_state.setdefault(FAILURES, []).append(f"{file.name}：未导入，数据未改动。{error}")
+                continue
+            messages.append(describe(result, errors=False))
+    return messages
