@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.charts import palette
+from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
-from analytics.text import wording
+from analytics.text import fields, wording
 
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
-COLOURS = {GOOD: "#1a7f37", BAD: "#c62828", NEUTRAL: "#57606a"}
+# The same green and red as the charts': one palette by meaning.
+COLOURS = {GOOD: palette.GOOD, BAD: palette.BAD, NEUTRAL: palette.LEVEL}
 
 
 def tone(change: float | None, value: float | None, lower_is_better: bool = True) -> str:
@@ -117,11 +119,11 @@ def indicator_cards(doc: dict, compare: bool = True) -> list[Card]:
     result = []
     for name in INDICATORS:
         figure = doc["indicators"][name]
-        unit = INDICATOR_UNITS[name]
+        unit = fields.unit(name)
         value, previous = figure["value"], figure["previous"]
         result.append(
             Card(
-                label=INDICATOR_LABELS[name],
+                label=fields.short_label(name),
                 value=wording.fmt_amount(value, unit),
                 detail=f"去年同期 {wording.fmt_amount(previous, unit)}" if compare else "去年同期：无数据",
                 change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}"
@@ -150,9 +152,9 @@ def major_accidents_card(doc: dict) -> Card:
     """较大及以上事故 of an `indicators` document: none is good news, any is red."""
     major = doc["major_accidents"]
     return Card(
-        label="较大及以上事故",
-        value=wording.fmt_amount(major["value"], "起"),
-        detail=f"去年同期 {wording.fmt_amount(major['previous'], '起')}",
+        label=fields.short_label("major_accidents"),
+        value=fields.fmt_with_unit("major_accidents", major["value"]),
+        detail=f"去年同期 {fields.fmt_with_unit('major_accidents', major['previous'])}",
         change="未发生" if not major["value"] else "已发生，见下表",
         tone=GOOD if not major["value"] else BAD,
     )
@@ -184,7 +186,7 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
         change = f"{since}{'前移' if move > 0 else '后移'}{abs(move)}位"
         tone_name = GOOD if move > 0 else BAD
     return Card(
-        label=f"{INDICATOR_LABELS[indicator]}排位",
+        label=f"{fields.short_label(indicator)}排位",
         value=wording.rank_phrase(row["rank"][indicator], tied),
         detail=f"全市共{total}个县市区",
         change=change,

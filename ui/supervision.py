@@ -16,6 +16,7 @@ import streamlit as st
 from analytics.charts import supervision as cs
 from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.periods import change_pct, round_half_up
+from analytics.text import fields as catalogue
 from analytics.text import wording
 from ui import cards, layout, meeting
 
@@ -28,7 +29,7 @@ def frame(rows: list[dict], key: str, fields: list[str], total: dict | None = No
     data = {cs.KEY_LABELS.get(key, key): [cs.key_text(r[key], key) for r in records]}
     for field in fields:
         values = [r[field] for r in records]
-        kind = cs.FIELDS[field][1]
+        kind = catalogue.kind(field)
         data[cs.label(field)] = pd.array(values, dtype="Int64" if kind == "count" else "Float64")
     return pd.DataFrame(data)
 
@@ -66,7 +67,7 @@ def styled(
     `given` holds ready-made colours per field (one per row), used instead of the shading by meaning.
     """
     given = given or {}
-    changes = [f for f in fields if cs.FIELDS[f][1] == "change"]
+    changes = [f for f in fields if catalogue.kind(f) == catalogue.CHANGE]
     styler = on_screen(table, fields).style.format(
         {cs.label(f): (lambda v, f=f: _display_text(f, v)) for f in fields}
     )
@@ -149,56 +150,63 @@ def count_change(value: float, previous: float, unit: str, lower_is_better: bool
 def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
     """The headline cards of the 隐患整改 page: the period's totals against 同期, coloured by meaning."""
 
-    def count(field: str, unit: str) -> str:
-        return f"{cs.fmt_value(field, total[field])}{unit}"
+    def count(field: str) -> str:
+        return catalogue.fmt_with_unit(field, total[field])
+
+    def before(field: str) -> str:
+        return f"去年同期 {catalogue.fmt_with_unit(field, previous[field])}"
+
+    def change(field: str) -> tuple[str, str]:
+        return count_change(
+            total[field], previous[field], catalogue.unit(field), catalogue.lower_is_better(field)
+        )
 
     def rate_card(title: str, field: str, detail: str) -> cards.Card:
-        change, tone = rate_change(total[field], previous[field])
-        return cards.Card(title, cs.fmt_value(field, total[field]), detail, change, tone)
+        text, tone = rate_change(total[field], previous[field])
+        return cards.Card(title, cs.fmt_value(field, total[field]), detail, text, tone)
 
-    overdue_change, overdue_tone = count_change(total["overdue"], previous["overdue"], "处", True)
+    overdue_change, overdue_tone = change("overdue")
     return [
-        cards.Card(
-            "排查隐患",
-            count("found", "处"),
-            f"去年同期 {cs.fmt_value('found', previous['found'])}处",
-            count_change(total["found"], previous["found"], "处", False)[0],
-        ),
+        cards.Card(catalogue.short_label("found"), count("found"), before("found"), change("found")[0]),
         rate_card(
             "隐患整改率",
             "rectification_rate",
-            f"已整改 {count('rectified', '处')} / 排查 {count('found', '处')}",
+            f"已整改 {count('rectified')} / 排查 {count('found')}",
         ),
         cards.Card(
-            "重大隐患",
-            count("major_found", "处"),
-            f"去年同期 {cs.fmt_value('major_found', previous['major_found'])}处",
-            count_change(total["major_found"], previous["major_found"], "处", False)[0],
+            catalogue.short_label("major_found"),
+            count("major_found"),
+            before("major_found"),
+            change("major_found")[0],
         ),
         rate_card(
-            "重大隐患整改率",
+            catalogue.short_label("major_rectification_rate"),
             "major_rectification_rate",
-            f"已整改 {count('major_rectified', '处')} / 重大隐患 {count('major_found', '处')}",
+            f"已整改 {count('major_rectified')} / 重大隐患 {count('major_found')}",
         ),
         cards.Card(
-            "逾期未整改", count("overdue", "处"), "超过整改期限仍未整改", overdue_change, overdue_tone
+            catalogue.short_label("overdue"),
+            count("overdue"),
+            "超过整改期限仍未整改",
+            overdue_change,
+            overdue_tone,
         ),
         rate_card(
-            "整改指令书复查率",
+            catalogue.short_label("review_rate"),
             "review_rate",
-            f"到期 {count('orders_due', '份')}，已复查 {count('reviewed', '份')}（共下达 {count('orders_issued', '份')}）",
+            f"到期 {count('orders_due')}，已复查 {count('reviewed')}（共下达 {count('orders_issued')}）",
         ),
         cards.Card(
-            "平均整改天数",
-            f"{cs.fmt_value('avg_days_to_rectify', total['avg_days_to_rectify'])}天",
+            catalogue.short_label("avg_days_to_rectify"),
+            count("avg_days_to_rectify"),
             "已整改隐患从排查到整改完成",
-            f"去年同期 {cs.fmt_value('avg_days_to_rectify', previous['avg_days_to_rectify'])}天",
+            before("avg_days_to_rectify"),
         ),
         cards.Card(
             "安全检查",
-            count("inspections", "次"),
-            f"检查单位 {count('units_inspected', '家')}",
-            count_change(total["inspections"], previous["inspections"], "次", False)[0],
+            count("inspections"),
+            f"{catalogue.short_label('units_inspected')} {count('units_inspected')}",
+            change("inspections")[0],
         ),
     ]
 

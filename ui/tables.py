@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.charts import palette
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import change_pct
 from analytics.metrics.ranking import SOURCE_LABELS
-from analytics.text import wording
+from analytics.text import fields, wording
 from ui.cards import previous_period_label
 
 
@@ -21,14 +22,14 @@ def _amount(value, indicator: str) -> str:
 def _change(value, previous, indicator: str) -> str:
     if value is None or pd.isna(value) or previous is None or pd.isna(previous):
         return wording.DASH
-    return wording.change_phrase(value, previous, change_pct(value, previous), INDICATOR_UNITS[indicator])
+    return wording.change_phrase(value, previous, change_pct(value, previous), fields.unit(indicator))
 
 
 def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bool = False) -> pd.DataFrame:
     """Month by month: this year, 同期 and 同比 (of the running totals when `cumulative`)."""
     suffix = "_cum" if cumulative else ""
     current, previous = frame[f"{indicator}{suffix}"], frame[f"{indicator}_previous{suffix}"]
-    unit = INDICATOR_UNITS[indicator]
+    unit = fields.unit(indicator)
     label = "累计" if cumulative else ""
     return pd.DataFrame(
         {
@@ -51,7 +52,7 @@ def breakdown_frame(rows: list[dict], key: str) -> pd.DataFrame:
 
 def breakdown_table(frame: pd.DataFrame, key: str, key_label: str, indicator: str, year: int) -> pd.DataFrame:
     """Per sector or township: this period, 同期 and 同比 of one indicator."""
-    unit = INDICATOR_UNITS[indicator]
+    unit = fields.unit(indicator)
     current, previous = frame[indicator], frame[f"previous_{indicator}"]
     return pd.DataFrame(
         {
@@ -89,14 +90,14 @@ def county_label(county: str, selected: str | None, home: str | None) -> str:
 
 def ranking_table(doc: dict, indicator: str, selected: str | None, home: str | None) -> pd.DataFrame:
     """Every county for one indicator: value, rank, 同期, 同比 and its rank, rank change, source; by rank."""
-    unit = INDICATOR_UNITS[indicator]
+    unit = fields.unit(indicator)
     previous_label = previous_period_label(doc)
     rows = sorted(doc["counties"], key=lambda row: (row["rank"][indicator], row["county"]))
     return pd.DataFrame(
         {
             "排位": [row["rank"][indicator] for row in rows],
             "县市区": [county_label(r["county"], selected, home) for r in rows],
-            f"{INDICATOR_LABELS[indicator]}（{unit}）": [_amount(r[indicator], indicator) for r in rows],
+            fields.label(indicator): [_amount(r[indicator], indicator) for r in rows],
             f"同期（{unit}）": [_amount(r["previous"][indicator], indicator) for r in rows],
             "同比": [
                 wording.change_phrase(
@@ -114,8 +115,8 @@ def ranking_table(doc: dict, indicator: str, selected: str | None, home: str | N
 def highlight_home(table: pd.DataFrame, column: str = "县市区"):
     """A Styler that shades the marked county rows (（本县） blue, （所选） amber)."""
     shades = {
-        f"（{HOME_MARK}）": "background-color: #e3f2fd; font-weight: 700",
-        f"（{SELECTED_MARK}）": "background-color: #fff8e1; font-weight: 700",
+        f"（{HOME_MARK}）": f"background-color: {palette.HOME_ROW}; font-weight: 700",
+        f"（{SELECTED_MARK}）": f"background-color: {palette.SELECTED_ROW}; font-weight: 700",
     }
 
     def shade(row: pd.Series) -> list[str]:

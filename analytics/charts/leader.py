@@ -14,17 +14,19 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS
+from analytics.charts import palette
+from analytics.text import fields
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans CJK, Noto Sans SC, sans-serif"
-RED, GREEN, EQUAL = "#c62828", "#2e7d32", "#607d8b"
-PREVIOUS_GREY = "#b0bec5"
-HOME_COLOUR, OTHER_COLOUR = "#1565c0", "#b0bec5"
+# Short names of the palette's colours, as the chart code reads them.
+RED, GREEN, EQUAL = palette.BAD, palette.GOOD, palette.LEVEL
+PREVIOUS_GREY = palette.PREVIOUS
+HOME_COLOUR, OTHER_COLOUR = palette.HOME, palette.OTHER
 
 
 def axis_label(indicator: str) -> str:
     """'事故起数（起）' for an indicator key."""
-    return f"{INDICATOR_LABELS[indicator]}（{INDICATOR_UNITS[indicator]}）"
+    return fields.label(indicator)
 
 
 def base_layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -125,7 +127,7 @@ def monthly_bars(frame: pd.DataFrame, indicator: str, year: int, scope: str | No
     )
     colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
-    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月同比", scope))
+    return base_layout(figure, _scoped(f"{fields.short_label(indicator)}：逐月同比", scope))
 
 
 def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
@@ -153,7 +155,7 @@ def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str 
         line={"color": colour, "width": 4},
     )
     figure.update_layout(yaxis_title=axis_label(indicator))
-    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月累计", scope))
+    return base_layout(figure, _scoped(f"{fields.short_label(indicator)}：逐月累计", scope))
 
 
 def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: int, title: str) -> go.Figure:

@@ -1,10 +1,10 @@
 """Supervision figures (hazards, enforcement, training, townships): labels, colours by meaning, charts.
 
-The one catalogue of what each supervision field is called on screen and which
-way is good (metrics.md, 同比): fewer accidents and fewer overdue hazards are
-good (green), more enforcement, training and a higher 整改率 are good too.
-How many hazards were found says nothing good or bad on its own, so it is drawn
-in a neutral blue. A DataFrame goes in, a Plotly figure comes out; no Streamlit.
+What each field is called and which way is good comes from the field catalogue
+(`analytics.text.fields`): fewer accidents and fewer overdue hazards are good
+(green), more enforcement, training and a higher 整改率 are good too. How many
+hazards were found says nothing good or bad on its own, so it is drawn in the
+palette's neutral blue. A DataFrame goes in, a Plotly figure comes out; no Streamlit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analytics.charts import palette
 from analytics.charts.leader import (
     EQUAL,
     GREEN,
@@ -25,69 +26,15 @@ from analytics.charts.leader import (
 )
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.periods import round_half_up
-from analytics.text import wording
+from analytics.text import fields, wording
 
-HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
-NEUTRAL_BLUE = "#1565c0"
-TIME_PROGRESS_COLOUR = "#ef6c00"
-
-# field -> (on-screen label with unit, kind of number, which way is good)
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "accidents": ("事故起数（起）", "count", LOWER_IS_BETTER),
-    "deaths": ("死亡人数（人）", "count", LOWER_IS_BETTER),
-    "injuries": ("受伤人数（人）", "count", LOWER_IS_BETTER),
-    "direct_loss_wan": ("直接经济损失（万元）", "money", LOWER_IS_BETTER),
-    "found": ("排查隐患（处）", "count", NEUTRAL),
-    "rectified": ("已整改（处）", "count", HIGHER_IS_BETTER),
-    "rectification_rate": ("整改率", "pct", HIGHER_IS_BETTER),
-    "major_found": ("重大隐患（处）", "count", NEUTRAL),
-    "major_rectified": ("重大隐患已整改（处）", "count", HIGHER_IS_BETTER),
-    "major_rectification_rate": ("重大隐患整改率", "pct", HIGHER_IS_BETTER),
-    "overdue": ("逾期未整改（处）", "count", LOWER_IS_BETTER),
-    "orders_issued": ("下达整改指令书（份）", "count", NEUTRAL),
-    "orders_due": ("到期指令书（份）", "count", NEUTRAL),
-    "reviewed": ("已复查（份）", "count", HIGHER_IS_BETTER),
-    "review_rate": ("整改指令书复查率", "pct", HIGHER_IS_BETTER),
-    "avg_days_to_rectify": ("平均整改天数（天）", "days", LOWER_IS_BETTER),
-    "inspections": ("检查次数（次）", "count", HIGHER_IS_BETTER),
-    "units_inspected": ("检查单位（家）", "count", HIGHER_IS_BETTER),
-    "cases": ("立案数（件）", "count", HIGHER_IS_BETTER),
-    "fine_wan": ("罚款金额（万元）", "money", HIGHER_IS_BETTER),
-    "suspensions": ("责令停产停业整改（家）", "count", HIGHER_IS_BETTER),
-    "closures": ("取缔关闭（家）", "count", HIGHER_IS_BETTER),
-    "previous_cases": ("同期立案数（件）", "count", NEUTRAL),
-    "previous_fine_wan": ("同期罚款（万元）", "money", NEUTRAL),
-    "cases_change_pct": ("立案数同比", "change", HIGHER_IS_BETTER),
-    "fine_change_pct": ("罚款同比", "change", HIGHER_IS_BETTER),
-    "trained": ("参训人数（人）", "count", HIGHER_IS_BETTER),
-    "passed": ("考核合格（人）", "count", HIGHER_IS_BETTER),
-    "required": ("应培训人数（人）", "count", NEUTRAL),
-    "coverage_pct": ("培训覆盖率", "pct", HIGHER_IS_BETTER),
-    "pass_rate": ("考核合格率", "pct", HIGHER_IS_BETTER),
-}
-KEY_LABELS = {
-    "township": "乡镇（街道）",
-    "department": "部门",
-    "category": "培训对象",
-    "kind": "检查类型",
-    "measure": "处理措施",
-}
-
-
-def label(field: str) -> str:
-    """The on-screen name of a field, with its unit: '逾期未整改（处）'."""
-    return FIELDS[field][0]
-
-
-def short_label(field: str) -> str:
-    """The name without its unit, for sentences and chart titles: '逾期未整改'."""
-    return FIELDS[field][0].split("（")[0]
-
-
-def direction(field: str) -> str:
-    """HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL."""
-    return FIELDS[field][2]
+# The field catalogue's names, as the chart and table code reads them.
+HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = fields.HIGHER_IS_BETTER, fields.LOWER_IS_BETTER, fields.NEUTRAL
+NEUTRAL_BLUE = palette.NEUTRAL
+TIME_PROGRESS_COLOUR = palette.TIME_PROGRESS
+KEY_LABELS = fields.KEY_LABELS
+label, short_label, direction = fields.label, fields.short_label, fields.direction
+fmt_change, fmt_value = fields.fmt_change, fields.fmt_value
 
 
 def _missing(value) -> bool:
@@ -97,31 +44,6 @@ def _missing(value) -> bool:
 def _floats(values) -> pd.Series:
     """Values as float64, every kind of missing (None, NaN, pd.NA) as NaN."""
     return pd.Series([float("nan") if _missing(v) else float(v) for v in values], dtype="float64")
-
-
-def fmt_change(change_pct) -> str:
-    """同比 from its percentage alone: 上升 x.x% / 下降 x.x% / 持平, and null (同期为0) as 新增."""
-    if _missing(change_pct):
-        return "新增"
-    if change_pct == 0:
-        return "持平"
-    return f"{'上升' if change_pct > 0 else '下降'}{wording.fmt_pct(abs(change_pct))}"
-
-
-def fmt_value(field: str, value) -> str:
-    """A field's value as the page writes it: counts with separators, 万元 2 decimals, rates 1 decimal, — for null."""
-    kind = FIELDS[field][1]
-    if kind == "change":
-        return fmt_change(value)
-    if _missing(value):
-        return wording.DASH
-    if kind == "money":
-        return wording.fmt_money(value)
-    if kind == "pct":
-        return wording.fmt_pct(value)
-    if kind == "days":
-        return f"{round_half_up(value, 1):.1f}"
-    return wording.fmt_count(value)
 
 
 NOT_FILLED = "未填写"
@@ -208,7 +130,7 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     """Monthly hazards found (bars) and 整改率 (line, right axis); columns of `hazard_monthly`."""
     months = [f"{m}月" for m in frame["month"]]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_bar(x=months, y=frame["found"], name="排查隐患（处）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(x=months, y=frame["found"], name=label("found"), marker_color=PREVIOUS_GREY)
     rates = _floats(frame["rectification_rate"])
     figure.add_scatter(
         x=months,
@@ -223,7 +145,7 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     )
     # The bars keep to the lower half, so the 整改率 line and its labels above them stay readable.
     most = max([*frame["found"].tolist(), 1])
-    figure.update_yaxes(title_text="排查隐患（处）", range=[0, most * 1.9], secondary_y=False)
+    figure.update_yaxes(title_text=label("found"), range=[0, most * 1.9], secondary_y=False)
     figure.update_yaxes(
         title_text="整改率（%）",
         range=[0, 118],  # room above 100% for the labels
@@ -246,9 +168,9 @@ def grouped_bars(
     """Horizontal bars per key (department, kind, measure), one series per field, first row on top."""
     frame = frame.iloc[::-1]
     keys = [key_text(k, key) for k in frame[key]]
-    palette = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
+    series_colours = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
     figure = go.Figure()
-    for field, colour in zip(fields, palette, strict=False):
+    for field, colour in zip(fields, series_colours, strict=False):
         figure.add_bar(
             y=keys,
             x=frame[field],

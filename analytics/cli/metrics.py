@@ -15,19 +15,16 @@ from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing.suggest import closest
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.coverage import SOURCES, check_period
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
+from analytics.metrics.indicators import INDICATORS, indicators
 from analytics.metrics.periods import Period, parse_months
-from analytics.metrics.ranking import RATE_LABELS, RATES, ranking
+from analytics.metrics.ranking import RATES, ranking
+from analytics.text import fields
 from analytics.text.wording import (
     DASH,
     change_phrase,
     coverage_notices,
     data_as_of_text,
-    fmt_amount,
-    fmt_count,
-    fmt_money,
     fmt_pct,
-    fmt_rate,
     provisional_note,
     rank_phrase,
     source_note,
@@ -101,31 +98,32 @@ def indicators_text(doc: dict) -> str:
     rows = []
     for name in INDICATORS:
         figure = doc["indicators"][name]
-        unit = INDICATOR_UNITS[name]
-        shown = fmt_money if unit == "万元" else fmt_count
         rows.append(
             [
-                f"{INDICATOR_LABELS[name]}（{unit}）",
-                shown(figure["value"]),
-                shown(figure["previous"]),
-                change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit),
+                fields.label(name),
+                fields.fmt_value(name, figure["value"]),
+                fields.fmt_value(name, figure["previous"]),
+                change_phrase(figure["value"], figure["previous"], figure["change_pct"], fields.unit(name)),
             ]
         )
     lines = [title, data_as_of_text(period, doc.get("coverage")), *notice_lines(doc), ""]
     lines += [_table(["指标", "本期", "去年同期", "同比"], rows), ""]
     major = doc["major_accidents"]
     lines.append(f"结论：{verdict(doc)}")
-    lines.append(f"较大及以上事故：{fmt_count(major['value'])}起（去年同期{fmt_count(major['previous'])}起）")
-    lines.append(f"下落不明：{fmt_count(doc['missing']['value'])}人")
+    lines.append(
+        f"{fields.short_label('major_accidents')}：{fields.fmt_with_unit('major_accidents', major['value'])}"
+        f"（去年同期{fields.fmt_with_unit('major_accidents', major['previous'])}）"
+    )
+    lines.append(
+        f"{fields.short_label('missing')}：{fields.fmt_with_unit('missing', doc['missing']['value'])}"
+    )
     if doc["industry_trade"]["no_accidents"]:
         lines.append("工矿商贸领域未发生生产安全事故")
     if doc["mom"]:
         mom = doc["mom"]
         parts = [
-            INDICATOR_LABELS[n]
-            + change_phrase(
-                mom[n]["value"], mom[n]["previous"], mom[n]["change_pct"], INDICATOR_UNITS[n], "上月"
-            )
+            fields.short_label(n)
+            + change_phrase(mom[n]["value"], mom[n]["previous"], mom[n]["change_pct"], fields.unit(n), "上月")
             for n in INDICATORS
         ]
         lines.append(f"环比（较{mom['period']['months'][0]}月）：{'，'.join(parts)}")
@@ -134,20 +132,11 @@ def indicators_text(doc: dict) -> str:
         lines.append(note)
     if doc["by_sector"]:
         sector_rows = [
-            [
-                row["sector"],
-                fmt_count(row["accidents"]),
-                fmt_count(row["deaths"]),
-                fmt_count(row["injuries"]),
-                fmt_money(row["direct_loss_wan"]),
-            ]
+            [row["sector"], *(fields.fmt_value(name, row[name]) for name in INDICATORS)]
             for row in doc["by_sector"]
         ]
-        lines += [
-            "",
-            "分行业领域：",
-            _table(["行业领域", "事故起数", "死亡人数", "受伤人数", "直接经济损失（万元）"], sector_rows),
-        ]
+        sector_header = [fields.KEY_LABELS["sector"], *(fields.label(name) for name in INDICATORS)]
+        lines += ["", "分行业领域：", _table(sector_header, sector_rows)]
     return "\n".join(lines)
 
 
@@ -155,15 +144,13 @@ def ranking_text(doc: dict) -> str:
     """The ranking document as a readable Chinese table."""
     period = doc["period"]
     label = Period(period["year"], *period["months"]).label
-    header = ["县市区"] + [f"{INDICATOR_LABELS[n]}（排位）" for n in INDICATORS] + ["数据来源"]
+    header = ["县市区"] + [f"{fields.short_label(n)}（排位）" for n in INDICATORS] + ["数据来源"]
     rows = []
     for row in doc["counties"]:
         cells = [row["county"]]
         for name in INDICATORS:
             tied = sum(1 for other in doc["counties"] if other["rank"][name] == row["rank"][name]) > 1
-            cells.append(
-                f"{fmt_amount(row[name], INDICATOR_UNITS[name])}（{rank_phrase(row['rank'][name], tied)}）"
-            )
+            cells.append(f"{fields.fmt_with_unit(name, row[name])}（{rank_phrase(row['rank'][name], tied)}）")
         cells.append(source_note(row["source"]).removeprefix("排位依据"))
         rows.append(cells)
     lines = [
@@ -173,7 +160,7 @@ def ranking_text(doc: dict) -> str:
         "",
         _table(header, rows),
     ]
-    change_header = ["县市区"] + [f"{INDICATOR_LABELS[n]}同比（排位）" for n in INDICATORS]
+    change_header = ["县市区"] + [f"{fields.short_label(n)}同比（排位）" for n in INDICATORS]
     change_rows = [
         [row["county"]]
         + [
@@ -185,11 +172,11 @@ def ranking_text(doc: dict) -> str:
     lines += ["", _table(change_header, change_rows)]
     available = [name for name in RATES if doc["rates_available"][name]]
     if available:
-        rate_header = ["县市区"] + [RATE_LABELS[n] for n in available]
+        rate_header = ["县市区"] + [fields.label(n) for n in available]
         rate_rows = [
             [row["county"]]
             + [
-                f"{fmt_rate(row['rates'][n])}（{rank_phrase(row['rate_rank'][n])}）"
+                f"{fields.fmt_value(n, row['rates'][n])}（{rank_phrase(row['rate_rank'][n])}）"
                 if row["rates"][n] is not None
                 else DASH
                 for n in available

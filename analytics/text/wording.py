@@ -8,49 +8,17 @@ pages, the command line and the Word report say the same thing the same way.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, INDUSTRY_TRADE
-from analytics.metrics.periods import Period, money, round_half_up
+from analytics.metrics.indicators import INDICATORS, INDUSTRY_TRADE
+from analytics.metrics.periods import Period, round_half_up
+from analytics.text import fields as catalogue
+from analytics.text.numbers import DASH, fmt_amount, fmt_count, fmt_money, fmt_pct
 
-DASH = "—"  # a figure that cannot be computed
+# Re-exported, so callers find every number format beside the wording that uses them.
+from analytics.text.numbers import fmt_rate as fmt_rate
+
 _PAIR = ("accidents", "deaths")  # 双下降
-
-
-def fmt_count(value: int | None) -> str:
-    """A count with thousands separators: 12345 -> "12,345"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{int(value):,}"
-
-
-def fmt_money(value: float | Decimal | None) -> str:
-    """万元 with 2 decimals, half away from zero, thousands separators: 2.675 -> "2.68"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(money(value))):,.2f}"
-
-
-def fmt_pct(value: float | None, decimals: int = 1) -> str:
-    """A percentage as stored (already ×100): 14.25 -> "14.3%"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}%"
-
-
-def fmt_rate(value: float | None, decimals: int = 3) -> str:
-    """A normalised death rate, 3 decimals: 0.1 -> "0.100"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}"
-
-
-def fmt_amount(value: float | int | None, unit: str) -> str:
-    """A figure with its unit as a sentence writes it: "12起", "12.50万元"."""
-    if unit == "万元":
-        return f"{fmt_money(value)}万元"
-    return f"{fmt_count(value)}{unit}"
 
 
 def change_kind(value: float | None, previous: float | None) -> str:
@@ -85,7 +53,7 @@ def change_phrase(
 
 
 def _labels(names: list[str]) -> str:
-    return "、".join(INDICATOR_LABELS[name] for name in names)
+    return "、".join(catalogue.short_label(name) for name in names)
 
 
 def verdict(indicators_doc: dict) -> str:
@@ -161,7 +129,7 @@ def rank_sentence(ranking_doc: dict, county: str) -> str:
         body = f"分别排第{'、'.join(str(r) for r in ranks)}位"
     else:
         body = "，".join(
-            f"{INDICATOR_LABELS[name]}{'' if tie else '排'}{rank_phrase(rank, tie)}"
+            f"{catalogue.short_label(name)}{'' if tie else '排'}{rank_phrase(rank, tie)}"
             for name, rank, tie in zip(INDICATORS, ranks, tied, strict=True)
         )
         lead += "，"
@@ -236,7 +204,7 @@ def overview_paragraph(
                 figures[name]["value"],
                 figures[name]["previous"],
                 figures[name]["change_pct"],
-                INDICATOR_UNITS[name],
+                catalogue.unit(name),
             )
             for name in INDICATORS
         ]
@@ -245,7 +213,9 @@ def overview_paragraph(
         else:
             sentences.append(
                 "与去年同期相比，"
-                + "，".join(f"{INDICATOR_LABELS[n]}{p}" for n, p in zip(INDICATORS, phrases, strict=True))
+                + "，".join(
+                    f"{catalogue.short_label(n)}{p}" for n, p in zip(INDICATORS, phrases, strict=True)
+                )
             )
     if county and ranking_doc:
         ranks = rank_sentence(ranking_doc, county)
