@@ -17,6 +17,7 @@ from analytics.charts import palette
 from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
 from analytics.text import fields, wording
+from analytics.text.zh import t
 
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
 # The same green and red as the charts': one palette by meaning.
@@ -125,10 +126,14 @@ def indicator_cards(doc: dict, compare: bool = True) -> list[Card]:
             Card(
                 label=fields.short_label(name),
                 value=wording.fmt_amount(value, unit),
-                detail=f"去年同期 {wording.fmt_amount(previous, unit)}" if compare else "去年同期：无数据",
-                change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}"
+                detail=t("cards.previous", amount=wording.fmt_amount(previous, unit))
                 if compare
-                else "不作同比",
+                else t("cards.previous_none"),
+                change=t(
+                    "cards.change", phrase=wording.change_phrase(value, previous, figure["change_pct"], unit)
+                )
+                if compare
+                else t("cards.no_change"),
                 tone=_LOWER_IS_BETTER[wording.change_kind(value, previous)] if compare else NEUTRAL,
             )
         )
@@ -154,8 +159,8 @@ def major_accidents_card(doc: dict) -> Card:
     return Card(
         label=fields.short_label("major_accidents"),
         value=fields.fmt_with_unit("major_accidents", major["value"]),
-        detail=f"去年同期 {fields.fmt_with_unit('major_accidents', major['previous'])}",
-        change="未发生" if not major["value"] else "已发生，见下表",
+        detail=t("cards.previous", amount=fields.fmt_with_unit("major_accidents", major["previous"])),
+        change=t("cards.major_none") if not major["value"] else t("cards.major_some"),
         tone=GOOD if not major["value"] else BAD,
     )
 
@@ -166,13 +171,13 @@ def previous_period_label(ranking_doc: dict) -> str:
     label = Period(before["year"], *before["months"]).label
     # Within the same year the year goes without saying (较1-9月); across a new year it does not.
     same_year = before["year"] == ranking_doc["period"]["year"]
-    return label if same_year else f"{before['year']}年{label}"
+    return label if same_year else t("period.year_months", year=before["year"], months=label)
 
 
 def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     """One indicator's rank among the city's counties, with the move since the previous ranking period."""
     total = len(ranking_doc["counties"])
-    since = f"较{previous_period_label(ranking_doc)}"
+    since = t("cards.rank_since", period=previous_period_label(ranking_doc))
     move = row["rank_change"][indicator]
     tied = (
         sum(1 for other in ranking_doc["counties"] if other["rank"][indicator] == row["rank"][indicator]) > 1
@@ -180,15 +185,18 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:
-        change, tone_name = f"{since}不变", NEUTRAL
+        change, tone_name = t("cards.rank_same", since=since), NEUTRAL
     else:
         # A smaller rank number is better (rank 1 = the fewest), so moving up is good.
-        change = f"{since}{'前移' if move > 0 else '后移'}{abs(move)}位"
+        if move > 0:
+            change = t("cards.rank_up", since=since, places=move)
+        else:
+            change = t("cards.rank_down", since=since, places=-move)
         tone_name = GOOD if move > 0 else BAD
     return Card(
-        label=f"{fields.short_label(indicator)}排位",
+        label=t("cards.rank_label", label=fields.short_label(indicator)),
         value=wording.rank_phrase(row["rank"][indicator], tied),
-        detail=f"全市共{total}个县市区",
+        detail=t("cards.rank_total", count=total),
         change=change,
         tone=tone_name,
     )

@@ -18,6 +18,7 @@ from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.periods import change_pct, round_half_up
 from analytics.text import fields as catalogue
 from analytics.text import wording
+from analytics.text.zh import t
 from ui import cards, layout, meeting
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,7 +110,7 @@ def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str
 def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:
     """A button that downloads `table` as a formatted .xlsx (Chinese headers, numbers kept as numbers)."""
     st.download_button(
-        "下载Excel（.xlsx）",
+        t("supervision.download_xlsx"),
         # Built on click only: a long list costs about 0.6 s per 20,000 rows, too much for every rerun.
         data=lambda: dataframe_to_xlsx(table, sheet_name=title[:31], title=title),
         file_name=f"{file_stem}.xlsx",
@@ -122,9 +123,7 @@ def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> 
 
 def stop_without_records(what: str) -> None:
     """Stop the page with the 暂无数据 state when the county has no records of this kind in the period."""
-    layout.show_empty(
-        f"所选县市区和期间内没有{what}记录。请在“数据导入”页上传相应台账，或调整左侧的县市区、年度和月份范围。"
-    )
+    layout.show_empty(t("supervision.no_records", what=what))
     meeting.exit_button()
     st.stop()
 
@@ -143,7 +142,7 @@ def rate_change(value: float | None, previous: float | None) -> tuple[str, str]:
 def count_change(value: float, previous: float, unit: str, lower_is_better: bool) -> tuple[str, str]:
     """(text, tone) of a count or amount against 同期: 同比上升 x.x% / 下降 / 持平 / 新增, coloured by meaning."""
     change = change_pct(value, previous)
-    text = f"同比{wording.change_phrase(value, previous, change, unit)}"
+    text = t("cards.change", phrase=wording.change_phrase(value, previous, change, unit))
     return text, cards.tone(change, value, lower_is_better=lower_is_better)
 
 
@@ -154,7 +153,7 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
         return catalogue.fmt_with_unit(field, total[field])
 
     def before(field: str) -> str:
-        return f"去年同期 {catalogue.fmt_with_unit(field, previous[field])}"
+        return t("cards.previous", amount=catalogue.fmt_with_unit(field, previous[field]))
 
     def change(field: str) -> tuple[str, str]:
         return count_change(
@@ -169,9 +168,9 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
     return [
         cards.Card(catalogue.short_label("found"), count("found"), before("found"), change("found")[0]),
         rate_card(
-            "隐患整改率",
+            t("supervision.hazard_card.rate"),
             "rectification_rate",
-            f"已整改 {count('rectified')} / 排查 {count('found')}",
+            t("supervision.hazard_card.rate_detail", rectified=count("rectified"), found=count("found")),
         ),
         cards.Card(
             catalogue.short_label("major_found"),
@@ -182,30 +181,43 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
         rate_card(
             catalogue.short_label("major_rectification_rate"),
             "major_rectification_rate",
-            f"已整改 {count('major_rectified')} / 重大隐患 {count('major_found')}",
+            t(
+                "supervision.hazard_card.major_detail",
+                rectified=count("major_rectified"),
+                found=count("major_found"),
+            ),
         ),
         cards.Card(
             catalogue.short_label("overdue"),
             count("overdue"),
-            "超过整改期限仍未整改",
+            t("supervision.hazard_card.overdue_detail"),
             overdue_change,
             overdue_tone,
         ),
         rate_card(
             catalogue.short_label("review_rate"),
             "review_rate",
-            f"到期 {count('orders_due')}，已复查 {count('reviewed')}（共下达 {count('orders_issued')}）",
+            t(
+                "supervision.hazard_card.review_detail",
+                due=count("orders_due"),
+                reviewed=count("reviewed"),
+                issued=count("orders_issued"),
+            ),
         ),
         cards.Card(
             catalogue.short_label("avg_days_to_rectify"),
             count("avg_days_to_rectify"),
-            "已整改隐患从排查到整改完成",
+            t("supervision.hazard_card.days_detail"),
             before("avg_days_to_rectify"),
         ),
         cards.Card(
-            "安全检查",
+            t("supervision.hazard_card.inspections"),
             count("inspections"),
-            f"{catalogue.short_label('units_inspected')} {count('units_inspected')}",
+            t(
+                "supervision.hazard_card.units_detail",
+                label=catalogue.short_label("units_inspected"),
+                amount=count("units_inspected"),
+            ),
             change("inspections")[0],
         ),
     ]

@@ -27,6 +27,7 @@ from analytics.charts.leader import (
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.text import fields, wording
+from analytics.text.zh import t
 
 # The field catalogue's names, as the chart and table code reads them.
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = fields.HIGHER_IS_BETTER, fields.LOWER_IS_BETTER, fields.NEUTRAL
@@ -46,7 +47,7 @@ def _floats(values) -> pd.Series:
     return pd.Series([float("nan") if _missing(v) else float(v) for v in values], dtype="float64")
 
 
-NOT_FILLED = "未填写"
+NOT_FILLED = t("chart.not_filled")
 
 
 def key_text(value, key: str = "township") -> str:
@@ -128,14 +129,14 @@ def _strong_colours(values, field: str) -> list[str]:
 
 def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     """Monthly hazards found (bars) and 整改率 (line, right axis); columns of `hazard_monthly`."""
-    months = [f"{m}月" for m in frame["month"]]
+    months = [t("chart.month", month=m) for m in frame["month"]]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     figure.add_bar(x=months, y=frame["found"], name=label("found"), marker_color=PREVIOUS_GREY)
     rates = _floats(frame["rectification_rate"])
     figure.add_scatter(
         x=months,
         y=rates,
-        name="整改率（%）",
+        name=t("chart.rate_axis", label=short_label("rectification_rate")),
         mode="lines+markers+text",
         line={"color": GREEN, "width": 3},
         text=[fmt_value("rectification_rate", v) for v in rates],
@@ -147,19 +148,20 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     most = max([*frame["found"].tolist(), 1])
     figure.update_yaxes(title_text=label("found"), range=[0, most * 1.9], secondary_y=False)
     figure.update_yaxes(
-        title_text="整改率（%）",
+        title_text=t("chart.rate_axis", label=short_label("rectification_rate")),
         range=[0, 118],  # room above 100% for the labels
         tickvals=[0, 20, 40, 60, 80, 100],
         secondary_y=True,
         showgrid=False,
     )
-    return base_layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
+    return base_layout(figure, t("chart.rectification_trend_title", year=year))
 
 
 def _meaning_key(figure: go.Figure, year: int, field: str) -> None:
     """Legend entries saying what this year's bar colours mean for `field`."""
-    good, bad = ("多于同期", "少于同期") if direction(field) == HIGHER_IS_BETTER else ("少于同期", "多于同期")
-    colour_key(figure, year, ((GREEN, good), (RED, bad), (EQUAL, "与同期持平")))
+    more, fewer = t("chart.more_than_previous"), t("chart.fewer_than_previous")
+    good, bad = (more, fewer) if direction(field) == HIGHER_IS_BETTER else (fewer, more)
+    colour_key(figure, year, ((GREEN, good), (RED, bad), (EQUAL, t("chart.same_as_previous"))))
 
 
 def grouped_bars(
@@ -199,12 +201,16 @@ def year_compare_bars(
     current, previous = frame[field], frame[previous_column]
     figure = go.Figure()
     figure.add_bar(
-        y=keys, x=previous, name=f"{year - 1}年（同期）", orientation="h", marker_color=PREVIOUS_GREY
+        y=keys,
+        x=previous,
+        name=t("chart.previous_year", year=year - 1),
+        orientation="h",
+        marker_color=PREVIOUS_GREY,
     )
     figure.add_bar(
         y=keys,
         x=current,
-        name=f"{year}年",
+        name=t("chart.this_year", year=year),
         showlegend=False,
         orientation="h",
         marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
@@ -235,7 +241,9 @@ def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year:
     )
     _meaning_key(figure, year, field)
     figure.update_layout(barmode="group", yaxis_title=label(field))
-    return base_layout(figure, f"{short_label(field)}：{year}年与{year - 1}年逐月对比")
+    return base_layout(
+        figure, t("chart.monthly_compare_title", label=short_label(field), year=year, previous=year - 1)
+    )
 
 
 def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
@@ -255,8 +263,14 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
             orientation="h",
             marker_color=colours,
             text=[
-                f"{fmt_value('coverage_pct', v)}（{fmt_value('trained', t)}/{fmt_value('required', r)}人）"
-                for v, t, r in zip(coverage, frame["trained"], frame["required"], strict=True)
+                t(
+                    "chart.coverage_text",
+                    coverage=fmt_value("coverage_pct", v),
+                    trained=fmt_value("trained", trained),
+                    required=fmt_value("required", required),
+                    unit=fields.unit("required"),
+                )
+                for v, trained, required in zip(coverage, frame["trained"], frame["required"], strict=True)
             ],
             # Inside the bar from its base, the label stays clear of the time-progress line near its end;
             # "auto" puts the label inside where it fits; a missing coverage has no bar to hold it.
@@ -266,10 +280,10 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
             outsidetextfont={"color": "#37474f"},
             cliponaxis=False,
             showlegend=False,
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=t("chart.hover"),
         )
     )
-    for colour, meaning in ((GREEN, "达到时间进度"), (RED, "落后于时间进度")):
+    for colour, meaning in ((GREEN, t("chart.meets_progress")), (RED, t("chart.behind_progress"))):
         figure.add_scatter(
             x=[None],
             y=[None],
@@ -283,9 +297,15 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
         figure.add_vline(x=time_progress, line=line)
         # The line's name goes in the legend: an annotation at its top would sit on the legend.
         figure.add_scatter(
-            x=[None], y=[None], mode="lines", line=line, name=f"时间进度 {wording.fmt_pct(time_progress)}"
+            x=[None],
+            y=[None],
+            mode="lines",
+            line=line,
+            name=t("chart.time_progress", progress=wording.fmt_pct(time_progress)),
         )
-    figure.update_layout(xaxis_title="培训覆盖率（%）", yaxis_title=None)
+    figure.update_layout(
+        xaxis_title=t("chart.rate_axis", label=short_label("coverage_pct")), yaxis_title=None
+    )
     figure.update_xaxes(range=[0, top * 1.15], gridcolor="#eceff1")
     figure.update_yaxes(automargin=True, type="category")
     figure = base_layout(figure, title, height=max(340, 130 + 34 * len(frame)))
@@ -336,21 +356,24 @@ def township_ranking(document: dict, field: str, scope: str | None = None) -> go
             text=[fmt_value(field, v) for v in ordered["value"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=t("chart.hover"),
         )
     )
-    basis = "全县整体水平" if field in townships_metrics.RATES else "乡镇平均"
-    note = (
-        "规模指标，按数值从大到小，不评优劣"
-        if way is None
-        else f"{'越大越好' if way == HIGHER_IS_BETTER else '越小越好'}；绿：好于{basis}　红：差于{basis}"
-    )
+    basis = t("chart.basis.rate") if field in townships_metrics.RATES else t("chart.basis.average")
+    if way is None:
+        note = t("chart.volume_note")
+    elif way == HIGHER_IS_BETTER:
+        note = t("chart.higher_better_note", basis=basis)
+    else:
+        note = t("chart.lower_better_note", basis=basis)
     figure.update_layout(xaxis_title=label(field), showlegend=False)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
     figure.update_yaxes(automargin=True, type="category")
-    title = f"各乡镇{short_label(field)}排名（{note}）"
+    title = t("chart.township_ranking_title", label=short_label(field), note=note)
     figure = base_layout(
-        figure, f"{scope}　{title}" if scope else title, height=max(340, 100 + 34 * len(ordered))
+        figure,
+        t("chart.scoped_title", scope=scope, title=title) if scope else title,
+        height=max(340, 100 + 34 * len(ordered)),
     )
     # No legend here, so the room the shared layout keeps for one between title and plot is not needed.
     figure.update_layout(margin={"r": 80, "t": 60})

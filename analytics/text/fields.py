@@ -139,12 +139,11 @@ def _missing(value) -> bool:
 
 
 def fmt_change(change_pct) -> str:
-    """同比 from its percentage alone: 上升 x.x% / 下降 x.x% / 持平, and null (同期为0) as 新增."""
-    if _missing(change_pct):
-        return "新增"
-    if change_pct == 0:
-        return "持平"
-    return f"{'上升' if change_pct > 0 else '下降'}{fmt_pct(abs(change_pct))}"
+    """同比 from its percentage alone (上升 x.x% / 下降 x.x% / 持平 / 新增), as `wording` words it."""
+    # Imported here: the wording reads this catalogue's labels, so a module-level import would be a cycle.
+    from analytics.text.wording import change_pct_phrase
+
+    return change_pct_phrase(None if _missing(change_pct) else change_pct)
 
 
 def fmt_value(name: str, value) -> str:

@@ -52,6 +52,15 @@ def change_phrase(
     return f"{verb}{fmt_pct(abs(change_pct))}"
 
 
+def change_pct_phrase(change_pct: float | None) -> str:
+    """同比 from its percentage alone, for a table column: "上升5.0%", "下降14.3%", "持平", None (同期为0) "新增"."""
+    if change_pct is None:
+        return "新增"
+    if change_pct == 0:
+        return "持平"
+    return f"{'上升' if change_pct > 0 else '下降'}{fmt_pct(abs(change_pct))}"
+
+
 def _labels(names: list[str]) -> str:
     return "、".join(catalogue.short_label(name) for name in names)
 
