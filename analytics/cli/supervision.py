@@ -26,6 +26,7 @@ from analytics.metrics.townships import townships
 from analytics.metrics.training import training
 from analytics.text import fields
 from analytics.text.wording import change_phrase, fmt_pct
+from analytics.text.zh import t
 
 KEY_HEADERS = fields.KEY_LABELS
 
@@ -62,7 +63,14 @@ def _render(document: dict, key: str, columns: list[tuple[str, Callable[[dict], 
 def _title(document: dict, subject: str) -> str:
     period = document["period"]
     label = Period(period["year"], *period["months"]).label
-    title = f"{document['county']}　{period['year']}年{label}　{subject}（状态截至{period['as_of']}）"
+    title = t(
+        "cli.supervision_title",
+        county=document["county"],
+        year=period["year"],
+        months=label,
+        subject=subject,
+        as_of=period["as_of"],
+    )
     return "\n".join([title, *notice_lines(document)])
 
 
@@ -152,7 +160,7 @@ def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = hazards(con, period, county, by=args.by, today=today)
-        text = _title(document, "隐患排查整改与安全检查") + "\n" + _render(document, args.by, HAZARD_COLUMNS)
+        text = _title(document, t("cli.hazards_subject")) + "\n" + _render(document, args.by, HAZARD_COLUMNS)
         return 0, document, text
 
     return _run(args, compute)
@@ -163,7 +171,11 @@ def cmd_enforcement(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = enforcement(con, period, county, by=args.by, today=today)
-        text = _title(document, "行政执法") + "\n" + _render(document, args.by, ENFORCEMENT_COLUMNS)
+        text = (
+            _title(document, t("cli.enforcement_subject"))
+            + "\n"
+            + _render(document, args.by, ENFORCEMENT_COLUMNS)
+        )
         return 0, document, text
 
     return _run(args, compute)
@@ -174,7 +186,9 @@ def cmd_training(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = training(con, period, county, by=args.by, today=today)
-        title = _title(document, "安全培训覆盖") + f"　时间进度{fmt_pct(document['time_progress'])}"
+        title = _title(document, t("cli.training_subject")) + t(
+            "cli.time_progress", progress=fmt_pct(document["time_progress"])
+        )
         return 0, document, title + "\n" + _render(document, args.by, TRAINING_COLUMNS)
 
     return _run(args, compute)
@@ -185,7 +199,11 @@ def cmd_townships(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = townships(con, period, county, today=today)
-        text = _title(document, "乡镇对比") + "\n" + _render(document, "township", TOWNSHIP_COLUMNS)
+        text = (
+            _title(document, t("cli.townships_subject"))
+            + "\n"
+            + _render(document, "township", TOWNSHIP_COLUMNS)
+        )
         return 0, document, text
 
     return _run(args, compute)

@@ -103,13 +103,18 @@ def area_word(county: str | None) -> str:
     return "全县"
 
 
+def source_basis(source: str | None) -> str:
+    """What a county's ranking figures rest on: 全市通报, 事故台账统计, or both."""
+    return {
+        "bulletin": "全市通报",
+        "records": "事故台账统计",
+        "mixed": "全市通报，未通报月份依据事故台账统计",
+    }.get(source or "", "事故台账统计")
+
+
 def source_note(source: str | None) -> str:
     """Where a county's ranking figures come from, said in words (metrics.md: every rank says so)."""
-    return {
-        "bulletin": "排位依据全市通报",
-        "records": "排位依据事故台账统计",
-        "mixed": "排位依据全市通报，未通报月份依据事故台账统计",
-    }.get(source or "", "排位依据事故台账统计")
+    return f"排位依据{source_basis(source)}"
 
 
 def rank_phrase(rank: int | None, tied: bool = False) -> str:
