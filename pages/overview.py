@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
+from analytics.metrics.ranking import county_row
 from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
@@ -26,7 +27,7 @@ if compare:
     cards.verdict(wording.verdict(doc), cards.verdict_tone(doc))
 cards.show_cards(cards.indicator_cards(doc, compare))
 
-row = next((r for r in ranking["counties"] if r["county"] == county), None)
+row = county_row(ranking, county)
 summary = [cards.major_accidents_card(doc)]
 if row is not None:
     summary += [cards.rank_card(ranking, row, name) for name in INDICATORS]

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.charts import leader as charts
 from analytics.metrics.indicators import INDICATORS
-from analytics.metrics.ranking import RATES, SOURCE_LABELS, ranking
+from analytics.metrics.ranking import RATES, SOURCE_LABELS, county_row, ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, tables
@@ -23,7 +23,7 @@ if not doc["counties"]:
     layout.show_empty(t("ranking.none"))
     st.stop()
 mark = tables.county_mark(county, county, home)
-row = next((r for r in doc["counties"] if r["county"] == county), None)
+row = county_row(doc, county)
 if row is not None:
     st.markdown(t("ranking.headline", county=county, sentence=wording.rank_sentence(doc, county)))
 st.caption(

@@ -179,9 +179,7 @@ def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     total = len(ranking_doc["counties"])
     since = t("cards.rank_since", period=previous_period_label(ranking_doc))
     move = row["rank_change"][indicator]
-    tied = (
-        sum(1 for other in ranking_doc["counties"] if other["rank"][indicator] == row["rank"][indicator]) > 1
-    )
+    tied = wording.is_tied(ranking_doc, indicator, row["rank"][indicator])
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:

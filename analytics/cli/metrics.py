@@ -25,6 +25,7 @@ from analytics.text.wording import (
     coverage_notices,
     data_as_of_text,
     fmt_pct,
+    is_tied,
     provisional_note,
     rank_phrase,
     source_basis,
@@ -174,12 +175,11 @@ def ranking_text(doc: dict) -> str:
     for row in doc["counties"]:
         cells = [row["county"]]
         for name in INDICATORS:
-            tied = sum(1 for other in doc["counties"] if other["rank"][name] == row["rank"][name]) > 1
             cells.append(
                 t(
                     "cli.rank_cell",
                     amount=fields.fmt_with_unit(name, row[name]),
-                    rank=rank_phrase(row["rank"][name], tied),
+                    rank=rank_phrase(row["rank"][name], is_tied(doc, name, row["rank"][name])),
                 )
             )
         cells.append(source_basis(row["source"]))

@@ -25,6 +25,7 @@ from analytics.text.wording import (
     fmt_count,
     fmt_money,
     fmt_pct,
+    is_tied,
     overview_paragraph,
     rank_phrase,
     source_note,
@@ -288,10 +289,6 @@ def township_paragraph(rows: list[dict]) -> str:
 # ---- tables ---------------------------------------------------------------------------------
 
 
-def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
-    return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
-
-
 def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str) -> Table:
     """附表1: the four indicators with 同期, 同比 and (when ranked) the county's 全市排位."""
     header = ["指标", "本期", "去年同期", "同比"]
@@ -309,7 +306,7 @@ def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str)
         ]
         if row_of_county:
             rank = row_of_county["rank"][name]
-            row.append(rank_phrase(rank, _ties(ranking_doc, name, rank)))
+            row.append(rank_phrase(rank, is_tied(ranking_doc, name, rank)))
         rows.append(tuple(row))
     return tuple(header), tuple(rows)
 

@@ -12,6 +12,7 @@ import datetime as dt
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS
 from analytics.metrics.indicators import INDICATORS, INDUSTRY_TRADE
 from analytics.metrics.periods import Period, round_half_up
+from analytics.metrics.ranking import county_row
 from analytics.text import fields as catalogue
 from analytics.text.numbers import DASH, fmt_amount, fmt_count, fmt_money, fmt_pct
 
@@ -124,18 +125,19 @@ def rank_phrase(rank: int | None, tied: bool = False) -> str:
     return f"{'并列' if tied else ''}第{rank}位"
 
 
-def _ties(ranking_doc: dict, name: str, rank: int) -> bool:
+def is_tied(ranking_doc: dict, name: str, rank: int | None) -> bool:
+    """True when another county of a ranking shares `rank` on `name` (a rank reads 并列第n位 then)."""
     return sum(1 for row in ranking_doc["counties"] if row["rank"][name] == rank) > 1
 
 
 def rank_sentence(ranking_doc: dict, county: str) -> str:
     """ "“四项考核指标”在全市10个县市区中分别排第3、2、2、5位（排位依据…）" for one county; "" if not ranked."""
-    row = next((r for r in ranking_doc["counties"] if r["county"] == county), None)
+    row = county_row(ranking_doc, county)
     if row is None:
         return ""
     total = len(ranking_doc["counties"])
     ranks = [row["rank"][name] for name in INDICATORS]
-    tied = [_ties(ranking_doc, name, row["rank"][name]) for name in INDICATORS]
+    tied = [is_tied(ranking_doc, name, row["rank"][name]) for name in INDICATORS]
     lead = f"“四项考核指标”在全市{total}个县市区中"
     if len(set(ranks)) == 1 and len(set(tied)) == 1:
         body = f"均{'' if tied[0] else '排'}{rank_phrase(ranks[0], tied[0])}"
