@@ -417,6 +417,18 @@ TEXT: dict[str, str] = {
     "cli.cannot_write": "无法写入 {path}：{reason}",
     "cli.report_written": "已生成报告：{path}（{county}{year}年{months}）",
     "cli.previous_month": "上月",
+    # ---- names and messages of the metric documents (analytics/metrics/)
+    "metrics.no_township": "县直/未填乡镇",
+    "metrics.total": "合计",
+    "metrics.source.bulletin": "全市通报",
+    "metrics.source.records": "事故台账",
+    "metrics.source.mixed": "全市通报与事故台账",
+    "metrics.bad_by": "分组方式无效：{by}（可选：{choices}）",
+    "metrics.bad_month_key": "月份应写作 YYYY-MM，例如 2026-11：{text}",
+    "period.month": "{month}月",
+    "period.months": "{first}-{last}月",
+    "period.bad_months_text": "月份范围应写作 a-b，例如 1-8：{text}",
+    "period.bad_months": "月份范围无效：{first}-{last}",
 }
 
 
