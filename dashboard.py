@@ -2,28 +2,29 @@
 
 import streamlit as st
 
+from analytics.text.zh import t
 from ui import chinese, data, filters, meeting
 
-st.set_page_config(page_title="安全生产监管数据看板", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
 chinese.install()
 
 data.load_sample_once()
 leader_pages = [
-    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
-    st.Page("pages/trends.py", title="四项指标趋势", icon=":material/trending_up:"),
-    st.Page("pages/ranking.py", title="全市排位", icon=":material/leaderboard:"),
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/trending_up:"),
+    st.Page("pages/ranking.py", title=t("nav.ranking"), icon=":material/leaderboard:"),
 ]
 pages = {
-    "领导视图": leader_pages,
-    "监管分析": [
-        st.Page("pages/hazards.py", title="隐患整改", icon=":material/build:"),
-        st.Page("pages/enforcement.py", title="执法检查", icon=":material/gavel:"),
-        st.Page("pages/training.py", title="培训覆盖", icon=":material/school:"),
-        st.Page("pages/townships.py", title="乡镇对比", icon=":material/holiday_village:"),
-        st.Page("pages/report.py", title="报告生成", icon=":material/description:"),
+    t("nav.group.leaders"): leader_pages,
+    t("nav.group.analysis"): [
+        st.Page("pages/hazards.py", title=t("nav.hazards"), icon=":material/build:"),
+        st.Page("pages/enforcement.py", title=t("nav.enforcement"), icon=":material/gavel:"),
+        st.Page("pages/training.py", title=t("nav.training"), icon=":material/school:"),
+        st.Page("pages/townships.py", title=t("nav.townships"), icon=":material/holiday_village:"),
+        st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:"),
     ],
-    "数据": [
-        st.Page("pages/data_import.py", title="数据导入", icon=":material/upload_file:"),
+    t("nav.group.data"): [
+        st.Page("pages/data_import.py", title=t("nav.data_import"), icon=":material/upload_file:"),
     ],
 }
 in_meeting = meeting.init()

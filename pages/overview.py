@@ -7,7 +7,8 @@ from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
 from analytics.metrics.ranking import county_row
 from analytics.metrics.ranking import ranking as city_ranking
-from analytics.text import wording
+from analytics.text import fields, wording
+from analytics.text.zh import t
 from ui import cards, data, filters, layout
 
 selected = filters.current()
@@ -15,7 +16,7 @@ layout.require_data(selected, "indicators")
 period, county = selected.period, selected.county
 doc = data.query(indicators, period=period, county=county)
 ranking = data.query(city_ranking, period=period)
-layout.title("总览", selected, wording.data_as_of_text(doc["period"], doc["coverage"]))
+layout.title(t("nav.overview"), selected, wording.data_as_of_text(doc["period"], doc["coverage"]))
 layout.notices(doc, ranking)
 note = wording.provisional_note(doc)
 if note:
@@ -34,24 +35,24 @@ st.write("")
 cards.show_cards(summary, per_row=len(summary))
 if row is not None:
     st.write("")
-    st.caption(
-        f"{wording.rank_sentence(ranking, county)}。排位以数值最小者为第1位；各县市区明细见“全市排位”页。"
-    )
+    st.caption(t("overview.rank_caption", sentence=wording.rank_sentence(ranking, county)))
 
 majors = data.query(major_accident_list, period=period, county=county)
 if majors:
-    st.subheader("较大及以上事故")
+    st.subheader(t("overview.major_heading"))
     layout.table(
         pd.DataFrame(
             {
-                "发生日期": [m["occurred_on"] for m in majors],
-                "乡镇（街道）": [m["township"] or NO_TOWNSHIP for m in majors],
-                "行业领域": [m["sector"] for m in majors],
-                "事故等级": [m["level"] for m in majors],
-                "死亡（人）": [m["deaths"] for m in majors],
-                "受伤（人）": [m["injuries"] for m in majors],
-                "直接经济损失（万元）": [wording.fmt_money(m["direct_loss_wan"]) for m in majors],
-                "事故简况": [m["summary"] or "" for m in majors],
+                t("overview.major.date"): [m["occurred_on"] for m in majors],
+                fields.KEY_LABELS["township"]: [m["township"] or NO_TOWNSHIP for m in majors],
+                fields.KEY_LABELS["sector"]: [m["sector"] for m in majors],
+                t("overview.major.level"): [m["level"] for m in majors],
+                t("overview.major.deaths"): [m["deaths"] for m in majors],
+                t("overview.major.injuries"): [m["injuries"] for m in majors],
+                fields.label("direct_loss_wan"): [
+                    fields.fmt_value("direct_loss_wan", m["direct_loss_wan"]) for m in majors
+                ],
+                t("overview.major.summary"): [m["summary"] or "" for m in majors],
             }
         ),
         hide_index=True,
@@ -59,4 +60,4 @@ if majors:
     )
 
 if compare:
-    layout.copyable("情况摘要", wording.overview_paragraph(doc, ranking, county, period))
+    layout.copyable(t("overview.summary_heading"), wording.overview_paragraph(doc, ranking, county, period))

@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import leader as charts
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
-from analytics.metrics.ranking import RATE_LABELS, RATES, SOURCE_LABELS, county_row, ranking
-from analytics.text import wording
+from analytics.metrics.indicators import INDICATORS
+from analytics.metrics.ranking import RATES, SOURCE_LABELS, county_row, ranking
+from analytics.text import fields, wording
+from analytics.text.zh import t
 from ui import cards, data, filters, layout, tables
 
 selected = filters.current()
@@ -15,23 +16,27 @@ period, county, home = selected.period, selected.county, selected.home_county
 doc = data.query(ranking, period=period)
 year = period.year
 
-layout.title("全市排位", selected)
+layout.title(t("nav.ranking"), selected)
 layout.notices(doc)
 layout.no_previous_year(selected)
 if not doc["counties"]:
-    layout.show_empty("还没有任何县市区的事故记录或全市通报，无法排位。")
+    layout.show_empty(t("ranking.none"))
     st.stop()
 mark = tables.county_mark(county, county, home)
 row = county_row(doc, county)
 if row is not None:
-    st.markdown(f"**{county}：{wording.rank_sentence(doc, county)}**")
+    st.markdown(t("ranking.headline", county=county, sentence=wording.rank_sentence(doc, county)))
 st.caption(
-    f"{year}年{period.label}，全市{len(doc['counties'])}个县市区。排位规则：数值最小者为第1位，"
-    "数值相同并列；同比排位按降幅从大到小，去年同期为0而今年发生的（新增）排在最后。"
-    f"排位变化对比{cards.previous_period_label(doc)}的排位，↑表示位次前移。"
+    t(
+        "ranking.caption",
+        year=year,
+        months=period.label,
+        count=len(doc["counties"]),
+        previous=cards.previous_period_label(doc),
+    )
 )
 
-for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICATORS, strict=True):
+for tab, name in zip(st.tabs([fields.short_label(n) for n in INDICATORS]), INDICATORS, strict=True):
     with tab:
         frame = pd.DataFrame(
             {
@@ -42,7 +47,7 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
                 "change_rank": [r["change_rank"][name] for r in doc["counties"]],
             }
         )
-        unit = INDICATOR_UNITS[name]
+        unit, label = fields.unit(name), fields.short_label(name)
         left, right = st.columns(2)
         with left:
             layout.chart(
@@ -50,11 +55,11 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
                     frame,
                     name,
                     county,
-                    f"{year}年{period.label} {INDICATOR_LABELS[name]}全市排位（{unit}）",
+                    t("ranking.value_title", year=year, months=period.label, label=label, unit=unit),
                     unit,
                     mark,
                 ),
-                file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}",
+                file_stem=t("ranking.file.value", year=year, months=period.label, label=label),
                 key=f"rank-{name}",
             )
         with right:
@@ -64,11 +69,11 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
                     changes,
                     "change_pct",
                     county,
-                    f"{year}年{period.label} {INDICATOR_LABELS[name]}同比排位",
-                    "同比（%）",
+                    t("ranking.change_title", year=year, months=period.label, label=label),
+                    t("ranking.change_axis"),
                     mark,
                 ),
-                file_stem=f"全市排位_{year}年{period.label}_{INDICATOR_LABELS[name]}_同比",
+                file_stem=t("ranking.file.change", year=year, months=period.label, label=label),
                 key=f"change-{name}",
             )
         layout.table(
@@ -78,19 +83,20 @@ for tab, name in zip(st.tabs([INDICATOR_LABELS[n] for n in INDICATORS]), INDICAT
         )
 
 sources = {SOURCE_LABELS.get(s, s) for s in doc["source"].values()}
-st.caption(
-    "数据来源：各县市区各月有全市通报的按通报数，未通报的月份按事故台账统计"
-    f"（本期涉及：{'、'.join(sorted(sources))}）。"
-)
+st.caption(t("ranking.sources", sources="、".join(sorted(sources))))
 
 if any(doc["rates_available"].values()):
-    st.subheader(f"相对指标排位（{doc['rates_year']}年县域基础数据）")
+    st.subheader(t("ranking.rates_heading", year=doc["rates_year"]))
     rates = sorted(doc["counties"], key=lambda r: r["county"])
     rate_table = pd.DataFrame(
-        {"县市区": [tables.county_label(r["county"], county, home) for r in rates]}
+        {fields.KEY_LABELS["county"]: [tables.county_label(r["county"], county, home) for r in rates]}
         | {
-            f"{RATE_LABELS[name]}": [
-                f"{wording.fmt_rate(r['rates'][name])}（第{r['rate_rank'][name]}位）"
+            fields.label(name): [
+                t(
+                    "ranking.rate_cell",
+                    rate=fields.fmt_value(name, r["rates"][name]),
+                    rank=wording.rank_phrase(r["rate_rank"][name]),
+                )
                 if r["rate_rank"][name]
                 else wording.DASH
                 for r in rates
@@ -100,8 +106,4 @@ if any(doc["rates_available"].values()):
         }
     )
     layout.table(tables.highlight_home(rate_table), hide_index=True, width="stretch")
-    st.caption(
-        "亿元GDP死亡率＝死亡人数÷地区生产总值（亿元）；万车死亡率＝道路交通死亡人数÷机动车保有量（万辆）；"
-        "十万从业人员死亡率＝道路交通以外的死亡人数÷工矿商贸从业人员（十万人）。数值越小排位越前，"
-        "缺少基础数据的县市区不参与排位（—）。"
-    )
+    st.caption(t("ranking.rates_caption"))

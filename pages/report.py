@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.documents.brief import build_brief
 from analytics.documents.report import build_report, report_content
+from analytics.text.zh import t
 from ui import data, filters, layout
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -14,18 +15,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 selected = filters.current()
 layout.require_data(selected, "report")
 county, period = selected.county, selected.period
-layout.title("报告生成", selected)
-st.caption(
-    "按《安全生产法》贯彻实施情况报告的结构，自动填写事故、培训、隐患整改、执法和乡镇情况的全部数据；"
-    "下载后只需修改叙述部分。县市区和期间在左侧栏选择。"
-)
+layout.title(t("nav.report"), selected)
+st.caption(t("report.caption"))
 
-stem = f"{county}{period.year}年{period.label}"
+stem = t("report.stem", county=county, year=period.year, months=period.label)
 report_column, brief_column = st.columns(2)
 report_column.download_button(
-    "下载报告（Word）",
+    t("report.download_report"),
     data=lambda: data.query(build_report, county=county, period=period),
-    file_name=f"{stem}安全生产法贯彻实施情况报告.docx",
+    file_name=t("report.report_file", stem=stem),
     mime=DOCX,
     type="primary",
     icon=":material/description:",
@@ -33,9 +31,9 @@ report_column.download_button(
     key="download-report",
 )
 brief_column.download_button(
-    "下载会议简报（Word，一页）",
+    t("report.download_brief"),
     data=lambda: data.query(build_brief, county=county, period=period),
-    file_name=f"{stem}安全生产情况简报.docx",
+    file_name=t("report.brief_file", stem=stem),
     mime=DOCX,
     icon=":material/summarize:",
     on_click="ignore",

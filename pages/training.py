@@ -13,6 +13,8 @@ from analytics.metrics.training import (
     training,
     training_gaps,
 )
+from analytics.text import fields, wording
+from analytics.text.zh import t
 from ui import cards, data, filters, layout, supervision
 
 FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
@@ -24,117 +26,136 @@ by_township = data.query(township_table, period=period, county=county)
 by_category = data.query(training, period=period, county=county, by="category")
 total, progress = by_township["total"], by_township["time_progress"]
 
-layout.title("培训覆盖", selected)
+layout.title(t("nav.training"), selected)
 layout.notices(by_township)
 if not total["trained"] and not total["required"]:
-    supervision.stop_without_records("安全培训或年度培训任务")
+    supervision.stop_without_records(t("training.what"))
 st.caption(
-    f"统计口径：培训日期在{year}年{period.label}内的参训人数，对照{year}年度培训任务（应培训人数）；"
-    f"时间进度 = 已过月数 / 12 = {cs.fmt_value('coverage_pct', progress)}。覆盖率低于时间进度即为落后。"
+    t("training.caption", year=year, months=period.label, progress=cs.fmt_value("coverage_pct", progress))
 )
 if period.first_month != 1:
     st.warning(
-        f"所选期间从{period.first_month}月开始，参训人数不含1-{period.first_month - 1}月，"
-        "覆盖率会低于全年累计口径；与时间进度比较时请选择从1月开始的期间。",
+        t("training.late_start", first=period.first_month, before=period.first_month - 1),
         icon=":material/info:",
     )
 
 previous = data.query(training, period=period.previous, county=county, by="township")["total"]
 coverage, required = total["coverage_pct"], total["required"]
 if coverage is None:
-    lag_text, lag_tone = "未下达年度培训任务，无法计算覆盖率", cards.NEUTRAL
+    lag_text, lag_tone = t("training.no_target"), cards.NEUTRAL
 else:
     lag_text, lag_tone = supervision.progress_gap(gap_to_time_progress(coverage, progress))
 compared = against_previous(total, previous)
 trained_change, trained_tone = supervision.count_change(
-    total["trained"], previous["trained"], compared["trained"]["change_pct"], "人", False
+    total["trained"],
+    previous["trained"],
+    compared["trained"]["change_pct"],
+    fields.unit("trained"),
+    fields.lower_is_better("trained"),
 )
 pass_change, pass_tone = supervision.rate_change(total["pass_rate"], compared["pass_rate"]["change_points"])
 cards.show_cards(
     [
         cards.Card(
-            "参训人数",
-            f"{cs.fmt_value('trained', total['trained'])}人",
-            f"去年同期 {cs.fmt_value('trained', previous['trained'])}人",
+            fields.short_label("trained"),
+            fields.fmt_with_unit("trained", total["trained"]),
+            t("cards.previous", amount=fields.fmt_with_unit("trained", previous["trained"])),
             trained_change,
             trained_tone,
         ),
         cards.Card(
-            "年度应培训人数",
-            f"{cs.fmt_value('required', required)}人",
-            f"{year}年度培训任务",
-            f"尚需培训 {still_to_train(total):,}人",
+            t("training.card.required"),
+            fields.fmt_with_unit("required", required),
+            t("training.card.required_detail", year=year),
+            t(
+                "training.card.still_to_train",
+                amount=fields.fmt_with_unit("required", still_to_train(total)),
+            ),
         ),
         cards.Card(
-            "培训覆盖率",
+            fields.short_label("coverage_pct"),
             cs.fmt_value("coverage_pct", coverage),
-            f"时间进度 {cs.fmt_value('coverage_pct', progress)}",
+            t("training.card.progress", progress=cs.fmt_value("coverage_pct", progress)),
             lag_text,
             lag_tone,
         ),
         cards.Card(
-            "考核合格率",
+            fields.short_label("pass_rate"),
             cs.fmt_value("pass_rate", total["pass_rate"]),
-            f"考核合格 {cs.fmt_value('passed', total['passed'])}人（仅计报送合格人数的培训）",
+            t(
+                "training.card.passed_detail",
+                label=fields.short_label("passed"),
+                amount=fields.fmt_with_unit("passed", total["passed"]),
+            ),
             pass_change,
             pass_tone,
         ),
     ]
 )
 
-for doc, key, name in ((by_township, "township", "分乡镇（街道）"), (by_category, "category", "分培训对象")):
+for doc, key, name in (
+    (by_township, "township", t("training.by_township")),
+    (by_category, "category", t("training.by_category")),
+):
     st.subheader(name)
     layout.chart(
         cs.coverage_bars(
             pd.DataFrame([r for r in doc["rows"] if r[key] != COUNTY_WIDE]),
             key,
             progress,
-            f"培训覆盖率：{name}",
+            t("training.coverage_title", by=name),
         ),
-        file_stem=f"{county}_{year}年{period.label}_培训覆盖率{name}",
+        file_stem=t("training.file.coverage", county=county, year=year, months=period.label, by=name),
         key=f"coverage-{key}",
     )
     supervision.show_breakdown(doc, key, FIELDS, shade=["coverage_pct", "pass_rate"])
     if key == "township":
         notes = []
         if any(row["township"] is None for row in doc["rows"]):
-            notes.append("县直/未填乡镇的培训没有对应的乡镇培训任务，计入全县合计，不单独计算覆盖率。")
+            notes.append(t("training.no_township_note"))
         if doc["county_wide"]:
-            parts = "、".join(f"{c} {n:,}人" for c, n in doc["county_wide"].items())
-            notes.append(
-                f"“{COUNTY_WIDE}”是县级培训任务中未分解到各乡镇的部分（{parts}），各行相加等于合计。"
+            parts = "、".join(
+                t("training.county_wide_part", category=c, amount=fields.fmt_with_unit("required", n))
+                for c, n in doc["county_wide"].items()
             )
+            notes.append(t("training.county_wide_note", county_wide=COUNTY_WIDE, parts=parts))
         for note in notes:
             st.caption(note)
 
-st.subheader("落后于时间进度最多的乡镇和培训对象")
+st.subheader(t("training.gaps_heading"))
 gaps = data.query(training_gaps, period=period, county=county)
 if not total["required"]:
-    st.info(f"尚未导入{year}年度培训任务，无法判断哪些乡镇落后。请在“数据导入”页上传年度培训任务。")
+    st.info(t("training.no_targets", year=year))
 elif gaps.empty:
-    st.success("各乡镇、各类培训对象的覆盖率均已达到时间进度。")
+    st.success(t("training.no_gaps"))
 else:
+    coverage_column, progress_column, gap_column = (
+        fields.label("coverage_pct"),
+        t("training.gaps.progress"),
+        t("training.gaps.gap"),
+    )
     listing = pd.DataFrame(
         {
-            "乡镇（街道）": [cs.key_text(t) for t in gaps["township"]],
-            "培训对象": gaps["category"],
-            "参训人数（人）": gaps["trained"].astype("Int64"),
-            "应培训人数（人）": gaps["required"].astype("Int64"),
-            "培训覆盖率": gaps["coverage_pct"].astype("Float64"),
-            "时间进度": gaps["time_progress"].astype("Float64"),
-            "落后（百分点）": gaps["gap"].astype("Float64"),
+            fields.KEY_LABELS["township"]: [cs.key_text(name) for name in gaps["township"]],
+            fields.KEY_LABELS["category"]: gaps["category"],
+            fields.label("trained"): gaps["trained"].astype("Int64"),
+            fields.label("required"): gaps["required"].astype("Int64"),
+            coverage_column: gaps["coverage_pct"].astype("Float64"),
+            progress_column: gaps["time_progress"].astype("Float64"),
+            gap_column: gaps["gap"].astype("Float64"),
         }
     )
     layout.table(
         listing.style.format(
-            {"培训覆盖率": "{:.1f}%", "时间进度": "{:.1f}%", "落后（百分点）": "{:.1f}"}, na_rep="—"
+            {coverage_column: "{:.1f}%", progress_column: "{:.1f}%", gap_column: "{:.1f}"},
+            na_rep=wording.DASH,
         ),
         hide_index=True,
         width="stretch",
     )
     supervision.download_xlsx(
         listing,
-        f"{county}_{year}年{period.label}_培训落后清单",
-        f"{county}{year}年{period.label}培训覆盖落后于时间进度清单",
+        t("training.file.gaps", county=county, year=year, months=period.label),
+        t("training.gaps_title", county=county, year=year, months=period.label),
         key="gaps-xlsx",
     )

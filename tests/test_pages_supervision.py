@@ -76,19 +76,19 @@ def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
         previous = hazards(con, period.previous, county, by="township")["total"]
     total = by_township["total"]
     shown = markdown_text(app)
-    assert f">{total['found']:,}处<" in shown
+    assert f">{total['found']:,}条<" in shown
     # The cards' 同期 comparisons are the metric's: 同比 of counts, 百分点 of rates.
     compared = against_previous(total, previous)
     found = compared["found"]
     assert (
-        f"同比{wording.change_phrase(found['value'], found['previous'], found['change_pct'], '处')}" in shown
+        f"同比{wording.change_phrase(found['value'], found['previous'], found['change_pct'], '条')}" in shown
     )
     for field in ("rectification_rate", "review_rate"):
         text = supervision.rate_change(total[field], compared[field]["change_points"])[0]
         assert text and text in shown, field
     for field in ("rectification_rate", "major_rectification_rate", "review_rate"):
         assert f">{wording.fmt_pct(total[field])}<" in shown
-    assert f">{total['overdue']:,}处<" in shown
+    assert f">{total['overdue']:,}条<" in shown
     assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in shown
     assert f">{total['avg_days_to_rectify']:.1f}天<" in shown
 
@@ -224,8 +224,8 @@ def test_another_county_from_the_url(sample, sample_db_path):
         other = next(c for c in counties(con) if c != county)
         doc = hazards(con, period, other, by="township")
     app = run_page("pages/hazards.py", {"county": other})
-    assert f">{doc['total']['found']:,}处<" in markdown_text(app)
-    assert app.dataframe[1].value["排查隐患（处）"].tolist() == [doc["total"]["found"]]
+    assert f">{doc['total']['found']:,}条<" in markdown_text(app)
+    assert app.dataframe[1].value["排查隐患（条）"].tolist() == [doc["total"]["found"]]
 
 
 @pytest.mark.parametrize("page", PAGES)

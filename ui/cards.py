@@ -13,13 +13,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.charts import palette
+from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import shared_rank
-from analytics.text import wording
+from analytics.text import fields, wording
+from analytics.text.zh import t
 
 GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
-COLOURS = {GOOD: "#1a7f37", BAD: "#c62828", NEUTRAL: "#57606a"}
+# The same green and red as the charts': one palette by meaning.
+COLOURS = {GOOD: palette.GOOD, BAD: palette.BAD, NEUTRAL: palette.LEVEL}
 
 
 def tone(change: float | None, value: float | None, lower_is_better: bool = True) -> str:
@@ -118,16 +121,20 @@ def indicator_cards(doc: dict, compare: bool = True) -> list[Card]:
     result = []
     for name in INDICATORS:
         figure = doc["indicators"][name]
-        unit = INDICATOR_UNITS[name]
+        unit = fields.unit(name)
         value, previous = figure["value"], figure["previous"]
         result.append(
             Card(
-                label=INDICATOR_LABELS[name],
+                label=fields.short_label(name),
                 value=wording.fmt_amount(value, unit),
-                detail=f"去年同期 {wording.fmt_amount(previous, unit)}" if compare else "去年同期：无数据",
-                change=f"同比{wording.change_phrase(value, previous, figure['change_pct'], unit)}"
+                detail=t("cards.previous", amount=wording.fmt_amount(previous, unit))
                 if compare
-                else "不作同比",
+                else t("cards.previous_none"),
+                change=t(
+                    "cards.change", phrase=wording.change_phrase(value, previous, figure["change_pct"], unit)
+                )
+                if compare
+                else t("cards.no_change"),
                 tone=_LOWER_IS_BETTER[wording.change_kind(value, previous)] if compare else NEUTRAL,
             )
         )
@@ -151,10 +158,10 @@ def major_accidents_card(doc: dict) -> Card:
     """较大及以上事故 of an `indicators` document: none is good news, any is red."""
     major = doc["major_accidents"]
     return Card(
-        label="较大及以上事故",
-        value=wording.fmt_amount(major["value"], "起"),
-        detail=f"去年同期 {wording.fmt_amount(major['previous'], '起')}",
-        change="未发生" if not major["value"] else "已发生，见下表",
+        label=fields.short_label("major_accidents"),
+        value=fields.fmt_with_unit("major_accidents", major["value"]),
+        detail=t("cards.previous", amount=fields.fmt_with_unit("major_accidents", major["previous"])),
+        change=t("cards.major_none") if not major["value"] else t("cards.major_some"),
         tone=GOOD if not major["value"] else BAD,
     )
 
@@ -165,27 +172,30 @@ def previous_period_label(ranking_doc: dict) -> str:
     label = Period(before["year"], *before["months"]).label
     # Within the same year the year goes without saying (较1-9月); across a new year it does not.
     same_year = before["year"] == ranking_doc["period"]["year"]
-    return label if same_year else f"{before['year']}年{label}"
+    return label if same_year else t("period.year_months", year=before["year"], months=label)
 
 
 def rank_card(ranking_doc: dict, row: dict, indicator: str) -> Card:
     """One indicator's rank among the city's counties, with the move since the previous ranking period."""
     total = len(ranking_doc["counties"])
-    since = f"较{previous_period_label(ranking_doc)}"
+    since = t("cards.rank_since", period=previous_period_label(ranking_doc))
     move = row["rank_change"][indicator]
     tied = shared_rank(ranking_doc, indicator, row["rank"][indicator])
     if move is None:
         change, tone_name = wording.DASH, NEUTRAL
     elif move == 0:
-        change, tone_name = f"{since}不变", NEUTRAL
+        change, tone_name = t("cards.rank_same", since=since), NEUTRAL
     else:
         # A smaller rank number is better (rank 1 = the fewest), so moving up is good.
-        change = f"{since}{'前移' if move > 0 else '后移'}{abs(move)}位"
+        if move > 0:
+            change = t("cards.rank_up", since=since, places=move)
+        else:
+            change = t("cards.rank_down", since=since, places=-move)
         tone_name = GOOD if move > 0 else BAD
     return Card(
-        label=f"{INDICATOR_LABELS[indicator]}排位",
+        label=t("cards.rank_label", label=fields.short_label(indicator)),
         value=wording.rank_phrase(row["rank"][indicator], tied),
-        detail=f"全市共{total}个县市区",
+        detail=t("cards.rank_total", count=total),
         change=change,
         tone=tone_name,
     )

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from analytics import store
+from analytics.text.zh import t
 from ui import meeting, runtime
 
 T = TypeVar("T")
@@ -50,12 +51,12 @@ def query(function: Callable[..., T], **arguments: Any) -> T:
     """
     key = _key(function)
     if "<" in key:  # a lambda or a nested function: its name does not tell it apart
-        raise ValueError(f"只能缓存模块级函数：{key}")
+        raise ValueError(t("data.not_module_function", name=key))
     db = db_file()
     return _cached_call(db, store.data_version(db), key, tuple(sorted(arguments.items())), function)
 
 
-@st.cache_resource(show_spinner="首次启动：正在载入示例数据……")
+@st.cache_resource(show_spinner=t("data.loading_sample"))
 def _load_sample_guard(db: str) -> bool:
     # Once per process and database file: an empty database gets the bundled sample.
     from analytics.sample.lifecycle import load_sample_if_empty
@@ -68,10 +69,7 @@ def load_sample_once() -> None:
     _load_sample_guard(db_file())
 
 
-SAMPLE_NOTE = (
-    "示例数据：当前显示的是虚构城市的示例数据。删除方法：在“数据导入”页点击“清除示例数据”，"
-    "或运行 `python -m analytics undo …`（批次号见 `python -m analytics status`）。"
-)
+SAMPLE_NOTE = t("data.sample_note") + t("data.sample_removal")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -87,6 +85,6 @@ def sample_note() -> None:
     if not _sample_loaded(db, store.data_version(db)):
         return
     if meeting.active():
-        st.caption(SAMPLE_NOTE.split("删除方法")[0])  # on the projector: that it is sample data, no more
+        st.caption(t("data.sample_note"))  # on the projector: that it is sample data, no more
     else:
         st.info(SAMPLE_NOTE, icon=":material/info:")

@@ -21,6 +21,7 @@ import streamlit as st
 from analytics.metrics.common import counties as county_names
 from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.periods import Period, parse_months
+from analytics.text.zh import t
 from ui import data
 
 # Query parameter names (the URL contract of the dashboard).
@@ -74,14 +75,14 @@ def _shown(value: str) -> str:
 
 
 def _link_problem(name: str, value: str, reason: str, instead: str) -> str:
-    return f"链接参数 {name}={_shown(value)} {reason}，已改为显示{instead}。"
+    return t("filters.link_problem", name=name, value=_shown(value), reason=reason, instead=instead)
 
 
 def _url_county(counties: list[str], fallback: str, problems: list[str]) -> str:
     wanted = _from_url(COUNTY)
     if wanted is None or wanted in counties:
         return wanted or fallback
-    problems.append(_link_problem(COUNTY, wanted, "不是数据库中的县市区", fallback))
+    problems.append(_link_problem(COUNTY, wanted, t("filters.link_unknown_county"), fallback))
     return fallback
 
 
@@ -89,12 +90,12 @@ def _url_year(years: list[int], default: Period, problems: list[str]) -> int | N
     wanted = _from_url(YEAR)
     if wanted is None:
         return None
-    instead = f"{default.year}年"
+    instead = t("filters.year_value", year=default.year)
     if not _YEAR_TEXT.fullmatch(wanted):
-        problems.append(_link_problem(YEAR, wanted, "无效（年度应为四位数字，例如 2026）", instead))
+        problems.append(_link_problem(YEAR, wanted, t("filters.link_bad_year"), instead))
         return None
     if int(wanted) not in years:
-        problems.append(_link_problem(YEAR, wanted, f"无效（数据库中没有{wanted}年的数据）", instead))
+        problems.append(_link_problem(YEAR, wanted, t("filters.link_no_year", year=wanted), instead))
         return None
     return int(wanted)
 
@@ -109,9 +110,7 @@ def _url_months(default: Period, problems: list[str]) -> tuple[int, int] | None:
             raise ValueError(wanted)
         return parse_months(wanted)
     except ValueError:
-        problems.append(
-            _link_problem(MONTHS, wanted, "无效（月份范围应写作 a-b，1≤a≤b≤12，例如 1-8）", instead)
-        )
+        problems.append(_link_problem(MONTHS, wanted, t("filters.link_bad_months"), instead))
         return None
 
 
@@ -168,10 +167,16 @@ def _notes(period: Period, default: Period) -> None:
     seen = st.session_state.get(_SEEN_DEFAULT)
     if st.session_state.get(_FOLLOWS, True) or seen == default or period == default:
         return
-    note = f"已有更新的数据：默认期间为{default.year}年{default.label}（当前显示{period.year}年{period.label}）。"
+    note = t(
+        "filters.newer_data",
+        default_year=default.year,
+        default_months=default.label,
+        year=period.year,
+        months=period.label,
+    )
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.info(note, icon=":material/update:")
-    right.button("改为默认期间", key="filters-to-default", on_click=_to_default)
+    right.button(t("filters.to_default"), key="filters-to-default", on_click=_to_default)
 
 
 def render_sidebar() -> Filters:
@@ -189,26 +194,28 @@ def render_sidebar() -> Filters:
         state[_WIDGET_KEYS[name]] = state[_STATE_KEYS[name]]
     with st.sidebar:
         st.selectbox(
-            "县市区",
+            t("filters.county"),
             counties,
             key=_WIDGET_KEYS[COUNTY],
-            format_func=lambda c: f"{c}（本县）" if c == home else c,
+            format_func=lambda c: (
+                t("tables.marked_county", county=c, mark=t("tables.home")) if c == home else c
+            ),
             on_change=_keep,
             args=(COUNTY,),
         )
         st.selectbox(
-            "年度",
+            t("filters.year"),
             years,
             key=_WIDGET_KEYS[YEAR],
-            format_func=lambda y: f"{y}年",
+            format_func=lambda y: t("filters.year_value", year=y),
             on_change=_keep,
             args=(YEAR,),
         )
         st.select_slider(
-            "月份范围",
+            t("filters.months"),
             options=list(range(1, 13)),
             key=_WIDGET_KEYS[MONTHS],
-            format_func=lambda m: f"{m}月",
+            format_func=lambda m: t("filters.month_value", month=m),
             on_change=_keep,
             args=(MONTHS,),
         )

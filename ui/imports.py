@@ -1,4 +1,4 @@
-"""The 数据导入 page's destructive actions: 清除示例数据 and 撤销 a batch, each shown first, then confirmed.
+"""The 数据导入 page's destructive actions (清除示例数据 and 撤销 a batch), each shown first, then confirmed.
 
 A first click only says what will be removed (rows per dataset, file name, and for the
 regions table which checks stop); a second button does it, and 取消 forgets it. In
@@ -14,6 +14,7 @@ from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.importing import UndoRefused, describe_undo, undo_batch, undo_preview
 from analytics.sample.lifecycle import remove_sample, sample_removal_preview
+from analytics.text.zh import t
 from ui import meeting
 
 PENDING = (
@@ -34,9 +35,9 @@ def _remove_sample(db: str) -> None:
     st.session_state.pop(PENDING, None)
     try:
         undone = remove_sample(db)
-        st.session_state[MESSAGES] = [f"已清除示例数据（撤销 {len(undone)} 个批次）"]
+        st.session_state[MESSAGES] = [t("imports.sample_removed", count=len(undone))]
     except (UndoRefused, store.StoreFailure) as error:
-        st.session_state[MESSAGES] = [f"未能全部清除：{error}"]
+        st.session_state[MESSAGES] = [t("imports.sample_refused", error=error)]
 
 
 def _undo(db: str, batch_id: int) -> None:
@@ -44,10 +45,15 @@ def _undo(db: str, batch_id: int) -> None:
     try:
         result = undo_batch(batch_id, db)
         st.session_state[MESSAGES] = [
-            f"批次 {result['batch_id']} 已撤销：移除 {result['rows_removed']} 行，恢复 {result['rows_restored']} 行"
+            t(
+                "imports.undone",
+                batch=result["batch_id"],
+                removed=result["rows_removed"],
+                restored=result["rows_restored"],
+            )
         ]
     except (UndoRefused, store.StoreFailure) as error:
-        st.session_state[MESSAGES] = [f"未能撤销：{error}"]
+        st.session_state[MESSAGES] = [t("imports.undo_refused", error=error)]
 
 
 def sample_button(db: str) -> None:
@@ -55,38 +61,43 @@ def sample_button(db: str) -> None:
     if meeting.active():
         return
     if st.session_state.get(PENDING) != ("sample", None):
-        st.button("清除示例数据", key="sample-remove", on_click=_ask, args=("sample",))
+        st.button(t("imports.remove_sample"), key="sample-remove", on_click=_ask, args=("sample",))
         return
     plans = sample_removal_preview(db)
     with st.container(border=True):
         total = sum(p["rows_removed"] for p in plans)
-        st.warning(f"将清除示例数据：撤销 {len(plans)} 个批次，共移除 {total:,} 行。确认吗？", icon="⚠️")
+        st.warning(t("imports.remove_sample_confirm_text", count=len(plans), rows=f"{total:,}"), icon="⚠️")
         st.dataframe(
             pd.DataFrame(
                 {
-                    "批次": [p["batch_id"] for p in plans],
-                    "文件": [p["file"] for p in plans],
-                    "数据集": [DATASETS[p["dataset"]].zh for p in plans],
-                    "将移除（行）": [p["rows_removed"] for p in plans],
+                    t("imports.batch"): [p["batch_id"] for p in plans],
+                    t("imports.file"): [p["file"] for p in plans],
+                    t("imports.dataset"): [DATASETS[p["dataset"]].zh for p in plans],
+                    t("imports.rows_removed"): [p["rows_removed"] for p in plans],
                 }
             ),
             hide_index=True,
         )
-        _confirm_buttons("确认清除示例数据", "sample", _remove_sample, (db,))
+        _confirm_buttons(t("imports.remove_sample_confirm"), "sample", _remove_sample, (db,))
 
 
 def _confirm_buttons(label: str, key: str, action, args: tuple) -> None:
     left, right = st.columns([1, 1])
     left.button(label, type="primary", key=f"confirm-{key}", on_click=action, args=args)
-    right.button("取消", key=f"cancel-{key}", on_click=_cancel)
+    right.button(t("imports.cancel"), key=f"cancel-{key}", on_click=_cancel)
 
 
 def undo_cell(cell, batch: dict) -> None:
     """The history line's last cell: 已撤销, or a 撤销 button (none in meeting mode)."""
     if batch["undone"]:
-        cell.write("已撤销")
+        cell.write(t("imports.is_undone"))
     elif not meeting.active():
-        cell.button("撤销", key=f"undo-{batch['batch_id']}", on_click=_ask, args=("batch", batch["batch_id"]))
+        cell.button(
+            t("imports.undo"),
+            key=f"undo-{batch['batch_id']}",
+            on_click=_ask,
+            args=("batch", batch["batch_id"]),
+        )
 
 
 def undo_confirmation(db: str, batch_id: int) -> None:
@@ -98,9 +109,9 @@ def undo_confirmation(db: str, batch_id: int) -> None:
     with st.container(border=True):
         if plan["refused"]:
             st.error(lines[0])
-            st.button("关闭", key=f"cancel-undo-{batch_id}", on_click=_cancel)
+            st.button(t("imports.close"), key=f"cancel-undo-{batch_id}", on_click=_cancel)
             return
-        st.warning(lines[0] + "确认撤销吗？", icon="⚠️")
+        st.warning(t("imports.undo_question", plan=lines[0]), icon="⚠️")
         for line in lines[1:]:
             st.error(line, icon=":material/warning:")
-        _confirm_buttons("确认撤销", f"undo-{batch_id}", _undo, (db, batch_id))
+        _confirm_buttons(t("imports.undo_confirm"), f"undo-{batch_id}", _undo, (db, batch_id))

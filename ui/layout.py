@@ -10,14 +10,15 @@ import streamlit as st
 from analytics.metrics.common import data_years
 from analytics.metrics.coverage import SOURCES, no_data_reason
 from analytics.text.wording import coverage_notices
+from analytics.text.zh import t
 from ui import chinese, data, meeting
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
 PNG_WIDTH = 1200  # px of a downloaded chart
-EMPTY_TITLE = "暂无数据"
+EMPTY_TITLE = t("layout.empty_title")
 NO_DATA_TITLE = EMPTY_TITLE
-EMPTY_TEXT = "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。"
+EMPTY_TEXT = t("layout.empty_text")
 
 
 def require_data(filters: Filters, metric: str | None = None) -> None:
@@ -52,12 +53,12 @@ def show_empty(text: str = EMPTY_TEXT) -> None:
     """The 暂无数据 state: a title, what to do, and a link to the import page."""
     st.subheader(EMPTY_TITLE)
     st.info(text)
-    st.page_link(IMPORT_PAGE, label="前往“数据导入”", icon=":material/upload_file:")
+    st.page_link(IMPORT_PAGE, label=t("layout.go_to_import"), icon=":material/upload_file:")
 
 
 def title(text: str, filters: Filters, note: str | None = None) -> None:
     """The page title with the county and period it shows (and a short note, e.g. 数据截至 …)."""
-    scope = f"{filters.county} · {filters.period.year}年{filters.period.label}"
+    scope = t("layout.scope", county=filters.county, year=filters.period.year, months=filters.period.label)
     if meeting.active():
         # One line on the projector: the figures need the height.
         st.markdown(f"## {text}　<small>{scope}{'　' + note if note else ''}</small>", unsafe_allow_html=True)
@@ -86,7 +87,7 @@ def chart(
         st.dataframe(table, hide_index=True, width="stretch")
     if not meeting.active():
         st.download_button(
-            "下载图片（PNG）",
+            t("layout.download_png"),
             data=lambda: figure_png(exported(figure), PNG_WIDTH, max(600, figure.layout.height or 0)),
             file_name=f"{file_stem}.png",
             mime="image/png",
@@ -117,7 +118,8 @@ def exported(figure):
     shown = st.session_state.get("filters")
     if shown is None or shown.empty:
         return export_ready(figure, None, None)
-    return export_ready(figure, shown.county, f"{shown.period.year}年{shown.period.label}", PNG_WIDTH)
+    scope = t("period.year_months", year=shown.period.year, months=shown.period.label)
+    return export_ready(figure, shown.county, scope, PNG_WIDTH)
 
 
 def copyable(heading: str, text: str) -> None:
@@ -129,9 +131,9 @@ def copyable(heading: str, text: str) -> None:
             unsafe_allow_html=True,
         )
         return
-    st.subheader(f"{heading}（可复制）")
+    st.subheader(t("layout.copyable_heading", heading=heading))
     st.code(text, language=None, wrap_lines=True)
-    st.caption("点击文本框右上角的复制按钮，可直接粘贴到汇报材料中。")
+    st.caption(t("layout.copy_hint"))
 
 
 def no_previous_year(filters: Filters) -> bool:
@@ -142,5 +144,5 @@ def no_previous_year(filters: Filters) -> bool:
     years = data.query(data_years)
     if filters.period.year - 1 in years:
         return False
-    st.info(f"数据库中没有{filters.period.year - 1}年的数据，{filters.period.year}年的数字不作同比。")
+    st.info(t("layout.no_previous_year", previous=filters.period.year - 1, year=filters.period.year))
     return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import settings
+from analytics.text.zh import t
 
 MEETING, CYCLE = "meeting", "cycle"
 _STATE = "meeting_on"
@@ -27,7 +28,7 @@ html { font-size: 18px; }
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1rem !important;
   max-width: 100% !important; padding-left: 2rem !important; padding-right: 2rem !important; }
 h2 { font-size: 1.8rem !important; padding-top: 0 !important; }
-/* A rank card never breaks inside a word ("并列第3位" stays on one line); the value shrinks instead. */
+/* A rank card never breaks inside a word (a shared rank stays on one line); the value shrinks instead. */
 .kpi-value { font-size: clamp(1.3rem, 2.3vw, 2.6rem) !important; white-space: nowrap !important;
   word-break: keep-all !important; }
 /* Tables are static on the projector (ui.layout.table): headers wrap so the table fits the width; one
@@ -115,10 +116,10 @@ def render_switch() -> None:
     """The 会议模式 switch at the top of the sidebar (seen without scrolling), mirrored into the URL."""
     st.session_state[_WIDGET] = active()
     st.sidebar.toggle(
-        "会议模式",
+        t("meeting.switch"),
         key=_WIDGET,
         on_change=_switched,
-        help="隐藏侧栏和控件、放大字号，适合投影；网址加 &cycle=30 可每30秒轮播领导视图各页。",
+        help=t("meeting.switch_help"),
     )
     st.sidebar.divider()
     _write_url()
@@ -174,7 +175,7 @@ def exit_button() -> None:
 
 
 def _exit() -> None:
-    st.button("退出会议模式", type="tertiary", key="meeting-exit", on_click=_leave)
+    st.button(t("meeting.exit"), type="tertiary", key="meeting-exit", on_click=_leave)
 
 
 def _leave() -> None:

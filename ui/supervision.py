@@ -15,7 +15,9 @@ import streamlit as st
 from analytics.charts import supervision as cs
 from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.hazards import against_previous
+from analytics.text import fields as catalogue
 from analytics.text import wording
+from analytics.text.zh import t
 from ui import cards, layout, meeting
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +29,7 @@ def frame(rows: list[dict], key: str, fields: list[str], total: dict | None = No
     data = {cs.KEY_LABELS.get(key, key): [cs.key_text(r[key], key) for r in records]}
     for field in fields:
         values = [r[field] for r in records]
-        kind = cs.FIELDS[field][1]
+        kind = catalogue.kind(field)
         data[cs.label(field)] = pd.array(values, dtype="Int64" if kind == "count" else "Float64")
     return pd.DataFrame(data)
 
@@ -65,7 +67,7 @@ def styled(
     `given` holds ready-made colours per field (one per row), used instead of the shading by meaning.
     """
     given = given or {}
-    changes = [f for f in fields if cs.FIELDS[f][1] == "change"]
+    changes = [f for f in fields if catalogue.kind(f) == catalogue.CHANGE]
     styler = on_screen(table, fields).style.format(
         {cs.label(f): (lambda v, f=f: _display_text(f, v)) for f in fields}
     )
@@ -107,7 +109,7 @@ def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str
 def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:
     """A button that downloads `table` as a formatted .xlsx (Chinese headers, numbers kept as numbers)."""
     st.download_button(
-        "下载Excel（.xlsx）",
+        t("supervision.download_xlsx"),
         # Built on click only: a long list costs about 0.6 s per 20,000 rows, too much for every rerun.
         data=lambda: dataframe_to_xlsx(table, sheet_name=title[:31], title=title),
         file_name=f"{file_stem}.xlsx",
@@ -120,9 +122,7 @@ def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> 
 
 def stop_without_records(what: str) -> None:
     """Stop the page with the 暂无数据 state when the county has no records of this kind in the period."""
-    layout.show_empty(
-        f"所选县市区和期间内没有{what}记录。请在“数据导入”页上传相应台账，或调整左侧的县市区、年度和月份范围。"
-    )
+    layout.show_empty(t("supervision.no_records", what=what))
     meeting.exit_button()
     st.stop()
 
@@ -142,7 +142,7 @@ def count_change(
 ) -> tuple[str, str]:
     """(text, tone) of a count or amount against 同期, from the metric's 同比 `change` (null = 新增):
     同比上升 x.x% / 下降 / 持平 / 新增, coloured by meaning."""
-    text = f"同比{wording.change_phrase(value, previous, change, unit)}"
+    text = t("cards.change", phrase=wording.change_phrase(value, previous, change, unit))
     return text, cards.tone(change, value, lower_is_better=lower_is_better)
 
 
@@ -150,60 +150,81 @@ def hazard_cards(total: dict, previous: dict) -> list[cards.Card]:
     """The headline cards of the 隐患整改 page: the period's totals against 同期, coloured by meaning."""
     compared = against_previous(total, previous)
 
-    def count_change_of(field: str, unit: str, lower_is_better: bool = False) -> tuple[str, str]:
-        figure = compared[field]
-        return count_change(figure["value"], figure["previous"], figure["change_pct"], unit, lower_is_better)
+    def count(field: str) -> str:
+        return catalogue.fmt_with_unit(field, total[field])
 
-    def count(field: str, unit: str) -> str:
-        return f"{cs.fmt_value(field, total[field])}{unit}"
+    def before(field: str) -> str:
+        return t("cards.previous", amount=catalogue.fmt_with_unit(field, previous[field]))
+
+    def change(field: str) -> tuple[str, str]:
+        figure = compared[field]
+        return count_change(
+            figure["value"],
+            figure["previous"],
+            figure["change_pct"],
+            catalogue.unit(field),
+            catalogue.lower_is_better(field),
+        )
 
     def rate_card(title: str, field: str, detail: str) -> cards.Card:
-        change, tone = rate_change(total[field], compared[field]["change_points"])
-        return cards.Card(title, cs.fmt_value(field, total[field]), detail, change, tone)
+        text, tone = rate_change(total[field], compared[field]["change_points"])
+        return cards.Card(title, cs.fmt_value(field, total[field]), detail, text, tone)
 
-    overdue_change, overdue_tone = count_change_of("overdue", "处", lower_is_better=True)
+    overdue_change, overdue_tone = change("overdue")
     return [
-        cards.Card(
-            "排查隐患",
-            count("found", "处"),
-            f"去年同期 {cs.fmt_value('found', previous['found'])}处",
-            count_change_of("found", "处")[0],
-        ),
+        cards.Card(catalogue.short_label("found"), count("found"), before("found"), change("found")[0]),
         rate_card(
-            "隐患整改率",
+            t("supervision.hazard_card.rate"),
             "rectification_rate",
-            f"已整改 {count('rectified', '处')} / 排查 {count('found', '处')}",
+            t("supervision.hazard_card.rate_detail", rectified=count("rectified"), found=count("found")),
         ),
         cards.Card(
-            "重大隐患",
-            count("major_found", "处"),
-            f"去年同期 {cs.fmt_value('major_found', previous['major_found'])}处",
-            count_change_of("major_found", "处")[0],
+            catalogue.short_label("major_found"),
+            count("major_found"),
+            before("major_found"),
+            change("major_found")[0],
         ),
         rate_card(
-            "重大隐患整改率",
+            catalogue.short_label("major_rectification_rate"),
             "major_rectification_rate",
-            f"已整改 {count('major_rectified', '处')} / 重大隐患 {count('major_found', '处')}",
+            t(
+                "supervision.hazard_card.major_detail",
+                rectified=count("major_rectified"),
+                found=count("major_found"),
+            ),
         ),
         cards.Card(
-            "逾期未整改", count("overdue", "处"), "超过整改期限仍未整改", overdue_change, overdue_tone
+            catalogue.short_label("overdue"),
+            count("overdue"),
+            t("supervision.hazard_card.overdue_detail"),
+            overdue_change,
+            overdue_tone,
         ),
         rate_card(
-            "整改指令书复查率",
+            catalogue.short_label("review_rate"),
             "review_rate",
-            f"到期 {count('orders_due', '份')}，已复查 {count('reviewed', '份')}（共下达 {count('orders_issued', '份')}）",
+            t(
+                "supervision.hazard_card.review_detail",
+                due=count("orders_due"),
+                reviewed=count("reviewed"),
+                issued=count("orders_issued"),
+            ),
         ),
         cards.Card(
-            "平均整改天数",
-            f"{cs.fmt_value('avg_days_to_rectify', total['avg_days_to_rectify'])}天",
-            "已整改隐患从排查到整改完成",
-            f"去年同期 {cs.fmt_value('avg_days_to_rectify', previous['avg_days_to_rectify'])}天",
+            catalogue.short_label("avg_days_to_rectify"),
+            count("avg_days_to_rectify"),
+            t("supervision.hazard_card.days_detail"),
+            before("avg_days_to_rectify"),
         ),
         cards.Card(
-            "安全检查",
-            count("inspections", "次"),
-            f"检查单位 {count('units_inspected', '家')}",
-            count_change_of("inspections", "次")[0],
+            t("supervision.hazard_card.inspections"),
+            count("inspections"),
+            t(
+                "supervision.hazard_card.units_detail",
+                label=catalogue.short_label("units_inspected"),
+                amount=count("units_inspected"),
+            ),
+            change("inspections")[0],
         ),
     ]
 

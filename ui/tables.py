@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.charts import palette
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.ranking import SOURCE_LABELS
-from analytics.text import wording
+from analytics.text import fields, wording
+from analytics.text.zh import t
 from ui.cards import previous_period_label
 
 
@@ -22,7 +24,7 @@ def _change(value, previous, change, indicator: str) -> str:
     if value is None or pd.isna(value) or previous is None or pd.isna(previous):
         return wording.DASH
     change = None if change is None or pd.isna(change) else float(change)
-    return wording.change_phrase(value, previous, change, INDICATOR_UNITS[indicator])
+    return wording.change_phrase(value, previous, change, fields.unit(indicator))
 
 
 def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bool = False) -> pd.DataFrame:
@@ -30,21 +32,26 @@ def monthly_table(frame: pd.DataFrame, indicator: str, year: int, cumulative: bo
     suffix = "_cum" if cumulative else ""
     current, previous = frame[f"{indicator}{suffix}"], frame[f"{indicator}_previous{suffix}"]
     changes = frame[f"{indicator}_change_pct{suffix}"]
-    unit = INDICATOR_UNITS[indicator]
-    label = "累计" if cumulative else ""
+    unit = fields.unit(indicator)
+    label = t("tables.cumulative") if cumulative else ""
     return pd.DataFrame(
         {
-            "月份": [f"{m}月" for m in frame["month"]],
-            f"{year}年{label}（{unit}）": [_amount(v, indicator) for v in current],
-            f"{year - 1}年{label}（{unit}）": [_amount(v, indicator) for v in previous],
-            "同比": [_change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)],
+            t("tables.month"): [t("tables.month_value", month=m) for m in frame["month"]],
+            t("tables.year_column", year=year, cumulative=label, unit=unit): [
+                _amount(v, indicator) for v in current
+            ],
+            t("tables.year_column", year=year - 1, cumulative=label, unit=unit): [
+                _amount(v, indicator) for v in previous
+            ],
+            t("tables.change"): [
+                _change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)
+            ],
         }
     )
 
 
 def breakdown_frame(rows: list[dict], key: str) -> pd.DataFrame:
-    """Rows of `by_sector` / `by_township` as a frame: key, each indicator, `previous_<indicator>` and
-    `change_pct_<indicator>` (the row's own 同比, null = 新增)."""
+    """Rows of `by_sector` / `by_township` as a frame: key, each indicator and `previous_<indicator>`."""
     data = {key: [NO_TOWNSHIP if row[key] is None else row[key] for row in rows]}
     for name in INDICATORS:
         data[name] = [row[name] for row in rows]
@@ -55,15 +62,21 @@ def breakdown_frame(rows: list[dict], key: str) -> pd.DataFrame:
 
 def breakdown_table(frame: pd.DataFrame, key: str, key_label: str, indicator: str, year: int) -> pd.DataFrame:
     """Per sector or township: this period, 同期 and 同比 of one indicator."""
-    unit = INDICATOR_UNITS[indicator]
+    unit = fields.unit(indicator)
     current, previous = frame[indicator], frame[f"previous_{indicator}"]
     changes = frame[f"change_pct_{indicator}"]
     return pd.DataFrame(
         {
             key_label: frame[key],
-            f"{year}年（{unit}）": [_amount(v, indicator) for v in current],
-            f"{year - 1}年（{unit}）": [_amount(v, indicator) for v in previous],
-            "同比": [_change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)],
+            t("tables.year_column", year=year, cumulative="", unit=unit): [
+                _amount(v, indicator) for v in current
+            ],
+            t("tables.year_column", year=year - 1, cumulative="", unit=unit): [
+                _amount(v, indicator) for v in previous
+            ],
+            t("tables.change"): [
+                _change(v, p, c, indicator) for v, p, c in zip(current, previous, changes, strict=True)
+            ],
         }
     )
 
@@ -72,11 +85,11 @@ def _rank_move(change: int | None) -> str:
     if change is None:
         return wording.DASH
     if change == 0:
-        return "不变"
+        return t("tables.rank_same")
     return f"↑{change}" if change > 0 else f"↓{-change}"
 
 
-HOME_MARK, SELECTED_MARK = "本县", "所选"
+HOME_MARK, SELECTED_MARK = t("tables.home"), t("tables.selected")
 
 
 def county_mark(county: str, selected: str | None, home: str | None) -> str:
@@ -89,38 +102,46 @@ def county_mark(county: str, selected: str | None, home: str | None) -> str:
 def county_label(county: str, selected: str | None, home: str | None) -> str:
     """The county's name with its mark: 云溪县（本县）."""
     mark = county_mark(county, selected, home)
-    return f"{county}（{mark}）" if mark else county
+    return t("tables.marked_county", county=county, mark=mark) if mark else county
 
 
 def ranking_table(doc: dict, indicator: str, selected: str | None, home: str | None) -> pd.DataFrame:
     """Every county for one indicator: value, rank, 同期, 同比 and its rank, rank change, source; by rank."""
-    unit = INDICATOR_UNITS[indicator]
+    unit = fields.unit(indicator)
     previous_label = previous_period_label(doc)
     rows = sorted(doc["counties"], key=lambda row: (row["rank"][indicator], row["county"]))
     return pd.DataFrame(
         {
-            "排位": [row["rank"][indicator] for row in rows],
-            "县市区": [county_label(r["county"], selected, home) for r in rows],
-            f"{INDICATOR_LABELS[indicator]}（{unit}）": [_amount(r[indicator], indicator) for r in rows],
-            f"同期（{unit}）": [_amount(r["previous"][indicator], indicator) for r in rows],
-            "同比": [
+            t("tables.rank"): [row["rank"][indicator] for row in rows],
+            fields.KEY_LABELS["county"]: [county_label(r["county"], selected, home) for r in rows],
+            fields.label(indicator): [_amount(r[indicator], indicator) for r in rows],
+            t("tables.previous_column", unit=unit): [
+                _amount(r["previous"][indicator], indicator) for r in rows
+            ],
+            t("tables.change"): [
                 wording.change_phrase(
                     r[indicator], r["previous"][indicator], r["change_pct"][indicator], unit
                 )
                 for r in rows
             ],
-            "同比排位": [r["change_rank"][indicator] for r in rows],
-            f"较{previous_label}排位": [_rank_move(r["rank_change"][indicator]) for r in rows],
-            "数据来源": [SOURCE_LABELS.get(r["source"], r["source"]) for r in rows],
+            t("tables.change_rank"): [r["change_rank"][indicator] for r in rows],
+            t("tables.rank_change", period=previous_label): [
+                _rank_move(r["rank_change"][indicator]) for r in rows
+            ],
+            t("tables.source"): [SOURCE_LABELS.get(r["source"], r["source"]) for r in rows],
         }
     )
 
 
-def highlight_home(table: pd.DataFrame, column: str = "县市区"):
+def highlight_home(table: pd.DataFrame, column: str = fields.KEY_LABELS["county"]):
     """A Styler that shades the marked county rows (（本县） blue, （所选） amber)."""
     shades = {
-        f"（{HOME_MARK}）": "background-color: #e3f2fd; font-weight: 700",
-        f"（{SELECTED_MARK}）": "background-color: #fff8e1; font-weight: 700",
+        t(
+            "tables.marked_county", county="", mark=HOME_MARK
+        ): f"background-color: {palette.HOME_ROW}; font-weight: 700",
+        t(
+            "tables.marked_county", county="", mark=SELECTED_MARK
+        ): f"background-color: {palette.SELECTED_ROW}; font-weight: 700",
     }
 
     def shade(row: pd.Series) -> list[str]:

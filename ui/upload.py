@@ -9,12 +9,22 @@ from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
 from analytics.importing import describe, import_file, preview_file
+from analytics.text.zh import t
 
-STATUS = {"imported": "可导入", "unchanged": "无变化", "rejected": "有错误，不能导入"}
-ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "问题"}
+STATUS = {
+    "imported": t("import.status.imported"),
+    "unchanged": t("import.status.unchanged"),
+    "rejected": t("import.status.rejected"),
+}
+ERROR_COLUMNS = {
+    "row": t("import.error.row"),
+    "column": t("import.error.column"),
+    "value": t("import.error.value"),
+    "message": t("import.error.message"),
+}
 
 
-@st.cache_data(show_spinner="正在校验文件……", max_entries=32)
+@st.cache_data(show_spinner=t("import.checking"), max_entries=32)
 def preview(content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple) -> dict:
     # `version` keys the cache to the database state: after any import the preview is recomputed.
     return preview_file(
@@ -23,7 +33,7 @@ def preview(content: bytes, name: str, dataset: str | None, db: str, version: st
 
 
 def dataset_label(name: str | None) -> str:
-    return DATASETS[name].zh if name else "未识别"
+    return DATASETS[name].zh if name else t("import.unrecognised")
 
 
 def status_of(result: dict, mode: str) -> str:
@@ -32,32 +42,42 @@ def status_of(result: dict, mode: str) -> str:
 
 def show_preview(result: dict, mode: str) -> None:
     st.markdown(
-        f"**{result['file']}** · {dataset_label(result['dataset'])} · {STATUS[status_of(result, mode)]}"
+        t(
+            "import.preview_line",
+            file=result["file"],
+            dataset=dataset_label(result["dataset"]),
+            status=STATUS[status_of(result, mode)],
+        )
     )
     if result["status"] != "rejected":
         cols = st.columns(5)
-        cols[0].metric("文件中的记录", f"{result.get('rows_in_file', 0):,}")
-        cols[1].metric("将新增", f"{result['rows_inserted']:,}")
-        cols[2].metric("将更新", f"{result['rows_updated']:,}")
-        cols[3].metric("未变", f"{result['rows_unchanged']:,}")
+        cols[0].metric(t("import.rows_in_file"), f"{result.get('rows_in_file', 0):,}")
+        cols[1].metric(t("import.rows_inserted"), f"{result['rows_inserted']:,}")
+        cols[2].metric(t("import.rows_updated"), f"{result['rows_updated']:,}")
+        cols[3].metric(t("import.rows_unchanged"), f"{result['rows_unchanged']:,}")
         removed = f"{result['rows_removed']:,}" if mode == "replace" else "0"
         cols[4].metric(
-            "将删除", removed, help=f"选择“替换”方式时将删除 {result['rows_removed']:,} 条；追加更新不删除"
+            t("import.rows_removed"),
+            removed,
+            help=t("import.rows_removed_help", count=f"{result['rows_removed']:,}"),
         )
     if result.get("covers"):
-        st.caption(f"将声明：已完整报送至{result['covers']}（{'、'.join(result['covers_counties'])}）")
+        st.caption(
+            t("import.will_declare", month=result["covers"], counties="、".join(result["covers_counties"]))
+        )
     for warning in result["warnings"]:
-        st.caption(f"⚠️ {warning}")
+        st.caption(t("import.warning", warning=warning))
     if result["errors"]:
-        st.error(f"发现 {len(result['errors'])} 处问题，整个文件未导入。请修改后重新上传。")
+        st.error(t("import.errors_found", count=len(result["errors"])))
         table = pd.DataFrame(result["errors"], columns=list(ERROR_COLUMNS)).rename(columns=ERROR_COLUMNS)
-        table["行号"] = table["行号"].map(lambda r: "整个文件" if pd.isna(r) else str(int(r)))
-        table["值"] = table["值"].map(lambda v: "" if v is None else str(v))
+        row, value = ERROR_COLUMNS["row"], ERROR_COLUMNS["value"]
+        table[row] = table[row].map(lambda r: t("import.whole_file") if pd.isna(r) else str(int(r)))
+        table[value] = table[value].map(lambda v: "" if v is None else str(v))
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
-            "下载问题清单（Excel）",
+            t("import.download_errors"),
             data=lambda errors=result["errors"]: errors_xlsx(errors),
-            file_name=f"{result['file']}_问题清单.xlsx",
+            file_name=t("import.errors_file", file=result["file"]),
             key=f"errors-{result['file']}",
             on_click="ignore",
         )

@@ -14,17 +14,20 @@ import warnings
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS
+from analytics.charts import palette
+from analytics.text import fields
+from analytics.text.zh import t
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans CJK, Noto Sans SC, sans-serif"
-RED, GREEN, EQUAL = "#c62828", "#2e7d32", "#607d8b"
-PREVIOUS_GREY = "#b0bec5"
-HOME_COLOUR, OTHER_COLOUR = "#1565c0", "#b0bec5"
+# Short names of the palette's colours, as the chart code reads them.
+RED, GREEN, EQUAL = palette.BAD, palette.GOOD, palette.LEVEL
+PREVIOUS_GREY = palette.PREVIOUS
+HOME_COLOUR, OTHER_COLOUR = palette.HOME, palette.OTHER
 
 
 def axis_label(indicator: str) -> str:
     """'事故起数（起）' for an indicator key."""
-    return f"{INDICATOR_LABELS[indicator]}（{INDICATOR_UNITS[indicator]}）"
+    return fields.label(indicator)
 
 
 def base_layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -48,19 +51,25 @@ def base_layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
 def colour_key(
     figure: go.Figure,
     year: int,
-    entries: tuple[tuple[str, str], ...] = ((RED, "高于同期"), (GREEN, "低于同期"), (EQUAL, "持平")),
+    entries: tuple[tuple[str, str], ...] | None = None,
 ) -> None:
     """Legend entries for this year's bar colours (the bars themselves carry no single colour).
 
     `entries` pairs each colour with what it means. Markers without points add
     legend entries without taking a slot in a bar group.
     """
+    if entries is None:
+        entries = (
+            (RED, t("chart.above_previous")),
+            (GREEN, t("chart.below_previous")),
+            (EQUAL, t("chart.level")),
+        )
     for colour, meaning in entries:
         figure.add_scatter(
             x=[None],
             y=[None],
             mode="markers",
-            name=f"{year}年{meaning}",
+            name=t("chart.key", year=year, meaning=meaning),
             marker={"color": colour, "size": 12, "symbol": "square"},
             hoverinfo="skip",
         )
@@ -85,7 +94,7 @@ def _number_format(indicator: str) -> str:
 
 def _scoped(title: str, scope: str | None) -> str:
     # A downloaded image travels alone: its title must say whose figures these are.
-    return f"{scope}　{title}" if scope else title
+    return t("chart.scoped_title", scope=scope, title=title) if scope else title
 
 
 def month_pairs(months, current, previous, year: int, colours, **text) -> go.Figure:
@@ -93,13 +102,15 @@ def month_pairs(months, current, previous, year: int, colours, **text) -> go.Fig
 
     `text` sets how this year's bars are labelled (texttemplate or text).
     """
-    labels = [f"{m}月" for m in months]
+    labels = [t("chart.month", month=m) for m in months]
     figure = go.Figure()
-    figure.add_bar(x=labels, y=previous, name=f"{year - 1}年（同期）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(
+        x=labels, y=previous, name=t("chart.previous_year", year=year - 1), marker_color=PREVIOUS_GREY
+    )
     figure.add_bar(
         x=labels,
         y=current,
-        name=f"{year}年",
+        name=t("chart.this_year", year=year),
         showlegend=False,
         marker_color=colours,
         textposition="outside",
@@ -125,12 +136,12 @@ def monthly_bars(frame: pd.DataFrame, indicator: str, year: int, scope: str | No
     )
     colour_key(figure, year)
     figure.update_layout(barmode="group", yaxis_title=axis_label(indicator))
-    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月同比", scope))
+    return base_layout(figure, _scoped(t("chart.monthly_title", label=fields.short_label(indicator)), scope))
 
 
 def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str | None = None) -> go.Figure:
     """Running totals of `year` and `year`−1, month by month; this year's line red if above 同期 at its end."""
-    months = [f"{m}月" for m in frame["month"]]
+    months = [t("chart.month", month=m) for m in frame["month"]]
     current, previous = frame[f"{indicator}_cum"], frame[f"{indicator}_previous_cum"]
     shown = current.dropna()
     colour = EQUAL
@@ -141,19 +152,21 @@ def cumulative_lines(frame: pd.DataFrame, indicator: str, year: int, scope: str 
     figure.add_scatter(
         x=months,
         y=previous,
-        name=f"{year - 1}年（同期）累计",
+        name=t("chart.previous_year_cumulative", year=year - 1),
         mode="lines+markers",
         line={"color": PREVIOUS_GREY, "width": 3, "dash": "dash"},
     )
     figure.add_scatter(
         x=months,
         y=current,
-        name=f"{year}年累计",
+        name=t("chart.this_year_cumulative", year=year),
         mode="lines+markers",
         line={"color": colour, "width": 4},
     )
     figure.update_layout(yaxis_title=axis_label(indicator))
-    return base_layout(figure, _scoped(f"{INDICATOR_LABELS[indicator]}：逐月累计", scope))
+    return base_layout(
+        figure, _scoped(t("chart.cumulative_title", label=fields.short_label(indicator)), scope)
+    )
 
 
 def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: int, title: str) -> go.Figure:
@@ -167,14 +180,14 @@ def comparison_bars(frame: pd.DataFrame, category: str, indicator: str, year: in
     figure.add_bar(
         y=frame[category],
         x=previous,
-        name=f"{year - 1}年（同期）",
+        name=t("chart.previous_year", year=year - 1),
         orientation="h",
         marker_color=PREVIOUS_GREY,
     )
     figure.add_bar(
         y=frame[category],
         x=current,
-        name=f"{year}年",
+        name=t("chart.this_year", year=year),
         showlegend=False,
         orientation="h",
         marker_color=meaning_colours(current, previous),
@@ -197,16 +210,18 @@ def ranking_bars(
     home_county: str | None,
     title: str,
     axis: str,
-    mark: str = "本县",
+    mark: str | None = None,
 ) -> go.Figure:
     """Counties as horizontal bars, rank 1 (smallest) on top, one county highlighted and marked （mark）.
 
     `frame` has `county`, the value column and `rank`; rows may come in any order.
     """
+    mark = t("tables.home") if mark is None else mark
     ordered = frame.sort_values(["rank", "county"], ascending=[False, False], na_position="first")
     colours = [HOME_COLOUR if county == home_county else OTHER_COLOUR for county in ordered["county"]]
     labels = [
-        f"第{int(rank)}位 {county}{f'（{mark}）' if county == home_county else ''}"
+        t("chart.rank_label", rank=int(rank), county=county)
+        + (t("chart.rank_mark", mark=mark) if county == home_county else "")
         for county, rank in zip(ordered["county"], ordered["rank"], strict=True)
     ]
     values = ordered[value_column]
@@ -220,7 +235,7 @@ def ranking_bars(
             text=texts,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=t("chart.hover"),
         )
     )
     figure.update_layout(xaxis_title=axis, showlegend=False)
@@ -242,7 +257,7 @@ def ranking_bars(
 
 def _ranking_value(value, column: str) -> str:
     if column == "change_pct":
-        return "新增" if pd.isna(value) else f"{value:+.1f}%"
+        return t("chart.new") if pd.isna(value) else f"{value:+.1f}%"
     return f"{value:,.2f}" if column == "direct_loss_wan" else f"{value:,.0f}"
 
 

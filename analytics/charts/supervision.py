@@ -1,10 +1,10 @@
 """Supervision figures (hazards, enforcement, training, townships): labels, colours by meaning, charts.
 
-The one catalogue of what each supervision field is called on screen and which
-way is good (metrics.md, 同比): fewer accidents and fewer overdue hazards are
-good (green), more enforcement, training and a higher 整改率 are good too.
-How many hazards were found says nothing good or bad on its own, so it is drawn
-in a neutral blue. A DataFrame goes in, a Plotly figure comes out; no Streamlit.
+What each field is called and which way is good comes from the field catalogue
+(`analytics.text.fields`): fewer accidents and fewer overdue hazards are good
+(green), more enforcement, training and a higher 整改率 are good too. How many
+hazards were found says nothing good or bad on its own, so it is drawn in the
+palette's neutral blue. A DataFrame goes in, a Plotly figure comes out; no Streamlit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analytics.charts import palette
 from analytics.charts.leader import (
     EQUAL,
     GREEN,
@@ -25,70 +26,17 @@ from analytics.charts.leader import (
 )
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.periods import round_half_up
 from analytics.metrics.training import behind_time_progress
-from analytics.text import wording
+from analytics.text import fields, wording
+from analytics.text.zh import t
 
-HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
-NEUTRAL_BLUE = "#1565c0"
-TIME_PROGRESS_COLOUR = "#ef6c00"
-
-# field -> (on-screen label with unit, kind of number, which way is good)
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "accidents": ("事故起数（起）", "count", LOWER_IS_BETTER),
-    "deaths": ("死亡人数（人）", "count", LOWER_IS_BETTER),
-    "injuries": ("受伤人数（人）", "count", LOWER_IS_BETTER),
-    "direct_loss_wan": ("直接经济损失（万元）", "money", LOWER_IS_BETTER),
-    "found": ("排查隐患（处）", "count", NEUTRAL),
-    "rectified": ("已整改（处）", "count", HIGHER_IS_BETTER),
-    "rectification_rate": ("整改率", "pct", HIGHER_IS_BETTER),
-    "major_found": ("重大隐患（处）", "count", NEUTRAL),
-    "major_rectified": ("重大隐患已整改（处）", "count", HIGHER_IS_BETTER),
-    "major_rectification_rate": ("重大隐患整改率", "pct", HIGHER_IS_BETTER),
-    "overdue": ("逾期未整改（处）", "count", LOWER_IS_BETTER),
-    "orders_issued": ("下达整改指令书（份）", "count", NEUTRAL),
-    "orders_due": ("到期指令书（份）", "count", NEUTRAL),
-    "reviewed": ("已复查（份）", "count", HIGHER_IS_BETTER),
-    "review_rate": ("整改指令书复查率", "pct", HIGHER_IS_BETTER),
-    "avg_days_to_rectify": ("平均整改天数（天）", "days", LOWER_IS_BETTER),
-    "inspections": ("检查次数（次）", "count", HIGHER_IS_BETTER),
-    "units_inspected": ("检查单位（家）", "count", HIGHER_IS_BETTER),
-    "cases": ("立案数（件）", "count", HIGHER_IS_BETTER),
-    "fine_wan": ("罚款金额（万元）", "money", HIGHER_IS_BETTER),
-    "suspensions": ("责令停产停业整改（家）", "count", HIGHER_IS_BETTER),
-    "closures": ("取缔关闭（家）", "count", HIGHER_IS_BETTER),
-    "previous_cases": ("同期立案数（件）", "count", NEUTRAL),
-    "previous_fine_wan": ("同期罚款（万元）", "money", NEUTRAL),
-    "cases_change_pct": ("立案数同比", "change", HIGHER_IS_BETTER),
-    "fine_change_pct": ("罚款同比", "change", HIGHER_IS_BETTER),
-    "trained": ("参训人数（人）", "count", HIGHER_IS_BETTER),
-    "passed": ("考核合格（人）", "count", HIGHER_IS_BETTER),
-    "required": ("应培训人数（人）", "count", NEUTRAL),
-    "coverage_pct": ("培训覆盖率", "pct", HIGHER_IS_BETTER),
-    "pass_rate": ("考核合格率", "pct", HIGHER_IS_BETTER),
-}
-KEY_LABELS = {
-    "township": "乡镇（街道）",
-    "department": "部门",
-    "category": "培训对象",
-    "kind": "检查类型",
-    "measure": "处理措施",
-}
-
-
-def label(field: str) -> str:
-    """The on-screen name of a field, with its unit: '逾期未整改（处）'."""
-    return FIELDS[field][0]
-
-
-def short_label(field: str) -> str:
-    """The name without its unit, for sentences and chart titles: '逾期未整改'."""
-    return FIELDS[field][0].split("（")[0]
-
-
-def direction(field: str) -> str:
-    """HIGHER_IS_BETTER, LOWER_IS_BETTER or NEUTRAL."""
-    return FIELDS[field][2]
+# The field catalogue's names, as the chart and table code reads them.
+HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = fields.HIGHER_IS_BETTER, fields.LOWER_IS_BETTER, fields.NEUTRAL
+NEUTRAL_BLUE = palette.NEUTRAL
+TIME_PROGRESS_COLOUR = palette.TIME_PROGRESS
+KEY_LABELS = fields.KEY_LABELS
+label, short_label, direction = fields.label, fields.short_label, fields.direction
+fmt_change, fmt_value = fields.fmt_change, fields.fmt_value
 
 
 def _missing(value) -> bool:
@@ -100,32 +48,7 @@ def _floats(values) -> pd.Series:
     return pd.Series([float("nan") if _missing(v) else float(v) for v in values], dtype="float64")
 
 
-def fmt_change(change_pct) -> str:
-    """同比 from its percentage alone: 上升 x.x% / 下降 x.x% / 持平, and null (同期为0) as 新增."""
-    if _missing(change_pct):
-        return "新增"
-    if change_pct == 0:
-        return "持平"
-    return f"{'上升' if change_pct > 0 else '下降'}{wording.fmt_pct(abs(change_pct))}"
-
-
-def fmt_value(field: str, value) -> str:
-    """A field's value as the page writes it: counts with separators, 万元 2 decimals, rates 1 decimal, — for null."""
-    kind = FIELDS[field][1]
-    if kind == "change":
-        return fmt_change(value)
-    if _missing(value):
-        return wording.DASH
-    if kind == "money":
-        return wording.fmt_money(value)
-    if kind == "pct":
-        return wording.fmt_pct(value)
-    if kind == "days":
-        return f"{round_half_up(value, 1):.1f}"
-    return wording.fmt_count(value)
-
-
-NOT_FILLED = "未填写"
+NOT_FILLED = t("chart.not_filled")
 
 
 def key_text(value, key: str = "township") -> str:
@@ -207,14 +130,14 @@ def _strong_colours(values, field: str) -> list[str]:
 
 def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     """Monthly hazards found (bars) and 整改率 (line, right axis); columns of `hazard_monthly`."""
-    months = [f"{m}月" for m in frame["month"]]
+    months = [t("chart.month", month=m) for m in frame["month"]]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_bar(x=months, y=frame["found"], name="排查隐患（处）", marker_color=PREVIOUS_GREY)
+    figure.add_bar(x=months, y=frame["found"], name=label("found"), marker_color=PREVIOUS_GREY)
     rates = _floats(frame["rectification_rate"])
     figure.add_scatter(
         x=months,
         y=rates,
-        name="整改率（%）",
+        name=t("chart.rate_axis", label=short_label("rectification_rate")),
         mode="lines+markers+text",
         line={"color": GREEN, "width": 3},
         text=[fmt_value("rectification_rate", v) for v in rates],
@@ -224,21 +147,22 @@ def rectification_trend(frame: pd.DataFrame, year: int) -> go.Figure:
     )
     # The bars keep to the lower half, so the 整改率 line and its labels above them stay readable.
     most = max([*frame["found"].tolist(), 1])
-    figure.update_yaxes(title_text="排查隐患（处）", range=[0, most * 1.9], secondary_y=False)
+    figure.update_yaxes(title_text=label("found"), range=[0, most * 1.9], secondary_y=False)
     figure.update_yaxes(
-        title_text="整改率（%）",
+        title_text=t("chart.rate_axis", label=short_label("rectification_rate")),
         range=[0, 118],  # room above 100% for the labels
         tickvals=[0, 20, 40, 60, 80, 100],
         secondary_y=True,
         showgrid=False,
     )
-    return base_layout(figure, f"{year}年逐月隐患整改率（按排查月份统计，截至统计期末）")
+    return base_layout(figure, t("chart.rectification_trend_title", year=year))
 
 
 def _meaning_key(figure: go.Figure, year: int, field: str) -> None:
     """Legend entries saying what this year's bar colours mean for `field`."""
-    good, bad = ("多于同期", "少于同期") if direction(field) == HIGHER_IS_BETTER else ("少于同期", "多于同期")
-    colour_key(figure, year, ((GREEN, good), (RED, bad), (EQUAL, "与同期持平")))
+    more, fewer = t("chart.more_than_previous"), t("chart.fewer_than_previous")
+    good, bad = (more, fewer) if direction(field) == HIGHER_IS_BETTER else (fewer, more)
+    colour_key(figure, year, ((GREEN, good), (RED, bad), (EQUAL, t("chart.same_as_previous"))))
 
 
 def grouped_bars(
@@ -247,9 +171,9 @@ def grouped_bars(
     """Horizontal bars per key (department, kind, measure), one series per field, first row on top."""
     frame = frame.iloc[::-1]
     keys = [key_text(k, key) for k in frame[key]]
-    palette = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
+    series_colours = colours or [NEUTRAL_BLUE, PREVIOUS_GREY, GREEN, RED]
     figure = go.Figure()
-    for field, colour in zip(fields, palette, strict=False):
+    for field, colour in zip(fields, series_colours, strict=False):
         figure.add_bar(
             y=keys,
             x=frame[field],
@@ -278,12 +202,16 @@ def year_compare_bars(
     current, previous = frame[field], frame[previous_column]
     figure = go.Figure()
     figure.add_bar(
-        y=keys, x=previous, name=f"{year - 1}年（同期）", orientation="h", marker_color=PREVIOUS_GREY
+        y=keys,
+        x=previous,
+        name=t("chart.previous_year", year=year - 1),
+        orientation="h",
+        marker_color=PREVIOUS_GREY,
     )
     figure.add_bar(
         y=keys,
         x=current,
-        name=f"{year}年",
+        name=t("chart.this_year", year=year),
         showlegend=False,
         orientation="h",
         marker_color=meaning_colours(current, previous, lower_is_better=direction(field) == LOWER_IS_BETTER),
@@ -314,7 +242,9 @@ def monthly_compare(frame: pd.DataFrame, field: str, previous_column: str, year:
     )
     _meaning_key(figure, year, field)
     figure.update_layout(barmode="group", yaxis_title=label(field))
-    return base_layout(figure, f"{short_label(field)}：{year}年与{year - 1}年逐月对比")
+    return base_layout(
+        figure, t("chart.monthly_compare_title", label=short_label(field), year=year, previous=year - 1)
+    )
 
 
 def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, title: str) -> go.Figure:
@@ -332,8 +262,14 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
             orientation="h",
             marker_color=colours,
             text=[
-                f"{fmt_value('coverage_pct', v)}（{fmt_value('trained', t)}/{fmt_value('required', r)}人）"
-                for v, t, r in zip(coverage, frame["trained"], frame["required"], strict=True)
+                t(
+                    "chart.coverage_text",
+                    coverage=fmt_value("coverage_pct", v),
+                    trained=fmt_value("trained", trained),
+                    required=fmt_value("required", required),
+                    unit=fields.unit("required"),
+                )
+                for v, trained, required in zip(coverage, frame["trained"], frame["required"], strict=True)
             ],
             # Inside the bar from its base, the label stays clear of the time-progress line near its end;
             # "auto" puts the label inside where it fits; a missing coverage has no bar to hold it.
@@ -343,10 +279,10 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
             outsidetextfont={"color": "#37474f"},
             cliponaxis=False,
             showlegend=False,
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=t("chart.hover"),
         )
     )
-    for colour, meaning in ((GREEN, "达到时间进度"), (RED, "落后于时间进度")):
+    for colour, meaning in ((GREEN, t("chart.meets_progress")), (RED, t("chart.behind_progress"))):
         figure.add_scatter(
             x=[None],
             y=[None],
@@ -360,9 +296,15 @@ def coverage_bars(frame: pd.DataFrame, key: str, time_progress: float | None, ti
         figure.add_vline(x=time_progress, line=line)
         # The line's name goes in the legend: an annotation at its top would sit on the legend.
         figure.add_scatter(
-            x=[None], y=[None], mode="lines", line=line, name=f"时间进度 {wording.fmt_pct(time_progress)}"
+            x=[None],
+            y=[None],
+            mode="lines",
+            line=line,
+            name=t("chart.time_progress", progress=wording.fmt_pct(time_progress)),
         )
-    figure.update_layout(xaxis_title="培训覆盖率（%）", yaxis_title=None)
+    figure.update_layout(
+        xaxis_title=t("chart.rate_axis", label=short_label("coverage_pct")), yaxis_title=None
+    )
     figure.update_xaxes(range=[0, top * 1.15], gridcolor="#eceff1")
     figure.update_yaxes(automargin=True, type="category")
     figure = base_layout(figure, title, height=max(340, 130 + 34 * len(frame)))
@@ -413,21 +355,24 @@ def township_ranking(document: dict, field: str, scope: str | None = None) -> go
             text=[fmt_value(field, v) for v in ordered["value"]],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}：%{text}<extra></extra>",
+            hovertemplate=t("chart.hover"),
         )
     )
-    basis = "全县整体水平" if field in townships_metrics.RATES else "乡镇平均"
-    note = (
-        "规模指标，按数值从大到小，不评优劣"
-        if way is None
-        else f"{'越大越好' if way == HIGHER_IS_BETTER else '越小越好'}；绿：好于{basis}　红：差于{basis}"
-    )
+    basis = t("chart.basis.rate") if field in townships_metrics.RATES else t("chart.basis.average")
+    if way is None:
+        note = t("chart.volume_note")
+    elif way == HIGHER_IS_BETTER:
+        note = t("chart.higher_better_note", basis=basis)
+    else:
+        note = t("chart.lower_better_note", basis=basis)
     figure.update_layout(xaxis_title=label(field), showlegend=False)
     figure.update_xaxes(gridcolor="#eceff1", rangemode="tozero")
     figure.update_yaxes(automargin=True, type="category")
-    title = f"各乡镇{short_label(field)}排名（{note}）"
+    title = t("chart.township_ranking_title", label=short_label(field), note=note)
     figure = base_layout(
-        figure, f"{scope}　{title}" if scope else title, height=max(340, 100 + 34 * len(ordered))
+        figure,
+        t("chart.scoped_title", scope=scope, title=title) if scope else title,
+        height=max(340, 100 + 34 * len(ordered)),
     )
     # No legend here, so the room the shared layout keeps for one between title and plot is not needed.
     figure.update_layout(margin={"r": 80, "t": 60})

@@ -7,13 +7,14 @@ import argparse
 from analytics import store
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing import UndoRefused, UnknownDataset, dataset_status, describe, import_file, undo_batch
+from analytics.text.zh import t
 
 
 def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Create the database and, with --sample, load the bundled sample data."""
     path = store.ensure_schema(args.db)
     document: dict = {"db": str(path), "sample": bool(args.sample)}
-    lines = [f"数据库已就绪：{path}"]
+    lines = [t("cli.db_ready", path=path)]
     if args.sample:
         from analytics.sample.lifecycle import SampleRejected, load_sample
 
@@ -22,14 +23,14 @@ def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
         except SampleRejected as error:
             raise RejectedInput(str(error)) from error
         loaded = sum(f["rows_inserted"] for f in document["files"])
-        lines.append(f"示例数据已载入（{loaded:,} 行）。页面上会标明“示例数据”；在“数据导入”页可一键清除")
+        lines.append(t("cli.sample_loaded", rows=f"{loaded:,}"))
     return 0, document, "\n".join(lines)
 
 
 def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Import each file as its own batch; exit 1 if any file is rejected."""
     if args.county and not args.covers:
-        raise UsageError("--county 只能与 --covers 一起使用")
+        raise UsageError(t("cli.county_needs_covers"))
     results = []
     for file in args.files:
         try:
@@ -55,9 +56,12 @@ def cmd_undo(args: argparse.Namespace) -> tuple[int, dict, str]:
         result = undo_batch(args.batch_id, db=args.db)
     except UndoRefused as error:
         raise RejectedInput(str(error)) from error
-    text = (
-        f"批次 {result['batch_id']}（{result['file']}）已撤销：移除 {result['rows_removed']} 行，"
-        f"恢复 {result['rows_restored']} 行"
+    text = t(
+        "cli.undone",
+        batch=result["batch_id"],
+        file=result["file"],
+        removed=result["rows_removed"],
+        restored=result["rows_restored"],
     )
     return 0, result, text
 
@@ -65,22 +69,30 @@ def cmd_undo(args: argparse.Namespace) -> tuple[int, dict, str]:
 def cmd_status(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Rows and date range per dataset, and the import batches."""
     document = dataset_status(args.db)
-    lines = ["数据集            行数    起始日期    截止日期"]
+    lines = [t("cli.status_header")]
     for name, info in document["datasets"].items():
         lines.append(
             f"{name:<16} {info['rows']:>7}  {info['min_date'] or '-':>10}  {info['max_date'] or '-':>10}"
         )
     if document["batches"]:
         lines.append("")
-        lines.append("导入批次：")
+        lines.append(t("cli.batches"))
         for b in document["batches"]:
-            flag = "（已撤销）" if b["undone"] else ""
+            flag = t("cli.batch_undone") if b["undone"] else ""
             lines.append(
-                f"  {b['batch_id']:>4} {b['imported_at']} {b['dataset']:<16} {b['file']} "
-                f"新增 {b['rows_inserted']} 更新 {b['rows_updated']}{flag}"
+                t(
+                    "cli.batch_line",
+                    batch=b["batch_id"],
+                    imported_at=b["imported_at"],
+                    dataset=b["dataset"],
+                    file=b["file"],
+                    inserted=b["rows_inserted"],
+                    updated=b["rows_updated"],
+                    flag=flag,
+                )
             )
     if document["coverage"]:
-        lines += ["", "各县市区数据截至月份："]
+        lines += ["", t("cli.coverage")]
         for name, per_county in document["coverage"].items():
             months = "，".join(f"{county} {month}" for county, month in per_county.items())
             lines.append(f"  {name:<16} {months}")

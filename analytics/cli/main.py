@@ -17,6 +17,7 @@ from analytics.cli import data, metrics, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
+from analytics.text.zh import t
 
 # subcommand -> handler; each takes the parsed args and returns
 # (exit_status, json_document, human_text).
@@ -38,7 +39,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
 class _Parser(ChineseParser):
     def error(self, message: str) -> None:  # argparse's own messages, exit status 2
         self.print_usage(sys.stderr)
-        print(f"参数错误：{message}", file=sys.stderr)
+        print(t("cli.usage_error", message=message), file=sys.stderr)
         sys.exit(2)
 
 
@@ -81,58 +82,56 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
-        metavar="数据库文件",
-        help="数据库文件（默认 $SAFETY_DB 或 data/safety.duckdb）",
+        metavar=t("cli.db_metavar"),
+        help=t("cli.db_help"),
     )
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个 JSON 文档")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=t("cli.json_help"))
 
     period = _Parser(add_help=False)
-    period.add_argument("--year", type=integer, metavar="年度", help="年度（默认：有数据的最近月份所在年度）")
-    period.add_argument(
-        "--months", metavar="a-b", help="月份范围 a-b，例如 1-8（默认：1 到有数据的最近月份）"
+    period.add_argument("--year", type=integer, metavar=t("cli.year_metavar"), help=t("cli.year_help"))
+    period.add_argument("--months", metavar="a-b", help=t("cli.months_help"))
+
+    parser = _Parser(prog="python -m analytics", description=t("cli.description"), parents=[common])
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar=t("cli.subcommand_metavar")
     )
 
-    parser = _Parser(prog="python -m analytics", description="安全生产监管数据看板命令行", parents=[common])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="子命令")
+    p = sub.add_parser("init", parents=[common], help=t("cli.init_help"))
+    p.add_argument("--sample", action="store_true", help=t("cli.sample_help"))
 
-    p = sub.add_parser("init", parents=[common], help="创建数据库（--sample 载入示例数据）")
-    p.add_argument("--sample", action="store_true", help="载入随附的示例数据")
-
-    p = sub.add_parser("import", parents=[common], help="校验并导入文件，每个文件一个批次")
-    p.add_argument("files", nargs="+", metavar="文件")
-    p.add_argument("--dataset", metavar="数据集", help="数据集名称（默认按表头识别）")
+    p = sub.add_parser("import", parents=[common], help=t("cli.import_help"))
+    p.add_argument("files", nargs="+", metavar=t("cli.file_metavar"))
+    p.add_argument("--dataset", metavar=t("cli.dataset_metavar"), help=t("cli.dataset_help"))
     p.add_argument("--mode", choices=["upsert", "replace"], default="upsert")
-    p.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入")
-    p.add_argument("--covers", metavar="年-月", help="声明台账已完整报送至该月（含没有记录的月份）")
-    p.add_argument(
-        "--county", metavar="县市区", help="与 --covers 一起：只有表头、没有数据行的文件所声明的县市区"
-    )
+    p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
+    p.add_argument("--covers", metavar=t("cli.covers_metavar"), help=t("cli.covers_help"))
+    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.covers_county_help"))
 
-    p = sub.add_parser("undo", parents=[common], help="撤销一个导入批次")
-    p.add_argument("batch_id", type=integer, metavar="批次号", help="导入批次编号（见 status）")
+    p = sub.add_parser("undo", parents=[common], help=t("cli.undo_help"))
+    p.add_argument("batch_id", type=integer, metavar=t("cli.batch_metavar"), help=t("cli.batch_help"))
 
-    sub.add_parser("status", parents=[common], help="各数据集行数、日期范围和导入批次")
+    sub.add_parser("status", parents=[common], help=t("cli.status_help"))
 
-    p = sub.add_parser("indicators", parents=[common, period], help="四项指标及同比")
-    p.add_argument("--county", metavar="县市区", help="县市区（默认：全市）")
+    p = sub.add_parser("indicators", parents=[common, period], help=t("cli.indicators_help"))
+    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_city_help"))
 
-    sub.add_parser("ranking", parents=[common, period], help="全市排位")
+    sub.add_parser("ranking", parents=[common, period], help=t("cli.ranking_help"))
 
     for name, choices, help_text in (
-        ("hazards", ["township", "department"], "隐患排查整改与安全检查"),
-        ("enforcement", ["department", "township"], "行政执法"),
-        ("training", ["township", "category"], "培训覆盖"),
+        ("hazards", ["township", "department"], t("cli.hazards_help")),
+        ("enforcement", ["department", "township"], t("cli.enforcement_help")),
+        ("training", ["township", "category"], t("cli.training_help")),
     ):
         p = sub.add_parser(name, parents=[common, period], help=help_text)
-        p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
-        p.add_argument("--by", choices=choices, default=choices[0], help=f"分组方式（默认 {choices[0]}）")
+        p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+        p.add_argument("--by", choices=choices, default=choices[0], help=t("cli.by_help", default=choices[0]))
 
-    p = sub.add_parser("townships", parents=[common, period], help="乡镇对比")
-    p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
+    p = sub.add_parser("townships", parents=[common, period], help=t("cli.townships_help"))
+    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
 
-    p = sub.add_parser("report", parents=[common, period], help="生成书面报告 .docx")
-    p.add_argument("--county", metavar="县市区", help="县市区（默认：本县）")
-    p.add_argument("--out", required=True, metavar="文件", help="输出的 Word 文件（.docx）")
+    p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
+    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+    p.add_argument("--out", required=True, metavar=t("cli.file_metavar"), help=t("cli.out_help"))
     return parser
 
 
@@ -147,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status, document, text = HANDLERS[args.command](args)
     except UsageError as error:
-        print(f"参数错误：{error}", file=sys.stderr)
+        print(t("cli.usage_error", message=error), file=sys.stderr)
         return 2
     except (RejectedInput, NoData) as error:
         return _failed(args, str(error))

@@ -15,29 +15,24 @@ from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing.suggest import closest
 from analytics.metrics.common import counties, default_period, latest_month
 from analytics.metrics.coverage import SOURCES, check_period
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators
+from analytics.metrics.indicators import INDICATORS, indicators
 from analytics.metrics.periods import Period, parse_months
-from analytics.metrics.ranking import RATE_LABELS, RATES, ranking, shared_rank
+from analytics.metrics.ranking import RATES, ranking, shared_rank
+from analytics.text import fields
 from analytics.text.wording import (
     DASH,
     change_phrase,
     coverage_notices,
     data_as_of_text,
-    fmt_amount,
-    fmt_count,
-    fmt_money,
     fmt_pct,
-    fmt_rate,
     provisional_note,
     rank_phrase,
-    source_note,
+    source_basis,
     verdict,
 )
+from analytics.text.zh import t
 
-EMPTY_DATABASE = (
-    "数据库中还没有数据。请先导入数据（python -m analytics import 文件…）"
-    "或载入示例数据（python -m analytics init --sample）。"
-)
+EMPTY_DATABASE = t("cli.empty_database")
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, today: dt.date) -> Period:
@@ -47,10 +42,10 @@ def resolve_period(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tod
         try:
             months = parse_months(args.months)
         except ValueError as error:
-            raise UsageError(f"--months 应写作 a-b（1 ≤ a ≤ b ≤ 12），例如 1-8：{args.months}") from error
+            raise UsageError(t("cli.bad_months", value=args.months)) from error
     year = getattr(args, "year", None)
     if year is not None and not dt.MINYEAR < year <= dt.MAXYEAR:
-        raise UsageError(f"--year 无效：{year}")
+        raise UsageError(t("cli.bad_year", value=year))
     if latest_month(con, today) is None:
         raise RejectedInput(EMPTY_DATABASE)
     period = default_period(con, year, months, today)
@@ -68,17 +63,17 @@ def check_county(con: duckdb.DuckDBPyConnection, county: str | None) -> str | No
     if county in known:
         return county
     close = closest(county, known)
-    message = f"未知的县市区：{county}。"
+    message = t("cli.unknown_county", county=county)
     if close:
-        message += f"您是否要找：{close[0]}？"
+        message += t("cli.did_you_mean", county=close[0])
     if known:
-        message += f"可选：{'、'.join(known)}"
+        message += t("cli.choices", counties="、".join(known))
     raise RejectedInput(message)
 
 
 def notice_lines(doc: dict) -> list[str]:
     """The coverage notices of a document, one line each, for the text output."""
-    return [f"注意：{notice}" for notice in coverage_notices(doc)]
+    return [t("cli.notice", notice=notice) for notice in coverage_notices(doc)]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -97,57 +92,74 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def indicators_text(doc: dict) -> str:
     """The indicators document as a readable Chinese table."""
     period = doc["period"]
-    title = f"{period['year']}年{Period(period['year'], *period['months']).label}　{doc['county'] or '全市'}　四项指标"
+    title = t(
+        "cli.indicators_title",
+        year=period["year"],
+        months=Period(period["year"], *period["months"]).label,
+        county=doc["county"] or t("cli.whole_city"),
+    )
     rows = []
     for name in INDICATORS:
         figure = doc["indicators"][name]
-        unit = INDICATOR_UNITS[name]
-        shown = fmt_money if unit == "万元" else fmt_count
         rows.append(
             [
-                f"{INDICATOR_LABELS[name]}（{unit}）",
-                shown(figure["value"]),
-                shown(figure["previous"]),
-                change_phrase(figure["value"], figure["previous"], figure["change_pct"], unit),
+                fields.label(name),
+                fields.fmt_value(name, figure["value"]),
+                fields.fmt_value(name, figure["previous"]),
+                change_phrase(figure["value"], figure["previous"], figure["change_pct"], fields.unit(name)),
             ]
         )
     lines = [title, data_as_of_text(period, doc.get("coverage")), *notice_lines(doc), ""]
-    lines += [_table(["指标", "本期", "去年同期", "同比"], rows), ""]
+    lines += [
+        _table(
+            [
+                t("cli.column.indicator"),
+                t("cli.column.current"),
+                t("cli.column.previous"),
+                t("cli.column.change"),
+            ],
+            rows,
+        ),
+        "",
+    ]
     major = doc["major_accidents"]
-    lines.append(f"结论：{verdict(doc)}")
-    lines.append(f"较大及以上事故：{fmt_count(major['value'])}起（去年同期{fmt_count(major['previous'])}起）")
-    lines.append(f"下落不明：{fmt_count(doc['missing']['value'])}人")
+    lines.append(t("cli.verdict", verdict=verdict(doc)))
+    lines.append(
+        t(
+            "cli.major",
+            label=fields.short_label("major_accidents"),
+            amount=fields.fmt_with_unit("major_accidents", major["value"]),
+            previous=fields.fmt_with_unit("major_accidents", major["previous"]),
+        )
+    )
+    missing = fields.fmt_with_unit("missing", doc["missing"]["value"])
+    lines.append(t("cli.labelled", label=fields.short_label("missing"), value=missing))
     if doc["industry_trade"]["no_accidents"]:
-        lines.append("工矿商贸领域未发生生产安全事故")
+        lines.append(t("cli.no_industry_accidents"))
     if doc["mom"]:
         mom = doc["mom"]
         parts = [
-            INDICATOR_LABELS[n]
+            fields.short_label(n)
             + change_phrase(
-                mom[n]["value"], mom[n]["previous"], mom[n]["change_pct"], INDICATOR_UNITS[n], "上月"
+                mom[n]["value"],
+                mom[n]["previous"],
+                mom[n]["change_pct"],
+                fields.unit(n),
+                t("cli.previous_month"),
             )
             for n in INDICATORS
         ]
-        lines.append(f"环比（较{mom['period']['months'][0]}月）：{'，'.join(parts)}")
+        lines.append(t("cli.mom", month=mom["period"]["months"][0], parts="，".join(parts)))
     note = provisional_note(doc)
     if note:
         lines.append(note)
     if doc["by_sector"]:
         sector_rows = [
-            [
-                row["sector"],
-                fmt_count(row["accidents"]),
-                fmt_count(row["deaths"]),
-                fmt_count(row["injuries"]),
-                fmt_money(row["direct_loss_wan"]),
-            ]
+            [row["sector"], *(fields.fmt_value(name, row[name]) for name in INDICATORS)]
             for row in doc["by_sector"]
         ]
-        lines += [
-            "",
-            "分行业领域：",
-            _table(["行业领域", "事故起数", "死亡人数", "受伤人数", "直接经济损失（万元）"], sector_rows),
-        ]
+        sector_header = [fields.KEY_LABELS["sector"], *(fields.label(name) for name in INDICATORS)]
+        lines += ["", t("cli.by_sector"), _table(sector_header, sector_rows)]
     return "\n".join(lines)
 
 
@@ -155,29 +167,42 @@ def ranking_text(doc: dict) -> str:
     """The ranking document as a readable Chinese table."""
     period = doc["period"]
     label = Period(period["year"], *period["months"]).label
-    header = ["县市区"] + [f"{INDICATOR_LABELS[n]}（排位）" for n in INDICATORS] + ["数据来源"]
+    county_column = fields.KEY_LABELS["county"]
+    header = [county_column, *(t("cli.rank_column", label=fields.short_label(n)) for n in INDICATORS)]
+    header.append(t("tables.source"))
     rows = []
     for row in doc["counties"]:
         cells = [row["county"]]
         for name in INDICATORS:
             tied = shared_rank(doc, name, row["rank"][name])
             cells.append(
-                f"{fmt_amount(row[name], INDICATOR_UNITS[name])}（{rank_phrase(row['rank'][name], tied)}）"
+                t(
+                    "cli.rank_cell",
+                    amount=fields.fmt_with_unit(name, row[name]),
+                    rank=rank_phrase(row["rank"][name], tied),
+                )
             )
-        cells.append(source_note(row["source"]).removeprefix("排位依据"))
+        cells.append(source_basis(row["source"]))
         rows.append(cells)
     lines = [
-        f"{period['year']}年{label}　全市排位（第1位为最少）",
+        t("cli.ranking_title", year=period["year"], months=label),
         data_as_of_text(period, {row["county"]: row["coverage"] for row in doc["counties"]}),
         *notice_lines(doc),
         "",
         _table(header, rows),
     ]
-    change_header = ["县市区"] + [f"{INDICATOR_LABELS[n]}同比（排位）" for n in INDICATORS]
+    change_header = [
+        county_column,
+        *(t("cli.change_column", label=fields.short_label(n)) for n in INDICATORS),
+    ]
     change_rows = [
         [row["county"]]
         + [
-            f"{fmt_pct(row['change_pct'][n]) if row['change_pct'][n] is not None else '新增'}（第{row['change_rank'][n]}位）"
+            t(
+                "cli.change_cell",
+                change=t("cli.new") if row["change_pct"][n] is None else fmt_pct(row["change_pct"][n]),
+                rank=row["change_rank"][n],
+            )
             for n in INDICATORS
         ]
         for row in doc["counties"]
@@ -185,18 +210,22 @@ def ranking_text(doc: dict) -> str:
     lines += ["", _table(change_header, change_rows)]
     available = [name for name in RATES if doc["rates_available"][name]]
     if available:
-        rate_header = ["县市区"] + [RATE_LABELS[n] for n in available]
+        rate_header = [county_column, *(fields.label(n) for n in available)]
         rate_rows = [
             [row["county"]]
             + [
-                f"{fmt_rate(row['rates'][n])}（{rank_phrase(row['rate_rank'][n])}）"
+                t(
+                    "cli.rank_cell",
+                    amount=fields.fmt_value(n, row["rates"][n]),
+                    rank=rank_phrase(row["rate_rank"][n]),
+                )
                 if row["rates"][n] is not None
                 else DASH
                 for n in available
             ]
             for row in doc["counties"]
         ]
-        lines += ["", f"按{period['year']}年县域基础数据折算：", _table(rate_header, rate_rows)]
+        lines += ["", t("cli.rates_basis", year=period["year"]), _table(rate_header, rate_rows)]
     return "\n".join(lines)
 
 

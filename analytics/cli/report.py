@@ -12,15 +12,16 @@ from analytics.cli.metrics import EMPTY_DATABASE, check_county, resolve_period
 from analytics.documents.report import figures_summary, render, report_content
 from analytics.metrics.common import home_county
 from analytics.metrics.coverage import SOURCES, check_period
+from analytics.text.zh import t
 
 
 def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Write the report for a county (default: the home county) and period (default: 1–latest month)."""
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
-        raise UsageError(f"--out 应为 .docx 文件：{args.out}")
+        raise UsageError(t("cli.out_not_docx", value=args.out))
     if not out.parent.is_dir():
-        raise RejectedInput(f"输出目录不存在：{out.parent}")
+        raise RejectedInput(t("cli.no_out_dir", path=out.parent))
     today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
         period = resolve_period(con, args, today)
@@ -33,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:
     try:
         out.write_bytes(data)
     except OSError as error:
-        raise RejectedInput(f"无法写入 {out}：{error.strerror or error}") from error
+        raise RejectedInput(t("cli.cannot_write", path=out, reason=error.strerror or error)) from error
     document = {
         "out": str(out),
         "county": county,
@@ -43,5 +44,8 @@ def cmd_report(args: argparse.Namespace) -> tuple[int, dict, str]:
         "paragraphs": [b.plain for b in content["blocks"] if b.kind == "paragraph"],
     }
     opening = next(b.plain for b in content["blocks"] if b.kind == "paragraph" and "今年以来" in b.plain)
-    text = f"已生成报告：{out}（{county}{period.year}年{period.label}）\n\n{opening}"
+    text = (
+        t("cli.report_written", path=out, county=county, year=period.year, months=period.label)
+        + f"\n\n{opening}"
+    )
     return 0, document, text

@@ -24,9 +24,11 @@ from analytics.metrics.hazards import hazards
 from analytics.metrics.periods import Period
 from analytics.metrics.townships import townships
 from analytics.metrics.training import training
-from analytics.text.wording import DASH, change_phrase, fmt_count, fmt_money, fmt_pct
+from analytics.text import fields
+from analytics.text.wording import change_phrase, fmt_pct
+from analytics.text.zh import t
 
-KEY_HEADERS = {"township": "乡镇（街道）", "department": "部门", "category": "培训对象"}
+KEY_HEADERS = fields.KEY_LABELS
 
 
 def _width(text: str) -> int:
@@ -61,7 +63,14 @@ def _render(document: dict, key: str, columns: list[tuple[str, Callable[[dict], 
 def _title(document: dict, subject: str) -> str:
     period = document["period"]
     label = Period(period["year"], *period["months"]).label
-    title = f"{document['county']}　{period['year']}年{label}　{subject}（状态截至{period['as_of']}）"
+    title = t(
+        "cli.supervision_title",
+        county=document["county"],
+        year=period["year"],
+        months=label,
+        subject=subject,
+        as_of=period["as_of"],
+    )
     return "\n".join([title, *notice_lines(document)])
 
 
@@ -82,64 +91,68 @@ def _run(args: argparse.Namespace, compute: Callable) -> tuple[int, dict, str]:
         return compute(con, period, county, today)
 
 
-def _field(name: str, formatter: Callable) -> Callable[[dict], str]:
-    return lambda row: formatter(row[name])
+Column = tuple[str, Callable[[dict], str]]
 
 
-def _days(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}"
+def _field(name: str) -> Column:
+    """A column of one field: the catalogue's header and number format, as on the page."""
+    return fields.label(name), lambda row: fields.fmt_value(name, row[name])
 
 
-def _change(name: str, unit: str) -> Callable[[dict], str]:
-    return lambda row: change_phrase(row[name], row["previous"][name], row["change_pct"][name], unit)
+def _previous(name: str) -> Column:
+    """The 同期 value of `name` (a document's `previous` block), under the catalogue's previous_<name> header."""
+    return fields.label(f"previous_{name}"), lambda row: fields.fmt_value(name, row["previous"][name])
 
 
-HAZARD_COLUMNS = [
-    ("排查隐患", _field("found", fmt_count)),
-    ("已整改", _field("rectified", fmt_count)),
-    ("整改率", _field("rectification_rate", fmt_pct)),
-    ("重大隐患", _field("major_found", fmt_count)),
-    ("重大已整改", _field("major_rectified", fmt_count)),
-    ("重大隐患整改率", _field("major_rectification_rate", fmt_pct)),
-    ("逾期未整改", _field("overdue", fmt_count)),
-    ("下达指令书", _field("orders_issued", fmt_count)),
-    ("到期指令书", _field("orders_due", fmt_count)),
-    ("已复查", _field("reviewed", fmt_count)),
-    ("复查率", _field("review_rate", fmt_pct)),
-    ("平均整改天数", _field("avg_days_to_rectify", _days)),
-    ("检查次数", _field("inspections", fmt_count)),
-    ("检查单位数", _field("units_inspected", fmt_count)),
-]
+def _change(name: str, change_field: str) -> Column:
+    """同比 of `name` in words, the unit the catalogue gives `name` ("新增3件（去年同期为0）")."""
+    unit = fields.unit(name)
+    return fields.label(change_field), lambda row: change_phrase(
+        row[name], row["previous"][name], row["change_pct"][name], unit
+    )
+
+
+def _columns(*names: str) -> list[Column]:
+    return [_field(name) for name in names]
+
+
+HAZARD_COLUMNS = _columns(
+    "found",
+    "rectified",
+    "rectification_rate",
+    "major_found",
+    "major_rectified",
+    "major_rectification_rate",
+    "overdue",
+    "orders_issued",
+    "orders_due",
+    "reviewed",
+    "review_rate",
+    "avg_days_to_rectify",
+    "inspections",
+    "units_inspected",
+)
 ENFORCEMENT_COLUMNS = [
-    ("立案数", _field("cases", fmt_count)),
-    ("罚款（万元）", _field("fine_wan", fmt_money)),
-    ("责令停产停业整改", _field("suspensions", fmt_count)),
-    ("取缔关闭", _field("closures", fmt_count)),
-    ("同期立案数", lambda row: fmt_count(row["previous"]["cases"])),
-    ("立案数同比", _change("cases", "起")),
-    ("同期罚款（万元）", lambda row: fmt_money(row["previous"]["fine_wan"])),
-    ("罚款同比", _change("fine_wan", "万元")),
+    *_columns("cases", "fine_wan", "suspensions", "closures"),
+    _previous("cases"),
+    _change("cases", "cases_change_pct"),
+    _previous("fine_wan"),
+    _change("fine_wan", "fine_change_pct"),
 ]
-TRAINING_COLUMNS = [
-    ("参训人数", _field("trained", fmt_count)),
-    ("考核合格人数", _field("passed", fmt_count)),
-    ("应培训人数", _field("required", fmt_count)),
-    ("覆盖率", _field("coverage_pct", fmt_pct)),
-    ("合格率", _field("pass_rate", fmt_pct)),
-]
-TOWNSHIP_COLUMNS = [
-    ("事故起数", _field("accidents", fmt_count)),
-    ("死亡人数", _field("deaths", fmt_count)),
-    ("受伤人数", _field("injuries", fmt_count)),
-    ("直接经济损失（万元）", _field("direct_loss_wan", fmt_money)),
-    ("排查隐患", _field("found", fmt_count)),
-    ("整改率", _field("rectification_rate", fmt_pct)),
-    ("逾期未整改", _field("overdue", fmt_count)),
-    ("立案数", _field("cases", fmt_count)),
-    ("罚款（万元）", _field("fine_wan", fmt_money)),
-    ("参训人数", _field("trained", fmt_count)),
-    ("覆盖率", _field("coverage_pct", fmt_pct)),
-]
+TRAINING_COLUMNS = _columns("trained", "passed", "required", "coverage_pct", "pass_rate")
+TOWNSHIP_COLUMNS = _columns(
+    "accidents",
+    "deaths",
+    "injuries",
+    "direct_loss_wan",
+    "found",
+    "rectification_rate",
+    "overdue",
+    "cases",
+    "fine_wan",
+    "trained",
+    "coverage_pct",
+)
 
 
 def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
@@ -147,7 +160,7 @@ def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = hazards(con, period, county, by=args.by, today=today)
-        text = _title(document, "隐患排查整改与安全检查") + "\n" + _render(document, args.by, HAZARD_COLUMNS)
+        text = _title(document, t("cli.hazards_subject")) + "\n" + _render(document, args.by, HAZARD_COLUMNS)
         return 0, document, text
 
     return _run(args, compute)
@@ -158,7 +171,11 @@ def cmd_enforcement(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = enforcement(con, period, county, by=args.by, today=today)
-        text = _title(document, "行政执法") + "\n" + _render(document, args.by, ENFORCEMENT_COLUMNS)
+        text = (
+            _title(document, t("cli.enforcement_subject"))
+            + "\n"
+            + _render(document, args.by, ENFORCEMENT_COLUMNS)
+        )
         return 0, document, text
 
     return _run(args, compute)
@@ -169,7 +186,9 @@ def cmd_training(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = training(con, period, county, by=args.by, today=today)
-        title = _title(document, "安全培训覆盖") + f"　时间进度{fmt_pct(document['time_progress'])}"
+        title = _title(document, t("cli.training_subject")) + t(
+            "cli.time_progress", progress=fmt_pct(document["time_progress"])
+        )
         return 0, document, title + "\n" + _render(document, args.by, TRAINING_COLUMNS)
 
     return _run(args, compute)
@@ -180,7 +199,11 @@ def cmd_townships(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = townships(con, period, county, today=today)
-        text = _title(document, "乡镇对比") + "\n" + _render(document, "township", TOWNSHIP_COLUMNS)
+        text = (
+            _title(document, t("cli.townships_subject"))
+            + "\n"
+            + _render(document, "township", TOWNSHIP_COLUMNS)
+        )
         return 0, document, text
 
     return _run(args, compute)

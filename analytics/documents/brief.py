@@ -31,10 +31,11 @@ from analytics.documents.report import (
     text_width,
 )
 from analytics.documents.report_text import date_text, ranked, table_change
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS, indicators, monthly
+from analytics.metrics.indicators import INDICATORS, indicators, monthly
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
-from analytics.text.wording import fmt_amount, overview_paragraph, provisional_note, source_note, verdict
+from analytics.text import fields
+from analytics.text.wording import overview_paragraph, provisional_note, source_note, verdict
 
 BRIEF_BODY_SIZE = Pt(14)  # 四号: one page holds the paragraph, the cards and the charts
 BRIEF_LINE_SPACING = Pt(24)
@@ -57,10 +58,10 @@ def brief_content(
         figure = indicators_doc["indicators"][name]
         cards.append(
             {
-                "label": INDICATOR_LABELS[name],
-                "value": fmt_amount(figure["value"], INDICATOR_UNITS[name]),
+                "label": fields.short_label(name),
+                "value": fields.fmt_with_unit(name, figure["value"]),
                 "change": table_change(figure["value"], figure["previous"], figure["change_pct"]),
-                "previous": fmt_amount(figure["previous"], INDICATOR_UNITS[name]),
+                "previous": fields.fmt_with_unit(name, figure["previous"]),
             }
         )
     charts = [monthly_bars(months, "accidents", period.year)]

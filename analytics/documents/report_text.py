@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATOR_LABELS, INDICATOR_UNITS, INDICATORS
+from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import county_row, shared_rank
 from analytics.metrics.training import lagging_rows
+from analytics.text import fields
 from analytics.text.wording import (
     area_word,
     change_kind,
@@ -295,11 +296,10 @@ def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str)
     rows = []
     for name in INDICATORS:
         figure = indicators_doc["indicators"][name]
-        shown = fmt_money if name == "direct_loss_wan" else fmt_count
         row = [
-            f"{INDICATOR_LABELS[name]}（{INDICATOR_UNITS[name]}）",
-            shown(figure["value"]),
-            shown(figure["previous"]),
+            fields.label(name),
+            fields.fmt_value(name, figure["value"]),
+            fields.fmt_value(name, figure["previous"]),
             table_change(figure["value"], figure["previous"], figure["change_pct"]),
         ]
         if row_of_county:
@@ -311,7 +311,13 @@ def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str)
 
 def sector_table(indicators_doc: dict) -> Table:
     """附表2: accidents by sector with 同期 and 同比, then the 合计 row."""
-    header = ("行业领域", "事故起数", "去年同期", "同比", "死亡人数", "受伤人数", "直接经济损失（万元）")
+    header = (
+        fields.KEY_LABELS["sector"],
+        fields.label("accidents"),
+        "去年同期",
+        "同比",
+        *(fields.label(name) for name in ("deaths", "injuries", "direct_loss_wan")),
+    )
     rows = []
     for row in indicators_doc["by_sector"]:
         rows.append(
@@ -341,36 +347,26 @@ def sector_table(indicators_doc: dict) -> Table:
     return header, tuple(rows)
 
 
+TOWNSHIP_TABLE_FIELDS = (
+    "accidents",
+    "deaths",
+    "found",
+    "rectification_rate",
+    "overdue",
+    "cases",
+    "fine_wan",
+    "trained",
+    "coverage_pct",
+)
+
+
 def township_table(townships_doc: dict) -> Table:
     """附表3: the township comparison, records without a township as 县直/未填乡镇, then 合计."""
-    header = (
-        "乡镇（街道）",
-        "事故起数",
-        "死亡人数",
-        "排查隐患（条）",
-        "隐患整改率",
-        "逾期未整改（条）",
-        "立案（件）",
-        "罚款（万元）",
-        "参训人数",
-        "培训覆盖率",
-    )
+    header = (fields.KEY_LABELS["township"], *(fields.label(name) for name in TOWNSHIP_TABLE_FIELDS))
     rows = []
     for row in [*townships_doc["rows"], townships_doc["total"]]:
-        rows.append(
-            (
-                row["township"] or NO_TOWNSHIP,
-                fmt_count(row["accidents"]),
-                fmt_count(row["deaths"]),
-                fmt_count(row["found"]),
-                fmt_pct(row["rectification_rate"]),
-                fmt_count(row["overdue"]),
-                fmt_count(row["cases"]),
-                fmt_money(row["fine_wan"]),
-                fmt_count(row["trained"]),
-                fmt_pct(row["coverage_pct"]),
-            )
-        )
+        township = row["township"] or NO_TOWNSHIP
+        rows.append((township, *(fields.fmt_value(name, row[name]) for name in TOWNSHIP_TABLE_FIELDS)))
     return header, tuple(rows)
 
 

@@ -11,9 +11,10 @@ from analytics.contract.datasets import DATASETS
 from analytics.metrics.coverage import coverage, default_month
 from analytics.metrics.periods import Period
 from analytics.store import get_meta
+from analytics.text.zh import t
 
 # Label for records with an empty township, on screen; JSON carries null.
-NO_TOWNSHIP = "县直/未填乡镇"
+NO_TOWNSHIP = t("metrics.no_township")
 
 
 def latest_month(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> tuple[int, int] | None:
@@ -84,7 +85,7 @@ def city_name(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 # The key value of the "total" row of every by-township / by-department document.
-TOTAL_LABEL = "合计"
+TOTAL_LABEL = t("metrics.total")
 
 # Township, department and kind are stored trimmed, an empty cell as null: the import cleans them and
 # the store's upgrade cleans older rows. So every query groups by the plain column, and null is the one

@@ -23,6 +23,7 @@ import duckdb
 
 from analytics.contract.datasets import DATASETS
 from analytics.metrics.periods import Period
+from analytics.text.zh import t
 
 # The monthly sources: every dataset with a record date, and the city bulletin.
 MONTHLY_SOURCES = tuple(name for name, d in DATASETS.items() if d.date_column) + ("city_bulletin",)
@@ -54,10 +55,10 @@ def parse_month_key(text: str) -> Month:
     """ "2026-11" -> (2026, 11); ValueError on anything else."""
     parts = text.strip().replace("/", "-").split("-")
     if len(parts) != 2 or not all(p.strip().isdigit() and len(p.strip()) <= 4 for p in parts):
-        raise ValueError(f"月份应写作 YYYY-MM，例如 2026-11：{text}")
+        raise ValueError(t("metrics.bad_month_key", text=text))
     year, month = int(parts[0]), int(parts[1])
     if not (1990 <= year <= 9999 and 1 <= month <= 12):
-        raise ValueError(f"月份应写作 YYYY-MM，例如 2026-11：{text}")
+        raise ValueError(t("metrics.bad_month_key", text=text))
     return year, month
 
 

@@ -15,6 +15,7 @@ from analytics.contract.datasets import MEASURES
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
+from analytics.text.zh import t
 
 SUSPENSION = "责令停产停业整改"
 CLOSURE = "取缔关闭"
@@ -97,7 +98,7 @@ def enforcement(
     from the exact sums, before rounding to 2 decimals. `total` key reads "合计".
     """
     if by not in ("department", "township"):
-        raise ValueError(f"分组方式无效：{by}（可选：department、township）")
+        raise ValueError(t("metrics.bad_by", by=by, choices="department、township"))
     groups, total = _counts(con, period, county, _KEYS[by])
     keys = set(groups)
     if by == "township":

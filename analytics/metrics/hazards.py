@@ -17,6 +17,7 @@ from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, rate, round_half_up
+from analytics.text.zh import t
 
 MAJOR_HAZARD = HAZARD_LEVELS[1]  # 重大隐患
 
@@ -70,7 +71,7 @@ _COUNT_COLUMNS = (
 
 def _check_by(by: str, allowed: dict) -> str:
     if by not in allowed:
-        raise ValueError(f"分组方式无效：{by}（可选：{'、'.join(allowed)}）")
+        raise ValueError(t("metrics.bad_by", by=by, choices="、".join(allowed)))
     return allowed[by]
 
 

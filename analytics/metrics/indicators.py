@@ -22,16 +22,13 @@ import pandas as pd
 from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, MAJOR_LEVELS, SECTORS
 from analytics.metrics.coverage import SOURCES, coverage, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
+from analytics.text import fields
 
 # The four indicators in the order every page, table and sentence uses.
 INDICATORS = ("accidents", "deaths", "injuries", "direct_loss_wan")
-INDICATOR_LABELS = {
-    "accidents": "事故起数",
-    "deaths": "死亡人数",
-    "injuries": "受伤人数",
-    "direct_loss_wan": "直接经济损失",
-}
-INDICATOR_UNITS = {"accidents": "起", "deaths": "人", "injuries": "人", "direct_loss_wan": "万元"}
+# Their labels and units are read from the field catalogue, never written here.
+INDICATOR_LABELS = {name: fields.short_label(name) for name in INDICATORS}
+INDICATOR_UNITS = {name: fields.unit(name) for name in INDICATORS}
 INDUSTRY_TRADE = "工矿商贸"
 
 # Casualty figures may still be corrected this many days after an accident (domain.md).

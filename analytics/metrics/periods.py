@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from analytics.text.zh import t
+
 
 @dataclass(frozen=True)
 class Period:
@@ -19,7 +21,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if not (1 <= self.first_month <= self.last_month <= 12):
-            raise ValueError(f"月份范围无效：{self.first_month}-{self.last_month}")
+            raise ValueError(t("period.bad_months", first=self.first_month, last=self.last_month))
 
     @property
     def start(self) -> dt.date:
@@ -53,8 +55,8 @@ class Period:
     def label(self) -> str:
         """How the report writes it: 1-8月, or 8月 for a single month."""
         if self.first_month == self.last_month:
-            return f"{self.first_month}月"
-        return f"{self.first_month}-{self.last_month}月"
+            return t("period.month", month=self.first_month)
+        return t("period.months", first=self.first_month, last=self.last_month)
 
     def to_json(self, today: dt.date | None = None) -> dict:
         return {
@@ -72,7 +74,7 @@ def parse_months(text: str) -> tuple[int, int]:
     if len(parts) == 1:
         parts = parts * 2
     if len(parts) != 2:
-        raise ValueError(f"月份范围应写作 a-b，例如 1-8：{text}")
+        raise ValueError(t("period.bad_months_text", text=text))
     first, last = (int(p) for p in parts)
     Period(2000, first, last)  # validates the range
     return first, last

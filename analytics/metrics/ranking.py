@@ -38,15 +38,17 @@ from analytics.contract.datasets import INDUSTRY_TRADE_SECTORS, ROAD_TRAFFIC
 from analytics.metrics.coverage import SOURCES, coverage, month_key
 from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period, change_pct, money, round_half_up
+from analytics.text import fields
+from analytics.text.zh import t
 
 RATES = ("deaths_per_yi_gdp", "road_deaths_per_wan_vehicles", "industry_deaths_per_100k_workforce")
-RATE_LABELS = {
-    "deaths_per_yi_gdp": "亿元GDP死亡率",
-    "road_deaths_per_wan_vehicles": "万车死亡率",
-    "industry_deaths_per_100k_workforce": "工矿商贸十万从业人员死亡率",
-}
+RATE_LABELS = {name: fields.short_label(name) for name in RATES}  # from the field catalogue
 RATE_DECIMALS = 3
-SOURCE_LABELS = {"bulletin": "全市通报", "records": "事故台账", "mixed": "全市通报与事故台账"}
+SOURCE_LABELS = {
+    "bulletin": t("metrics.source.bulletin"),
+    "records": t("metrics.source.records"),
+    "mixed": t("metrics.source.mixed"),
+}
 
 _FIGURES_SQL = """
 WITH county_list AS (

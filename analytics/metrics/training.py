@@ -17,6 +17,7 @@ from analytics.contract.datasets import TRAINING_CATEGORIES
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, points_change, rate
+from analytics.text.zh import t
 
 _KEYS = {"township": "township", "category": "category"}
 
@@ -124,7 +125,7 @@ def training(
     passed; `sessions` (培训班次) is the count of sessions. `total` key reads "合计".
     """
     if by not in _KEYS:
-        raise ValueError(f"分组方式无效：{by}（可选：township、category）")
+        raise ValueError(t("metrics.bad_by", by=by, choices="township、category"))
     groups, total = _sessions(con, period, county, _KEYS[by])
     targets = _targets(con, period.year, county)
     by_category = county_required(targets)

@@ -8,56 +8,22 @@ pages, the command line and the Word report say the same thing the same way.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from analytics.metrics.coverage import data_as_of
 from analytics.metrics.indicators import (
-    INDICATOR_LABELS,
-    INDICATOR_UNITS,
     INDICATORS,
     INDUSTRY_TRADE,
     accidents_by_field,
 )
-from analytics.metrics.periods import Period, money, round_half_up
+from analytics.metrics.periods import Period, round_half_up
 from analytics.metrics.ranking import county_row, shared_rank
+from analytics.text import fields as catalogue
+from analytics.text.numbers import DASH, fmt_amount, fmt_count, fmt_money, fmt_pct
 
-DASH = "—"  # a figure that cannot be computed
+# Re-exported, so callers find every number format beside the wording that uses them.
+from analytics.text.numbers import fmt_rate as fmt_rate
+
 _PAIR = ("accidents", "deaths")  # 双下降
-
-
-def fmt_count(value: int | None) -> str:
-    """A count with thousands separators: 12345 -> "12,345"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{int(value):,}"
-
-
-def fmt_money(value: float | Decimal | None) -> str:
-    """万元 with 2 decimals, half away from zero, thousands separators: 2.675 -> "2.68"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(money(value))):,.2f}"
-
-
-def fmt_pct(value: float | None, decimals: int = 1) -> str:
-    """A percentage as stored (already ×100): 14.25 -> "14.3%"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}%"
-
-
-def fmt_rate(value: float | None, decimals: int = 3) -> str:
-    """A normalised death rate, 3 decimals: 0.1 -> "0.100"; None -> "—"."""
-    if value is None:
-        return DASH
-    return f"{Decimal(str(round_half_up(value, decimals))):.{decimals}f}"
-
-
-def fmt_amount(value: float | int | None, unit: str) -> str:
-    """A figure with its unit as a sentence writes it: "12起", "12.50万元"."""
-    if unit == "万元":
-        return f"{fmt_money(value)}万元"
-    return f"{fmt_count(value)}{unit}"
 
 
 def change_kind(value: float | None, previous: float | None) -> str:
@@ -91,8 +57,17 @@ def change_phrase(
     return f"{verb}{fmt_pct(abs(change_pct))}"
 
 
+def change_pct_phrase(change_pct: float | None) -> str:
+    """同比 from its percentage alone, for a table column: "上升5.0%", "下降14.3%", "持平", None (同期为0) "新增"."""
+    if change_pct is None:
+        return "新增"
+    if change_pct == 0:
+        return "持平"
+    return f"{'上升' if change_pct > 0 else '下降'}{fmt_pct(abs(change_pct))}"
+
+
 def _labels(names: list[str]) -> str:
-    return "、".join(INDICATOR_LABELS[name] for name in names)
+    return "、".join(catalogue.short_label(name) for name in names)
 
 
 def verdict(indicators_doc: dict) -> str:
@@ -133,13 +108,18 @@ def area_word(county: str | None) -> str:
     return "全县"
 
 
+def source_basis(source: str | None) -> str:
+    """What a county's ranking figures rest on: 全市通报, 事故台账统计, or both."""
+    return {
+        "bulletin": "全市通报",
+        "records": "事故台账统计",
+        "mixed": "全市通报，未通报月份依据事故台账统计",
+    }.get(source or "", "事故台账统计")
+
+
 def source_note(source: str | None) -> str:
     """Where a county's ranking figures come from, said in words (metrics.md: every rank says so)."""
-    return {
-        "bulletin": "排位依据全市通报",
-        "records": "排位依据事故台账统计",
-        "mixed": "排位依据全市通报，未通报月份依据事故台账统计",
-    }.get(source or "", "排位依据事故台账统计")
+    return f"排位依据{source_basis(source)}"
 
 
 def rank_phrase(rank: int | None, tied: bool = False) -> str:
@@ -164,7 +144,7 @@ def rank_sentence(ranking_doc: dict, county: str) -> str:
         body = f"分别排第{'、'.join(str(r) for r in ranks)}位"
     else:
         body = "，".join(
-            f"{INDICATOR_LABELS[name]}{'' if tie else '排'}{rank_phrase(rank, tie)}"
+            f"{catalogue.short_label(name)}{'' if tie else '排'}{rank_phrase(rank, tie)}"
             for name, rank, tie in zip(INDICATORS, ranks, tied, strict=True)
         )
         lead += "，"
@@ -233,7 +213,7 @@ def overview_paragraph(
                 figures[name]["value"],
                 figures[name]["previous"],
                 figures[name]["change_pct"],
-                INDICATOR_UNITS[name],
+                catalogue.unit(name),
             )
             for name in INDICATORS
         ]
@@ -242,7 +222,9 @@ def overview_paragraph(
         else:
             sentences.append(
                 "与去年同期相比，"
-                + "，".join(f"{INDICATOR_LABELS[n]}{p}" for n, p in zip(INDICATORS, phrases, strict=True))
+                + "，".join(
+                    f"{catalogue.short_label(n)}{p}" for n, p in zip(INDICATORS, phrases, strict=True)
+                )
             )
     if county and ranking_doc:
         ranks = rank_sentence(ranking_doc, county)

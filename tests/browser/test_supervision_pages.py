@@ -71,7 +71,7 @@ def test_hazards_page(page, sample_server, expected):
     assert_in_navigation(page)
     body = main(page)
     total = expected["hazards"]["total"]
-    expect_text(body, f"{total['found']:,}处")
+    expect_text(body, f"{total['found']:,}条")
     for field in ("rectification_rate", "major_rectification_rate", "review_rate"):
         expect_text(body, wording.fmt_pct(total[field]))
     expect_text(body, f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份")
@@ -135,7 +135,7 @@ def test_townships_page(page, sample_server, expected):
     page.locator('[data-testid="stSelectbox"]').filter(has_text="选择乡镇（街道）").click()
     page.get_by_role("option", name=NO_TOWNSHIP).click()
     wait_idle(page)
-    profile = page.locator(".kpi-card").filter(has_text="排查隐患（处）")
+    profile = page.locator(".kpi-card").filter(has_text="排查隐患（条）")
     profile.first.wait_for(state="visible")
     page.wait_for_function(
         "text => [...document.querySelectorAll('.kpi-card')].some(c => c.innerText.includes(text))",
