@@ -89,9 +89,9 @@ FAILURES = "import_failures"  # shown in red at the top of the page after the re
 def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> list[str]:
     """Import each file as its own batch; one Chinese line per file, a store failure included."""
     if store.write_in_progress(db):
-        st.info("另一个导入正在进行，本次导入将在其完成后写入……", icon=":material/hourglass_top:")
+        st.info(t("import.waiting"), icon=":material/hourglass_top:")
     messages = []
-    with st.spinner("正在导入……"):
+    with st.spinner(t("import.importing")):
         for file in files:
             try:
                 result = import_file(
@@ -104,7 +104,9 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
                     county=declared[1],
                 )
             except store.StoreFailure as error:
-                st.session_state.setdefault(FAILURES, []).append(f"{file.name}：未导入，数据未改动。{error}")
+                st.session_state.setdefault(FAILURES, []).append(
+                    t("import.failed", file=file.name, error=error)
+                )
                 continue
             messages.append(describe(result, errors=False))
     return messages

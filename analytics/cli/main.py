@@ -73,7 +73,7 @@ def _stop_log(handler: logging.Handler | None) -> None:
 def _failed(args: argparse.Namespace, message: str) -> int:
     if args.json:
         print(json.dumps({"error": message}, ensure_ascii=False))
-    print(f"错误：{message}", file=sys.stderr)
+    print(t("cli.error", message=message), file=sys.stderr)
     return 1
 
 
@@ -152,22 +152,19 @@ def main(argv: list[str] | None = None) -> int:
         return _failed(args, str(error))
     except store.StoreFailure as error:
         log.error("%s failed: %s", args.command, error, exc_info=True)
-        return _failed(args, f"{error}（详情见日志 {settings.log_file()}）")
+        return _failed(args, t("cli.failure_logged", message=error, log=settings.log_file()))
     except OSError as error:
         log.error("%s failed", args.command, exc_info=True)
         return _failed(
-            args, f"无法读写文件（{error.filename or '未知'}）：{store.os_reason(error)}。请检查路径和权限"
+            args,
+            t("cli.os_error", file=error.filename or t("cli.unknown_file"), reason=store.os_reason(error)),
         )
     except Exception as error:
         failure = store.explain(error, store.db_path(args.db))
         log.error("%s failed", args.command, exc_info=True)
         if failure is not None:
-            return _failed(args, f"{failure}（详情见日志 {settings.log_file()}）")
-        return _failed(
-            args,
-            f"命令意外中止（{type(error).__name__}）：导入和撤销是整批写入的，数据库不会留下写了一半的数据。"
-            f"请把日志 {settings.log_file()} 交给系统维护人员",
-        )
+            return _failed(args, t("cli.failure_logged", message=failure, log=settings.log_file()))
+        return _failed(args, t("cli.unexpected", kind=type(error).__name__, log=settings.log_file()))
     finally:
         _stop_log(handler)
     if args.json:
