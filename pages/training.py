@@ -6,9 +6,6 @@ import streamlit as st
 from analytics.charts import supervision as cs
 from analytics.metrics.training import (
     COUNTY_WIDE,
-    against_previous,
-    gap_to_time_progress,
-    still_to_train,
     township_table,
     training,
     training_gaps,
@@ -40,58 +37,7 @@ if period.first_month != 1:
     )
 
 previous = data.query(training, period=period.previous, county=county, by="township")["total"]
-coverage, required = total["coverage_pct"], total["required"]
-if coverage is None:
-    lag_text, lag_tone = t("training.no_target"), cards.NEUTRAL
-else:
-    lag_text, lag_tone = supervision.progress_gap(gap_to_time_progress(coverage, progress))
-compared = against_previous(total, previous)
-trained_change, trained_tone = supervision.count_change(
-    total["trained"],
-    previous["trained"],
-    compared["trained"]["change_pct"],
-    fields.unit("trained"),
-    fields.lower_is_better("trained"),
-)
-pass_change, pass_tone = supervision.rate_change(total["pass_rate"], compared["pass_rate"]["change_points"])
-cards.show_cards(
-    [
-        cards.Card(
-            fields.short_label("trained"),
-            fields.fmt_with_unit("trained", total["trained"]),
-            t("cards.previous", amount=fields.fmt_with_unit("trained", previous["trained"])),
-            trained_change,
-            trained_tone,
-        ),
-        cards.Card(
-            t("training.card.required"),
-            fields.fmt_with_unit("required", required),
-            t("training.card.required_detail", year=year),
-            t(
-                "training.card.still_to_train",
-                amount=fields.fmt_with_unit("required", still_to_train(total)),
-            ),
-        ),
-        cards.Card(
-            fields.short_label("coverage_pct"),
-            cs.fmt_value("coverage_pct", coverage),
-            t("training.card.progress", progress=cs.fmt_value("coverage_pct", progress)),
-            lag_text,
-            lag_tone,
-        ),
-        cards.Card(
-            fields.short_label("pass_rate"),
-            cs.fmt_value("pass_rate", total["pass_rate"]),
-            t(
-                "training.card.passed_detail",
-                label=fields.short_label("passed"),
-                amount=fields.fmt_with_unit("passed", total["passed"]),
-            ),
-            pass_change,
-            pass_tone,
-        ),
-    ]
-)
+cards.show_cards(supervision.training_cards(total, previous, progress, year))
 
 for doc, key, name in (
     (by_township, "township", t("training.by_township")),

@@ -15,6 +15,8 @@ import streamlit as st
 from analytics.charts import supervision as cs
 from analytics.documents.exports import dataframe_to_xlsx
 from analytics.metrics.hazards import against_previous
+from analytics.metrics.training import against_previous as training_against_previous
+from analytics.metrics.training import gap_to_time_progress, still_to_train
 from analytics.text import fields as catalogue
 from analytics.text import wording
 from analytics.text.zh import t
@@ -244,3 +246,57 @@ def fixed_widths(table: pd.DataFrame) -> dict:
     # The key column also holds 县直/未填乡镇, longer than its header.
     widths[key] = max(widths[key], 16 + 13 * max((len(str(v)) for v in table[key]), default=0))
     return {name: st.column_config.Column(width=width) for name, width in widths.items()}
+
+
+def training_cards(total: dict, previous: dict, progress: float, year: int) -> list[cards.Card]:
+    """The headline cards of the 培训覆盖 page: trained, the year's target, coverage against time progress, pass rate."""
+    coverage, required = total["coverage_pct"], total["required"]
+    if coverage is None:
+        lag_text, lag_tone = t("training.no_target"), cards.NEUTRAL
+    else:
+        lag_text, lag_tone = progress_gap(gap_to_time_progress(coverage, progress))
+    compared = training_against_previous(total, previous)
+    trained_change, trained_tone = count_change(
+        total["trained"],
+        previous["trained"],
+        compared["trained"]["change_pct"],
+        catalogue.unit("trained"),
+        catalogue.lower_is_better("trained"),
+    )
+    pass_change, pass_tone = rate_change(total["pass_rate"], compared["pass_rate"]["change_points"])
+    return [
+        cards.Card(
+            catalogue.short_label("trained"),
+            catalogue.fmt_with_unit("trained", total["trained"]),
+            t("cards.previous", amount=catalogue.fmt_with_unit("trained", previous["trained"])),
+            trained_change,
+            trained_tone,
+        ),
+        cards.Card(
+            t("training.card.required"),
+            catalogue.fmt_with_unit("required", required),
+            t("training.card.required_detail", year=year),
+            t(
+                "training.card.still_to_train",
+                amount=catalogue.fmt_with_unit("required", still_to_train(total)),
+            ),
+        ),
+        cards.Card(
+            catalogue.short_label("coverage_pct"),
+            cs.fmt_value("coverage_pct", coverage),
+            t("training.card.progress", progress=cs.fmt_value("coverage_pct", progress)),
+            lag_text,
+            lag_tone,
+        ),
+        cards.Card(
+            catalogue.short_label("pass_rate"),
+            cs.fmt_value("pass_rate", total["pass_rate"]),
+            t(
+                "training.card.passed_detail",
+                label=catalogue.short_label("passed"),
+                amount=catalogue.fmt_with_unit("passed", total["passed"]),
+            ),
+            pass_change,
+            pass_tone,
+        ),
+    ]

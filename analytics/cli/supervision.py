@@ -20,9 +20,9 @@ from analytics.cli.metrics import EMPTY_DATABASE, check_county, notice_lines, re
 from analytics.metrics.common import NO_TOWNSHIP, TOTAL_LABEL, home_county
 from analytics.metrics.coverage import SOURCES, check_period
 from analytics.metrics.enforcement import enforcement
-from analytics.metrics.hazards import hazards
+from analytics.metrics.hazards import HAZARD_FIELDS, hazards
 from analytics.metrics.periods import Period
-from analytics.metrics.townships import townships
+from analytics.metrics.townships import TOWNSHIP_FIELDS, townships
 from analytics.metrics.training import training
 from analytics.text import fields
 from analytics.text.wording import change_phrase, fmt_pct
@@ -116,22 +116,7 @@ def _columns(*names: str) -> list[Column]:
     return [_field(name) for name in names]
 
 
-HAZARD_COLUMNS = _columns(
-    "found",
-    "rectified",
-    "rectification_rate",
-    "major_found",
-    "major_rectified",
-    "major_rectification_rate",
-    "overdue",
-    "orders_issued",
-    "orders_due",
-    "reviewed",
-    "review_rate",
-    "avg_days_to_rectify",
-    "inspections",
-    "units_inspected",
-)
+HAZARD_COLUMNS = _columns(*HAZARD_FIELDS)
 ENFORCEMENT_COLUMNS = [
     *_columns("cases", "fine_wan", "suspensions", "closures"),
     _previous("cases"),
@@ -140,19 +125,7 @@ ENFORCEMENT_COLUMNS = [
     _change("fine_wan", "fine_change_pct"),
 ]
 TRAINING_COLUMNS = _columns("trained", "passed", "required", "coverage_pct", "pass_rate")
-TOWNSHIP_COLUMNS = _columns(
-    "accidents",
-    "deaths",
-    "injuries",
-    "direct_loss_wan",
-    "found",
-    "rectification_rate",
-    "overdue",
-    "cases",
-    "fine_wan",
-    "trained",
-    "coverage_pct",
-)
+TOWNSHIP_COLUMNS = _columns(*TOWNSHIP_FIELDS)
 
 
 def cmd_hazards(args: argparse.Namespace) -> tuple[int, dict, str]:
