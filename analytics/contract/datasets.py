@@ -1,6 +1,6 @@
 """The data contract as data: every dataset, its columns, types, aliases and key.
 
-This module is the single source of truth for `../shared/spec/data-contract.md`.
+This module is the single source of truth for the data contract (spec/data-contract.md).
 The store builds its tables from it, the importer validates against it, and the
 templates and sample data are written from it.
 """
