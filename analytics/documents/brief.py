@@ -31,6 +31,7 @@ from analytics.documents.report import (
     text_width,
 )
 from analytics.documents.report_text import date_text, ranked, table_change
+from analytics.documents.xml_text import clean
 from analytics.metrics.indicators import INDICATORS, indicators, monthly
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
@@ -192,4 +193,4 @@ def build_brief(
     con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
 ) -> bytes:
     """The one-page meeting brief for a county and period as .docx bytes."""
-    return render_brief(brief_content(con, county, period, today))
+    return render_brief(clean(brief_content(con, county, period, today)))

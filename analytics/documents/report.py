@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from analytics.documents.report_text import Block, report_blocks
+from analytics.documents.xml_text import clean
 from analytics.metrics.coverage import coverage_document
 from analytics.metrics.enforcement import enforcement, top_department
 from analytics.metrics.hazards import hazards
@@ -342,7 +343,7 @@ def render(blocks: Iterable[Block]) -> bytes:
     """Lay out report blocks in a new document and return its .docx bytes."""
     document = new_document()
     width = text_width(document)
-    for block in blocks:
+    for block in map(clean, blocks):
         if block.kind == "title":
             add_title(document, block.text)
         elif block.kind == "subtitle":
