@@ -14,22 +14,19 @@ import pytest
 from analytics import store
 from analytics.importing import import_file
 from analytics.metrics.common import default_period, home_county
-from tests.browser.support import ARTIFACTS, PROJECTOR, open_page, run_server, screenshot, wait_idle
+from tests.browser.support import (
+    ALL_PAGES,
+    ARTIFACTS,
+    PROJECTOR,
+    open_page,
+    run_server,
+    screenshot,
+    wait_idle,
+)
 from tests.import_support import ACCIDENT_HEADER, csv_bytes
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "": "总览",
-    "trends": "四项指标趋势",
-    "ranking": "全市排位",
-    "hazards": "隐患整改",
-    "enforcement": "执法检查",
-    "training": "培训覆盖",
-    "townships": "乡镇对比",
-    "report": "报告生成",
-    "data_import": "数据导入",
-}
 MIN_CHART_TEXT_PX = 18
 
 
@@ -132,7 +129,7 @@ def test_rank_cards_keep_each_value_on_one_line_in_meeting_mode(page, november):
 def test_chart_text_is_18px_or_more_in_meeting_mode(page, november, path):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
-    open_page(page, base_url, f"/{path}?meeting=1", PAGES[path], name=f"projector-{path}-meeting")
+    open_page(page, base_url, f"/{path}?meeting=1", ALL_PAGES[path], name=f"projector-{path}-meeting")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached")
     # The font size set, and the size drawn (Plotly scales a label down with a transform to fit a bar).
     sizes = page.evaluate(
@@ -151,7 +148,7 @@ def test_chart_text_is_18px_or_more_in_meeting_mode(page, november, path):
 def test_wide_tables_fit_the_projector(page, november, path):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
-    open_page(page, base_url, f"/{path}?meeting=1", PAGES[path], name=f"projector-{path}-table")
+    open_page(page, base_url, f"/{path}?meeting=1", ALL_PAGES[path], name=f"projector-{path}-table")
     frames = page.locator('[data-testid="stDataFrame"], [data-testid="stTable"]')
     frames.first.wait_for(state="visible")  # tables draw after the script has finished
     shown = [frames.nth(i) for i in range(frames.count()) if frames.nth(i).is_visible()]
@@ -177,12 +174,14 @@ def test_no_undo_in_meeting_mode(page, november):
 
 
 @pytest.mark.parametrize("mode", ["normal", "meeting"])
-@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("path", list(ALL_PAGES))
 def test_every_page_at_1280x720(page, november, path, mode):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
     query = "?meeting=1" if mode == "meeting" else ""
-    open_page(page, base_url, f"/{path}{query}", PAGES[path], name=f"projector-{path or 'overview'}-{mode}")
+    open_page(
+        page, base_url, f"/{path}{query}", ALL_PAGES[path], name=f"projector-{path or 'overview'}-{mode}"
+    )
 
 
 @pytest.mark.parametrize("mode", ["normal", "meeting"])
@@ -192,7 +191,11 @@ def test_cards_never_overflow_nor_split_a_number(page, november, path, mode):
     page.set_viewport_size(PROJECTOR)
     query = "?meeting=1" if mode == "meeting" else ""
     open_page(
-        page, base_url, f"/{path}{query}", PAGES[path], name=f"projector-cards-{path or 'overview'}-{mode}"
+        page,
+        base_url,
+        f"/{path}{query}",
+        ALL_PAGES[path],
+        name=f"projector-cards-{path or 'overview'}-{mode}",
     )
     cards = page.locator(".kpi-card")
     assert cards.count() >= 4
