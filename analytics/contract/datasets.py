@@ -82,6 +82,26 @@ MEASURES = (
     "移送司法机关",
 )
 TRAINING_CATEGORIES = ("主要负责人", "安全管理人员", "特种作业人员", "基层监管人员", "一般从业人员")
+LISTED_LEVELS = ("县级", "市级", "省级")  # 挂牌督办级别
+LISTED_LEVEL_ALIASES = {
+    **{level[0]: level for level in LISTED_LEVELS},
+    **{f"{level}挂牌": level for level in LISTED_LEVELS},
+    **{f"{level}挂牌督办": level for level in LISTED_LEVELS},
+}
+GRADES = ("一级", "二级", "三级")  # 安全生产标准化创建等级
+GRADE_ALIASES = {f"{grade}达标": grade for grade in GRADES}
+SOURCE_LEVELS = ("一级", "二级", "三级", "四级")  # 重大危险源等级 (GB 18218; 一级 the most dangerous)
+SOURCE_LEVEL_ALIASES = {f"{level}重大危险源": level for level in SOURCE_LEVELS}
+REPORT_ITEMS = ("道路交通违法行为", "非法违法行为")  # 部门月报 统计项目
+REPORT_ITEM_ALIASES = {
+    "交通违法": "道路交通违法行为",
+    "道路交通违规行为": "道路交通违法行为",
+    "打非治违": "非法违法行为",
+    "非法违法生产经营行为": "非法违法行为",
+}
+# 作出行政处罚: measures that are administrative penalties under the 行政处罚法 (metrics.md, Enforcement);
+# 责令限期整改 is an order and 移送司法机关 a referral, not penalties.
+PENALTY_MEASURES = ("罚款", "警告", "责令停产停业整改", "取缔关闭", "暂扣吊销证照")
 
 # Column types. Each maps to one DuckDB type and one normalisation rule.
 TEXT, DATE, INT, DECIMAL, ENUM, BOOL = "text", "date", "int", "decimal", "enum", "bool"
@@ -111,6 +131,7 @@ class Column:
     default: object = None
     not_after_today: bool = False
     units: tuple[str, ...] = ()  # unit suffixes accepted after a number, e.g. "3人"
+    credit_code: bool = False  # 统一社会信用代码: 18 characters with a GB 32100-2015 check character
 
 
 @dataclass(frozen=True)
@@ -180,6 +201,7 @@ INSPECTIONS = Dataset(
         Column("department", "检查部门", TEXT, required=True),
         Column("unit", "被检查单位", TEXT, required=True),
         Column("kind", "检查类型", ENUM, values=INSPECTION_KINDS),
+        Column("sector", "行业领域", ENUM, values=SECTORS, aliases=SECTOR_ALIASES),
     ),
 )
 
@@ -203,6 +225,8 @@ HAZARDS = Dataset(
         Column("rectified_on", "整改完成日期", DATE, not_after_today=True),
         Column("order_issued", "下达整改指令书", BOOL, default=False),
         Column("reviewed_on", "复查日期", DATE),
+        Column("listed_level", "挂牌督办级别", ENUM, values=LISTED_LEVELS, aliases=LISTED_LEVEL_ALIASES),
+        Column("closed_on", "销号日期", DATE, not_after_today=True),
     ),
 )
 
@@ -239,6 +263,7 @@ TRAINING = Dataset(
         Column("trainees", "参训人数", INT, required=True, positive=True, units=PEOPLE),
         Column("passed", "考核合格人数", INT, minimum=0, units=PEOPLE),
         Column("hours", "学时", DECIMAL, positive=True, units=("学时", "小时")),
+        Column("title", "培训班名称", TEXT),
     ),
 )
 
@@ -295,6 +320,99 @@ COUNTY_PROFILE = Dataset(
     ),
 )
 
+STANDARDIZATION = Dataset(
+    "standardization",
+    "安全生产标准化创建",
+    key=("record_id",),
+    date_column="applied_on",
+    columns=(
+        Column("record_id", "创建编号", TEXT, required=True),
+        _county(),
+        _township(),
+        Column("enterprise", "企业名称", TEXT, required=True),
+        Column("credit_code", "统一社会信用代码", TEXT, credit_code=True),
+        Column("sector", "行业领域", ENUM, values=SECTORS, aliases=SECTOR_ALIASES),
+        Column("grade", "创建等级", ENUM, required=True, values=GRADES, aliases=GRADE_ALIASES),
+        Column("applied_on", "申报日期", DATE, required=True, not_after_today=True),
+        Column("passed_on", "评审通过日期", DATE, not_after_today=True),
+        Column("expires_on", "证书有效期至", DATE),
+    ),
+)
+
+STANDARDIZATION_TARGETS = Dataset(
+    "standardization_targets",
+    "年度标准化创建任务",
+    key=("year", "county", "grade"),
+    columns=(
+        Column("year", "年度", INT, required=True, units=("年",)),
+        _county(),
+        Column("grade", "创建等级", ENUM, required=True, values=GRADES, aliases=GRADE_ALIASES),
+        Column("target", "任务数（户）", INT, required=True, minimum=0, units=("户",)),
+    ),
+)
+
+MAJOR_HAZARD_SOURCES = Dataset(
+    "major_hazard_sources",
+    "重大危险源",
+    key=("source_id",),
+    date_column="registered_on",
+    columns=(
+        Column("source_id", "危险源编号", TEXT, required=True),
+        _county(),
+        _township(),
+        Column("enterprise", "所属单位", TEXT, required=True),
+        Column("name", "危险源名称", TEXT),
+        Column("level", "危险源等级", ENUM, required=True, values=SOURCE_LEVELS, aliases=SOURCE_LEVEL_ALIASES),
+        Column("registered_on", "备案日期", DATE, required=True, not_after_today=True),
+        Column("deregistered_on", "核销日期", DATE, not_after_today=True),
+        Column("monitored", "在线监控", BOOL, default=False),
+    ),
+)
+
+PROJECTS = Dataset(
+    "projects",
+    "建设项目安全设施“三同时”",
+    key=("project_id",),
+    date_column="registered_on",
+    columns=(
+        Column("project_id", "项目编号", TEXT, required=True),
+        _county(),
+        _township(),
+        Column("name", "项目名称", TEXT, required=True),
+        Column("sector", "行业领域", ENUM, values=SECTORS, aliases=SECTOR_ALIASES),
+        Column("registered_on", "立项备案日期", DATE, required=True, not_after_today=True),
+        Column("evaluated_on", "安全评价日期", DATE, not_after_today=True),
+        Column("accepted_on", "竣工验收日期", DATE, not_after_today=True),
+    ),
+)
+
+MONTHLY_REPORTS = Dataset(
+    "monthly_reports",
+    "部门月报",
+    key=("year", "month", "county", "department", "item"),
+    columns=(
+        Column("year", "年度", INT, required=True, units=("年",)),
+        Column("month", "月份", INT, required=True, minimum=1, maximum=12, units=("月",)),
+        _county(),
+        Column("department", "报送部门", TEXT, required=True),
+        Column("item", "统计项目", ENUM, required=True, values=REPORT_ITEMS, aliases=REPORT_ITEM_ALIASES),
+        Column("value", "数量（起）", INT, required=True, minimum=0, units=("起",)),
+    ),
+)
+
+CONTROL_TARGETS = Dataset(
+    "control_targets",
+    "年度控制指标",
+    key=("year", "county", "township"),
+    columns=(
+        Column("year", "年度", INT, required=True, units=("年",)),
+        _county(),
+        _township(),  # empty = the county as a whole
+        Column("accidents_cap", "事故起数控制数", INT, minimum=0, units=("起",)),
+        Column("deaths_cap", "死亡人数控制数", INT, minimum=0, units=PEOPLE),
+    ),
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -307,6 +425,12 @@ DATASETS: dict[str, Dataset] = {
         REGIONS,
         CITY_BULLETIN,
         COUNTY_PROFILE,
+        STANDARDIZATION,
+        STANDARDIZATION_TARGETS,
+        MAJOR_HAZARD_SOURCES,
+        PROJECTS,
+        MONTHLY_REPORTS,
+        CONTROL_TARGETS,
     )
 }
 

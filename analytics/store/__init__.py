@@ -29,7 +29,7 @@ from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
