@@ -1,5 +1,7 @@
 """CLI handlers for the supervision subcommands: hazards, enforcement, training, townships.
 
+The table helpers here (_run, _title, _render, _table) serve `analytics.cli.registers` too.
+
 Each handler resolves the county and period, calls the metric function the
 pages call, and returns `(exit_status, json_document, human_text)` for
 `analytics.cli.main` to print.
@@ -83,11 +85,14 @@ def _resolve(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, today: dt
     return county, period
 
 
-def _run(args: argparse.Namespace, compute: Callable) -> tuple[int, dict, str]:
+def _run(
+    args: argparse.Namespace, compute: Callable, checked: Callable[[Period], Period] = lambda p: p
+) -> tuple[int, dict, str]:
+    """Resolve county and period, refuse "no data" (over `checked(period)`, the months the figures cover), compute."""
     today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
         county, period = _resolve(con, args, today)
-        check_period(con, period, SOURCES[args.command], county, today)
+        check_period(con, checked(period), SOURCES[args.command], county, today)
         return compute(con, period, county, today)
 
 
@@ -123,6 +128,9 @@ ENFORCEMENT_COLUMNS = [
     _change("cases", "cases_change_pct"),
     _previous("fine_wan"),
     _change("fine_wan", "fine_change_pct"),
+    _field("penalties"),
+    _previous("penalties"),
+    _change("penalties", "penalties_change_pct"),
 ]
 TRAINING_COLUMNS = _columns("trained", "passed", "required", "coverage_pct", "pass_rate")
 TOWNSHIP_COLUMNS = _columns(*TOWNSHIP_FIELDS)
