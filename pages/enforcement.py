@@ -1,7 +1,9 @@
-"""执法检查: cases, fines, 责令停产停业整改 and 取缔关闭 with 同比; by department and measure; monthly trend."""
+"""执法检查: cases, fines, 作出行政处罚, 责令停产停业整改 and 取缔关闭 with 同比; by department and measure;
+monthly trend; the departments' monthly report items (部门月报) with 同比."""
 
 import pandas as pd
 import streamlit as st
+from analytics.metrics.reports import reports
 
 from analytics.charts import supervision as cs
 from analytics.metrics.enforcement import (
@@ -13,7 +15,7 @@ from analytics.metrics.enforcement import (
 )
 from analytics.text import fields
 from analytics.text.zh import t
-from ui import cards, data, filters, layout, supervision
+from ui import cards, data, filters, layout, monthly_reports, supervision
 
 FIELDS = ["cases", "previous_cases", "cases_change_pct", "fine_wan", "previous_fine_wan", "fine_change_pct"]
 CHANGES = ["cases_change_pct", "fine_change_pct"]
@@ -24,9 +26,10 @@ period, county, year = selected.period, selected.county, selected.period.year
 by_department = data.query(enforcement, period=period, county=county, by="department")
 measures = data.query(enforcement_by_measure, period=period, county=county)
 total = by_department["total"]
+report_items = data.query(reports, period=period, county=county, by="item")
 
 layout.title(t("nav.enforcement"), selected)
-layout.notices(by_department)
+layout.notices(by_department, report_items)
 if not total["cases"] and not total["previous"]["cases"]:
     supervision.stop_without_records(t("enforcement.what"))
 st.caption(t("enforcement.caption", year=year, months=period.label, previous=year - 1))
@@ -58,9 +61,13 @@ cards.show_cards(
     [
         card("cases", total["cases"], total["previous"]["cases"], total["change_pct"]["cases"]),
         card("fine_wan", total["fine_wan"], total["previous"]["fine_wan"], total["change_pct"]["fine_wan"]),
+        card(
+            "penalties", total["penalties"], total["previous"]["penalties"], total["change_pct"]["penalties"]
+        ),
         measure_card("suspensions", SUSPENSION),
         measure_card("closures", CLOSURE),
-    ]
+    ],
+    per_row=5,
 )
 
 
@@ -127,3 +134,7 @@ for tab, field, previous in zip(
             file_stem=t("enforcement.file.monthly", county=county, year=year, label=cs.short_label(field)),
             key=f"monthly-{field}",
         )
+
+monthly_reports.section(
+    report_items, data.query(reports, period=period, county=county, by="department"), year, period.label
+)
