@@ -68,6 +68,8 @@ def hazard(
     department="应急管理局",
     county=COUNTY,
     unit=None,
+    listed_level=None,
+    closed_on=None,
 ):
     return {
         "hazard_id": hazard_id,
@@ -81,6 +83,8 @@ def hazard(
         "rectified_on": rectified_on,
         "order_issued": order,
         "reviewed_on": reviewed_on,
+        "listed_level": listed_level,
+        "closed_on": closed_on,
     }
 
 
