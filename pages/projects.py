@@ -2,14 +2,13 @@
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.projects import projects
 
-from analytics.charts import supervision as cs
+from analytics.charts import progress as charts
+from analytics.metrics.projects import projects
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, programmes, supervision
 
 FIELDS = ["projects", "evaluated", "evaluation_rate", "accepted"]
-BARS = ["projects", "evaluated", "accepted"]
 
 selected = filters.current()
 layout.require_data(selected, "projects")
@@ -28,7 +27,7 @@ cards.show_cards(programmes.project_cards(total, previous))
 st.subheader(t("projects.by_township"))
 rows = [row for row in doc["rows"] if row["projects"]]
 layout.chart(
-    cs.grouped_bars(pd.DataFrame(rows), "township", BARS, t("projects.chart_title")),
+    charts.project_bars(pd.DataFrame(rows), "township", t("projects.chart_title")),
     file_stem=t("projects.file", county=county, year=year, months=period.label),
     key="projects-townships",
 )

@@ -2,14 +2,13 @@
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.sources import sources
 
-from analytics.charts import supervision as cs
+from analytics.charts import progress as charts
+from analytics.metrics.sources import sources
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, programmes, supervision
 
 FIELDS = ["in_force", "monitored", "monitoring_rate", "new"]
-BARS = ["in_force", "monitored"]
 
 selected = filters.current()
 layout.require_data(selected, "sources")
@@ -33,7 +32,7 @@ for doc, key, name in (
     rows = [row for row in doc["rows"] if row["in_force"] or row["new"]]
     if rows:
         layout.chart(
-            cs.grouped_bars(pd.DataFrame(rows), key, BARS, t("sources.chart_title", by=name)),
+            charts.source_bars(pd.DataFrame(rows), key, t("sources.chart_title", by=name)),
             file_stem=t("sources.file", county=county, year=year, months=period.label, by=name),
             key=f"sources-{key}",
         )

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.standardization import expiring_certificates, standardization
 
 from analytics.charts import progress as charts
 from analytics.charts.supervision import key_text
+from analytics.metrics.standardization import expiring_certificates, standardization
 from analytics.metrics.training import time_progress
 from analytics.text import fields
 from analytics.text.zh import t
@@ -34,10 +34,11 @@ st.caption(
         progress=fields.fmt_value("completion_pct", progress),
     )
 )
-cards.show_cards(programmes.standardization_cards(by_grade, progress))
+headline = programmes.standardization_cards(by_grade, progress)
+cards.show_cards(headline, per_row=max(len(headline), 4))  # at most 3 grades and 2 totals: one row
 
 st.subheader(t("standardization.by_grade"))
-grades = [row for row in by_grade["rows"] if row["target"] is not None or row["applied"] or row["certified"]]
+grades = programmes.shown_grades(by_grade)
 if grades:
     layout.chart(
         charts.target_bars(pd.DataFrame(grades), "grade", t("standardization.chart_title", year=year)),

@@ -61,10 +61,16 @@ def grade_card(row: dict, progress: float) -> cards.Card:
     )
 
 
+def shown_grades(doc: dict) -> list[dict]:
+    """The grades worth a card or a bar: a task above 0, or any application or pass (a grade nobody was
+    asked for and nobody applied to is left out; the table below still lists it)."""
+    return [row for row in doc["rows"] if row["target"] or row["applied"] or row["passed"]]
+
+
 def standardization_cards(doc: dict, progress: float) -> list[cards.Card]:
     """A card per grade that has a task or records, then 有效达标企业 and those expiring within 90 days."""
     total, as_of = doc["total"], doc["period"]["as_of"]
-    grades = [row for row in doc["rows"] if row["target"] is not None or row["applied"] or row["passed"]]
+    grades = shown_grades(doc)
     expiring = total["expiring"]
     return [
         *(grade_card(row, progress) for row in grades),

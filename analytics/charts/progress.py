@@ -109,3 +109,15 @@ def target_bars(frame, key: str, title: str) -> go.Figure:
     standardization_passed, the field catalogue's name of a standardization row's "passed")."""
     fields_shown = ["target", "applied", "standardization_passed"]
     return grouped_bars(frame, key, fields_shown, title, [PREVIOUS_GREY, NEUTRAL_BLUE, palette.GOOD])
+
+
+def source_bars(frame, key: str, title: str) -> go.Figure:
+    """Per level (or township): major hazard sources in force and those monitored online (green)."""
+    return grouped_bars(frame, key, ["in_force", "monitored"], title, [NEUTRAL_BLUE, palette.GOOD])
+
+
+def project_bars(frame, key: str, title: str) -> go.Figure:
+    """Per township: new projects, those with a safety evaluation (green) and those accepted."""
+    return grouped_bars(
+        frame, key, ["projects", "evaluated", "accepted"], title, [NEUTRAL_BLUE, palette.GOOD, PREVIOUS_GREY]
+    )
