@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from analytics.metrics.control import AHEAD_OF_TIME, NORMAL, OVER_CAP, control
-from analytics.metrics.projects import projects
-from analytics.metrics.reports import reports
-from analytics.metrics.sources import sources
-from analytics.metrics.standardization import expiring_certificates, standardization
 
 from analytics import store
 from analytics.charts import palette
 from analytics.charts import progress as charts
 from analytics.charts import supervision as cs
 from analytics.metrics.common import NO_TOWNSHIP, default_period, home_county
+from analytics.metrics.control import AHEAD_OF_TIME, NORMAL, OVER_CAP, control
 from analytics.metrics.enforcement import enforcement
 from analytics.metrics.hazards import hazards, listed_hazards
+from analytics.metrics.projects import projects
+from analytics.metrics.reports import reports
+from analytics.metrics.sources import sources
+from analytics.metrics.standardization import expiring_certificates, standardization
 from analytics.text import fields, wording
 from tests.apptest_support import markdown_text, run_page
 from ui import control as control_view
@@ -185,7 +185,12 @@ def test_hazards_page_lists_the_listed_hazards_and_their_closure_rate(sample, sa
     assert column(townships, "general_found")[-1] == total["general_found"]
     shown_list = next(d.value for d in app.dataframe if "销号情况" in d.value.columns)
     assert shown_list["隐患编号"].tolist() == listing["hazard_id"].tolist()
-    assert shown_list["销号情况"].tolist() == listing["status"].tolist()
+    assert [text[:3] for text in shown_list["销号情况"]] == listing["status"].tolist()
+    closed = listing["closed_on"].notna()
+    assert all(
+        str(on) in text
+        for on, text in zip(listing["closed_on"][closed], shown_list["销号情况"][closed], strict=True)
+    )
     assert shown_list["逾期天数"].tolist() == listing["days_overdue"].tolist()
 
 

@@ -49,18 +49,25 @@ def listed_cards(total: dict) -> list[cards.Card]:
     ]
 
 
+def _closure(status: str, closed_on) -> str:
+    """已销号（2026-10-05）, or 未销号."""
+    return status if pd.isna(closed_on) else t("listed.list.closed_text", status=status, on=closed_on)
+
+
 def listing_frame(listing: pd.DataFrame) -> pd.DataFrame:
-    """`listed_hazards` as the page shows it: Chinese headers, 县直/未填乡镇 for an empty township."""
+    """`listed_hazards` as the page shows it: Chinese headers, 县直/未填乡镇 for an empty township, the
+    销号 with its date in one column and the days overdue (a number, blank when closed or not yet due)."""
     return pd.DataFrame(
         {
             t("hazards.list.id"): listing["hazard_id"],
             t("hazards.list.unit"): listing["unit"],
             fields.KEY_LABELS["township"]: [key_text(name) for name in listing["township"]],
             fields.KEY_LABELS["listed_level"]: listing["listed_level"],
-            t("hazards.list.found_on"): listing["found_on"],
             t("hazards.list.deadline"): listing["deadline"],
-            t("listed.list.status"): listing["status"],
-            t("listed.list.closed_on"): listing["closed_on"],
+            t("listed.list.status"): [
+                _closure(status, closed_on)
+                for status, closed_on in zip(listing["status"], listing["closed_on"], strict=True)
+            ],
             t("hazards.list.days_overdue"): listing["days_overdue"].astype("Int64"),
         }
     )

@@ -29,7 +29,7 @@ PAGE_TEXT: dict[str, str] = {
     "listed.card.overdue_some": "请督促限期销号",
     "listed.card.overdue_none": "没有逾期未销号",
     "listed.list.status": "销号情况",
-    "listed.list.closed_on": "销号日期",
+    "listed.list.closed_text": "{status}（{on}）",
     "listed.caption": "未销号的在前，逾期天数最多者在前（红色）；逾期天数空白的是已销号或尚未到整改期限。",
     "listed.title": "{county}{year}年{months}挂牌督办隐患清单",
     "listed.file": "{county}_{year}年{months}_挂牌督办隐患清单",
