@@ -3,7 +3,6 @@ monthly trend; the departments' monthly report items (部门月报) with 同比.
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.reports import reports
 
 from analytics.charts import supervision as cs
 from analytics.metrics.enforcement import (
@@ -13,6 +12,7 @@ from analytics.metrics.enforcement import (
     enforcement_by_measure,
     enforcement_monthly,
 )
+from analytics.metrics.reports import reports
 from analytics.text import fields
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, monthly_reports, supervision
@@ -66,8 +66,7 @@ cards.show_cards(
         ),
         measure_card("suspensions", SUSPENSION),
         measure_card("closures", CLOSURE),
-    ],
-    per_row=5,
+    ]
 )
 
 

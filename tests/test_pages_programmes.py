@@ -191,7 +191,8 @@ def test_hazards_page_lists_the_listed_hazards_and_their_closure_rate(sample, sa
         str(on) in text
         for on, text in zip(listing["closed_on"][closed], shown_list["销号情况"][closed], strict=True)
     )
-    assert shown_list["逾期天数"].tolist() == listing["days_overdue"].tolist()
+    days = [None if pd.isna(v) or v == supervision.MISSING else v for v in shown_list["逾期天数"]]
+    assert days == [None if pd.isna(v) else v for v in listing["days_overdue"]]
 
 
 def test_enforcement_page_shows_penalties_and_the_monthly_reports(sample, sample_db_path):

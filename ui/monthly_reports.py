@@ -42,7 +42,7 @@ def department_frame(doc: dict, year: int) -> pd.DataFrame:
             t("tables.year_column", year=year, cumulative="", unit=unit): pd.array(
                 [row["value"] for row in rows], dtype="Int64"
             ),
-            t("tables.year_column", year=year - 1, cumulative="", unit=unit): pd.array(
+            t("tables.previous_column", unit=unit): pd.array(
                 [row["previous"] for row in rows], dtype="Int64"
             ),
             t("tables.change"): [
@@ -59,5 +59,10 @@ def section(by_item: dict, by_department: dict, year: int, months: str) -> None:
         st.info(t("reports.none"))
         return
     cards.show_cards(item_cards(by_item), per_row=max(len(by_item["rows"]), 2))
-    layout.table(department_frame(by_department, year), hide_index=True, width="stretch")
+    st.write("")
+    table = department_frame(by_department, year)
+    counts = list(table.columns[2:4])
+    layout.table(
+        table.style.format(dict.fromkeys(counts, wording.fmt_count)), hide_index=True, width="stretch"
+    )
     st.caption(t("reports.caption", previous=year - 1))
