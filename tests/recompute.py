@@ -108,13 +108,15 @@ def group_key(series: pd.Series) -> pd.Series:
     return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) else v)
 
 
-def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
+def expected_hazard_rows(
+    hazard_rows, inspection_rows, period, as_of, by, region_townships, county=COUNTY
+) -> dict:
     """{key (None for no township, "合计" for the total): ROW} from metrics.md, in pandas."""
     frame = pd.DataFrame(hazard_rows)
     for column in ("found_on", "deadline", "rectified_on", "reviewed_on", "closed_on"):
         frame[column] = pd.to_datetime(frame[column])
     start, end, as_of = pd.Timestamp(period.start), pd.Timestamp(period.end), pd.Timestamp(as_of)
-    frame = frame[(frame["county"] == COUNTY) & frame["found_on"].between(start, end)].copy()
+    frame = frame[(frame["county"] == county) & frame["found_on"].between(start, end)].copy()
     frame["key"] = group_key(frame[by])
     frame["rectified"] = frame["rectified_on"].notna() & (frame["rectified_on"] <= as_of)
     frame["major"] = frame["level"] == "重大隐患"
@@ -128,7 +130,7 @@ def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region
 
     visits = pd.DataFrame(inspection_rows)
     visits["inspected_on"] = pd.to_datetime(visits["inspected_on"])
-    visits = visits[(visits["county"] == COUNTY) & visits["inspected_on"].between(start, end)].copy()
+    visits = visits[(visits["county"] == county) & visits["inspected_on"].between(start, end)].copy()
     visits["key"] = group_key(visits[by])
 
     def row(part: pd.DataFrame, seen: pd.DataFrame) -> dict:
@@ -195,11 +197,13 @@ def random_cases(rng: np.random.Generator, n: int) -> list[dict]:
     ]
 
 
-def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
+def expected_case_rows(
+    rows: list[dict], period: Period, by: str, county=COUNTY, regions=("A镇", "B镇")
+) -> dict:
     frame = pd.DataFrame(rows)
     frame["filed_on"] = pd.to_datetime(frame["filed_on"])
     frame["fine_wan"] = frame["fine_wan"].fillna(0)
-    frame = frame[frame["county"] == COUNTY].copy()
+    frame = frame[frame["county"] == county].copy()
     frame["key"] = group_key(frame[by])
     now = frame[frame["filed_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
     before = frame[
@@ -234,7 +238,7 @@ def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
 
     keys = set(now["key"]) | set(before["key"])
     if by == "township":
-        keys |= {"A镇", "B镇"}
+        keys |= set(regions)
     expected = {
         (None if k == NONE_KEY else k): row(now[now["key"] == k], before[before["key"] == k]) for k in keys
     }
@@ -367,7 +371,7 @@ def expected_change(value: Fraction, previous: Fraction) -> float | None:
 
 
 def expected_listed(
-    hazard_rows: list[dict], period: Period, as_of: dt.date
+    hazard_rows: list[dict], period: Period, as_of: dt.date, county: str = COUNTY
 ) -> tuple[list[dict], pd.DataFrame]:
     """The 挂牌督办 figures by listed level and the list itself (hazard_id, status, days_overdue), in pandas."""
     frame = pd.DataFrame(hazard_rows)
@@ -375,7 +379,7 @@ def expected_listed(
         frame[column] = pd.to_datetime(frame[column])
     stamp = pd.Timestamp(as_of)
     frame = frame[
-        (frame["county"] == COUNTY)
+        (frame["county"] == county)
         & frame["found_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
         & frame["listed_level"].notna()
     ].copy()
@@ -443,13 +447,15 @@ def random_standardization(rng: np.random.Generator, n: int, today: dt.date) -> 
     return rows, targets
 
 
-def expected_standardization(rows, targets, period: Period, as_of: dt.date, by: str, regions) -> dict:
+def expected_standardization(
+    rows, targets, period: Period, as_of: dt.date, by: str, regions, county=COUNTY
+) -> dict:
     """{key (None for no township, "合计"): ROW} of the standardization document, in pandas."""
     frame = pd.DataFrame(rows)
     for column in ("applied_on", "passed_on", "expires_on"):
         frame[column] = pd.to_datetime(frame[column])
     stamp, year_start = pd.Timestamp(as_of), pd.Timestamp(D(period.year, 1, 1))
-    frame = frame[(frame["county"] == COUNTY) & (frame["applied_on"] <= stamp)].copy()
+    frame = frame[(frame["county"] == county) & (frame["applied_on"] <= stamp)].copy()
     frame["key"] = group_key(frame[by])
     frame["applied"] = frame["applied_on"] >= year_start
     frame["passed"] = (
@@ -465,7 +471,7 @@ def expected_standardization(rows, targets, period: Period, as_of: dt.date, by: 
         & (frame["expires_on"] > stamp)
         & (frame["expires_on"] <= stamp + pd.Timedelta(days=90))
     )
-    goals = {t["grade"]: t["target"] for t in targets if t["year"] == period.year and t["county"] == COUNTY}
+    goals = {t["grade"]: t["target"] for t in targets if t["year"] == period.year and t["county"] == county}
 
     def row(part: pd.DataFrame, target) -> dict:
         applied, passed = int(part["applied"].sum()), int(part["passed"].sum())
@@ -510,12 +516,12 @@ def random_sources(rng: np.random.Generator, n: int, today: dt.date) -> list[dic
     return rows
 
 
-def expected_sources(rows, period: Period, as_of: dt.date, by: str, regions) -> dict:
+def expected_sources(rows, period: Period, as_of: dt.date, by: str, regions, county=COUNTY) -> dict:
     frame = pd.DataFrame(rows)
     for column in ("registered_on", "deregistered_on"):
         frame[column] = pd.to_datetime(frame[column])
     stamp = pd.Timestamp(as_of)
-    frame = frame[(frame["county"] == COUNTY) & (frame["registered_on"] <= stamp)].copy()
+    frame = frame[(frame["county"] == county) & (frame["registered_on"] <= stamp)].copy()
     frame["key"] = group_key(frame[by])
     frame["in_force"] = frame["deregistered_on"].isna() | (frame["deregistered_on"] > stamp)
     frame["on_line"] = frame["in_force"] & frame["monitored"]
@@ -559,13 +565,13 @@ def random_projects(rng: np.random.Generator, n: int, today: dt.date) -> list[di
     return rows
 
 
-def expected_projects(rows, period: Period, as_of: dt.date, regions) -> dict:
+def expected_projects(rows, period: Period, as_of: dt.date, regions, county=COUNTY) -> dict:
     frame = pd.DataFrame(rows)
     for column in ("registered_on", "evaluated_on", "accepted_on"):
         frame[column] = pd.to_datetime(frame[column])
     stamp = pd.Timestamp(as_of)
     frame = frame[
-        (frame["county"] == COUNTY)
+        (frame["county"] == county)
         & frame["registered_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
     ].copy()
     frame["key"] = group_key(frame["township"])
@@ -610,11 +616,11 @@ def random_monthly_reports(rng: np.random.Generator) -> list[dict]:
     return rows
 
 
-def expected_reports(rows, period: Period, by: str) -> dict:
+def expected_reports(rows, period: Period, by: str, county: str = COUNTY) -> dict:
     """{key: {"value", "previous", "change_pct"}}; key is the item, or (department, item)."""
     frame = pd.DataFrame(rows)
     frame = frame[
-        (frame["county"] == COUNTY)
+        (frame["county"] == county)
         & frame["year"].isin([period.year, period.year - 1])
         & frame["month"].between(period.first_month, period.last_month)
     ]
@@ -631,12 +637,12 @@ def expected_reports(rows, period: Period, by: str) -> dict:
     return expected
 
 
-def expected_control(accident_rows, caps: list[dict], period: Period) -> dict:
+def expected_control(accident_rows, caps: list[dict], period: Period, county: str = COUNTY) -> dict:
     """{"time_progress", "county": ROW|None, "townships": {name: ROW}} from the accident records, in pandas."""
     frame = pd.DataFrame(accident_rows)
     frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
     frame = frame[
-        (frame["county"] == COUNTY)
+        (frame["county"] == county)
         & frame["occurred_on"].between(pd.Timestamp(D(period.year, 1, 1)), pd.Timestamp(period.end))
     ]
     time = half_up(Decimal(period.last_month) * 100 / 12)
@@ -659,7 +665,7 @@ def expected_control(accident_rows, caps: list[dict], period: Period) -> dict:
             )
         return result
 
-    mine = [c for c in caps if c["county"] == COUNTY and c["year"] == period.year]
+    mine = [c for c in caps if c["county"] == county and c["year"] == period.year]
     county_caps = [c for c in mine if c["township"] is None]
     return {
         "time_progress": time,
