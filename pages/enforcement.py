@@ -1,4 +1,5 @@
-"""执法检查: cases, fines, 责令停产停业整改 and 取缔关闭 with 同比; by department and measure; monthly trend."""
+"""执法检查: cases, fines, 作出行政处罚, 责令停产停业整改 and 取缔关闭 with 同比; by department and measure;
+monthly trend; the departments' monthly report items (部门月报) with 同比."""
 
 import pandas as pd
 import streamlit as st
@@ -11,9 +12,10 @@ from analytics.metrics.enforcement import (
     enforcement_by_measure,
     enforcement_monthly,
 )
+from analytics.metrics.reports import reports
 from analytics.text import fields
 from analytics.text.zh import t
-from ui import cards, data, filters, layout, supervision
+from ui import cards, data, filters, layout, monthly_reports, supervision
 
 FIELDS = ["cases", "previous_cases", "cases_change_pct", "fine_wan", "previous_fine_wan", "fine_change_pct"]
 CHANGES = ["cases_change_pct", "fine_change_pct"]
@@ -24,9 +26,10 @@ period, county, year = selected.period, selected.county, selected.period.year
 by_department = data.query(enforcement, period=period, county=county, by="department")
 measures = data.query(enforcement_by_measure, period=period, county=county)
 total = by_department["total"]
+report_items = data.query(reports, period=period, county=county, by="item")
 
 layout.title(t("nav.enforcement"), selected)
-layout.notices(by_department)
+layout.notices(by_department, report_items)
 if not total["cases"] and not total["previous"]["cases"]:
     supervision.stop_without_records(t("enforcement.what"))
 st.caption(t("enforcement.caption", year=year, months=period.label, previous=year - 1))
@@ -58,6 +61,9 @@ cards.show_cards(
     [
         card("cases", total["cases"], total["previous"]["cases"], total["change_pct"]["cases"]),
         card("fine_wan", total["fine_wan"], total["previous"]["fine_wan"], total["change_pct"]["fine_wan"]),
+        card(
+            "penalties", total["penalties"], total["previous"]["penalties"], total["change_pct"]["penalties"]
+        ),
         measure_card("suspensions", SUSPENSION),
         measure_card("closures", CLOSURE),
     ]
@@ -127,3 +133,7 @@ for tab, field, previous in zip(
             file_stem=t("enforcement.file.monthly", county=county, year=year, label=cs.short_label(field)),
             key=f"monthly-{field}",
         )
+
+monthly_reports.section(
+    report_items, data.query(reports, period=period, county=county, by="department"), year, period.label
+)

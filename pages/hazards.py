@@ -1,16 +1,18 @@
-"""隐患整改: hazards found and rectified, 重大隐患, overdue, 整改指令书复查; by township and department; inspections."""
+"""隐患整改: hazards found and rectified, 一般 and 重大隐患, overdue, 整改指令书复查; by township and department;
+the 挂牌督办 list and its 销号率; inspections."""
 
 import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, overdue_hazards
+from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, listed_hazards, overdue_hazards
 from analytics.text import fields
 from analytics.text.zh import t
-from ui import cards, data, filters, layout, supervision
+from ui import cards, data, filters, layout, listed, supervision
 
 HAZARD_FIELDS = [
     "found",
+    "general_found",
     "rectified",
     "rectification_rate",
     "major_found",
@@ -21,10 +23,21 @@ HAZARD_FIELDS = [
     "reviewed",
     "review_rate",
     "avg_days_to_rectify",
+    "listed",
+    "closure_rate",
+    "listed_overdue",
 ]
 TREND_FIELDS = ["found", "rectified", "rectification_rate"]
 # Counts depend on a township's size; only rates, overdue and speed compare fairly, so only they are coloured.
-SHADED = ["rectification_rate", "major_rectification_rate", "overdue", "review_rate", "avg_days_to_rectify"]
+SHADED = [
+    "rectification_rate",
+    "major_rectification_rate",
+    "overdue",
+    "review_rate",
+    "avg_days_to_rectify",
+    "closure_rate",
+    "listed_overdue",
+]
 
 selected = filters.current()
 layout.require_data(selected, "hazards")
@@ -75,6 +88,14 @@ else:
         key="overdue-xlsx",
     )
 
+listed.section(
+    total,
+    by_township["by_listed_level"],
+    data.query(listed_hazards, period=period, county=county),
+    t("listed.title", county=county, year=period.year, months=period.label),
+    t("listed.file", county=county, year=period.year, months=period.label),
+)
+
 st.subheader(t("hazards.trend_heading"))
 monthly = data.query(hazard_monthly, year=period.year, county=county, last_month=period.last_month)
 trend_table = pd.DataFrame(
@@ -92,6 +113,13 @@ layout.chart(
 st.caption(t("hazards.trend_caption"))
 
 st.subheader(t("hazards.inspections_heading"))
+if total["sectors_inspected"]:
+    st.caption(
+        t(
+            "hazards.sectors_inspected",
+            count=fields.fmt_with_unit("sectors_inspected", total["sectors_inspected"]),
+        )
+    )
 left, right = st.columns(2)
 for column, by, name in (
     (left, "department", t("hazards.by_department")),

@@ -1,7 +1,9 @@
-"""总览: the four indicators against 同期, the verdict, 较大及以上 accidents, the county's rank, a paragraph to copy."""
+"""总览: the four indicators against 同期, the verdict, the county's rank, its 控制指标 beside time progress,
+较大及以上 accidents, a paragraph to copy."""
 
 import pandas as pd
 import streamlit as st
+from analytics.metrics.control import control
 
 from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
@@ -10,6 +12,7 @@ from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
 from ui import cards, data, filters, layout
+from ui import control as control_view
 
 selected = filters.current()
 layout.require_data(selected, "indicators")
@@ -36,6 +39,8 @@ cards.show_cards(summary, per_row=len(summary))
 if row is not None:
     st.write("")
     st.caption(t("overview.rank_caption", sentence=wording.rank_sentence(ranking, county)))
+
+control_view.county_section(data.query(control, period=period, county=county), period.year, period.last_month)
 
 majors = data.query(major_accident_list, period=period, county=county)
 if majors:

@@ -1,13 +1,16 @@
-"""乡镇对比: one row per township, each column coloured by meaning; a ranking on a chosen column; one township's profile."""
+"""乡镇对比: one row per township, each column coloured by meaning; a ranking on a chosen column; one township's
+profile; the townships' 控制指标."""
 
 import pandas as pd
 import streamlit as st
+from analytics.metrics.control import control
 
 from analytics.charts import supervision as cs
 from analytics.metrics import townships as tm
 from analytics.metrics.townships import townships
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, supervision
+from ui import control as control_view
 
 VERDICTS = {
     "better": (t("townships.verdict.better"), cards.GOOD),
@@ -91,3 +94,14 @@ cards.show_cards(
     per_row=4,
 )
 st.caption(t("townships.profile_caption", count=towns, no_township=cs.key_text(None)))
+
+control_view.townships_section(
+    data.query(control, period=period, county=county),
+    t(
+        "townships.ranking_scope",
+        county=county,
+        year=year,
+        months=t("control.months", last_month=period.last_month),
+    ),
+    t("townships.file.control", county=county, year=year, last_month=period.last_month),
+)

@@ -40,6 +40,15 @@ def test_no_analytics_module_is_over_500_lines():
     assert long == {}
 
 
+def test_every_page_stays_thin():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / "pages").glob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 150
+    }
+    assert long == {}
+
+
 def test_analytics_never_imports_streamlit():
     importing = [
         path

@@ -20,9 +20,9 @@ from analytics.metrics.ranking import shared_rank
 from analytics.text import fields, wording
 from analytics.text.zh import t
 
-GOOD, BAD, NEUTRAL = "good", "bad", "neutral"
-# The same green and red as the charts': one palette by meaning.
-COLOURS = {GOOD: palette.GOOD, BAD: palette.BAD, NEUTRAL: palette.LEVEL}
+GOOD, BAD, NEUTRAL, WARN = "good", "bad", "neutral", "warn"
+# The same green, red and amber as the charts': one palette by meaning.
+COLOURS = {GOOD: palette.GOOD, BAD: palette.BAD, NEUTRAL: palette.LEVEL, WARN: palette.WARNING}
 
 
 def tone(change: float | None, value: float | None, lower_is_better: bool = True) -> str:

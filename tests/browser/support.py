@@ -46,6 +46,9 @@ ALL_PAGES = {
     "hazards": "隐患整改",
     "enforcement": "执法检查",
     "training": "培训覆盖",
+    "standardization": "标准化达标",
+    "sources": "重大危险源",
+    "projects": "建设项目“三同时”",
     "townships": "乡镇对比",
     "report": "报告生成",
     "data_import": "数据导入",
@@ -53,10 +56,22 @@ ALL_PAGES = {
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+# BROWSER_TEST_PORTS=8780-8799 keeps the test servers within a range (a machine shared by several runs);
+# without it the system picks any free port.
+PORTS_ENV = "BROWSER_TEST_PORTS"
+
+
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    first, _, last = os.environ.get(PORTS_ENV, "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first.isdigit() else [0]
+    for candidate in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {PORTS_ENV}={os.environ[PORTS_ENV]}")
 
 
 @contextmanager
