@@ -11,9 +11,10 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from analytics import settings, store
-from analytics.cli import data, metrics, report, supervision
+from analytics.cli import data, metrics, ops, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
@@ -33,6 +34,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
     "training": supervision.cmd_training,
     "townships": supervision.cmd_townships,
     "report": report.cmd_report,
+    "serve": ops.cmd_serve,
+    "backup": ops.cmd_backup,
+    "restore": ops.cmd_restore,
 }
 
 
@@ -132,6 +136,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
     p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
     p.add_argument("--out", required=True, metavar=t("cli.file_metavar"), help=t("cli.out_help"))
+
+    p = sub.add_parser("serve", parents=[common], help=t("cli.serve_help"))
+    p.add_argument(
+        "--host", default=settings.SERVER_ADDRESS, help=t("cli.host_help", default=settings.SERVER_ADDRESS)
+    )
+    p.add_argument(
+        "--port",
+        type=integer,
+        default=settings.SERVER_PORT,
+        help=t("cli.port_help", default=settings.SERVER_PORT),
+    )
+
+    p = sub.add_parser("backup", parents=[common], help=t("cli.backup_help"))
+    p.add_argument(
+        "file", nargs="?", type=Path, metavar=t("cli.file_metavar"), help=t("cli.backup_file_help")
+    )
+    p.add_argument("--keep", type=integer, metavar="N", help=t("cli.keep_help"))
+
+    p = sub.add_parser("restore", parents=[common], help=t("cli.restore_help"))
+    p.add_argument("file", type=Path, metavar=t("cli.file_metavar"), help=t("cli.restore_file_help"))
+    p.add_argument("--yes", action="store_true", help=t("cli.yes_help"))
     return parser
 
 
