@@ -34,6 +34,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
     "training": supervision.cmd_training,
     "townships": supervision.cmd_townships,
     "report": report.cmd_report,
+    "brief": report.cmd_brief,
     "serve": ops.cmd_serve,
     "backup": ops.cmd_backup,
     "restore": ops.cmd_restore,
@@ -133,9 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("townships", parents=[common, period], help=t("cli.townships_help"))
     p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
 
-    p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
-    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
-    p.add_argument("--out", required=True, metavar=t("cli.file_metavar"), help=t("cli.out_help"))
+    for name, help_text in (("report", t("cli.report_help")), ("brief", t("cli.brief_help"))):
+        p = sub.add_parser(name, parents=[common, period], help=help_text)
+        p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+        out = p.add_mutually_exclusive_group(required=True)
+        out.add_argument("--out", metavar=t("cli.file_metavar"), help=t("cli.out_help"))
+        out.add_argument("--out-dir", metavar=t("cli.folder_metavar"), help=t("cli.out_dir_help"))
 
     p = sub.add_parser("serve", parents=[common], help=t("cli.serve_help"))
     p.add_argument(

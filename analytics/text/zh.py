@@ -378,6 +378,9 @@ TEXT: dict[str, str] = {
     "cli.by_help": "分组方式（默认 {default}）",
     "cli.townships_help": "乡镇对比",
     "cli.report_help": "生成书面报告 .docx",
+    "cli.brief_help": "生成一页会议简报 .docx",
+    "cli.folder_metavar": "文件夹",
+    "cli.out_dir_help": "写入该文件夹，文件名含县市区和期间（与报告生成页相同）；装有 LibreOffice 时另存 PDF",
     "cli.out_help": "输出的 Word 文件（.docx）",
     "cli.serve_help": "启动看板（使用本项目的设置，可在任何文件夹下运行）",
     "cli.host_help": "监听地址（默认 {default}，只有本机可访问；经 nginx 对外提供）",
@@ -439,6 +442,8 @@ TEXT: dict[str, str] = {
     "cli.out_not_docx": "--out 应为 .docx 文件：{value}",
     "cli.no_out_dir": "输出目录不存在：{path}",
     "cli.cannot_write": "无法写入 {path}：{reason}",
+    "cli.brief_written": "已生成简报：{path}（{county}{year}年{months}）",
+    "cli.pdf_written": "已另存 PDF：{path}",
     "cli.report_written": "已生成报告：{path}（{county}{year}年{months}）",
     "cli.previous_month": "上月",
     # ---- names and messages of the metric documents (analytics/metrics/)
