@@ -7,7 +7,7 @@ PORT ?= 8501
 RUN_PACKAGES = chromium fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test setup setup-dev lint bench
+.PHONY: run test setup setup-dev lint bench bundle
 
 setup:
 	$(PYTHON) -m pip install --quiet -r requirements.txt
@@ -30,6 +30,10 @@ run: setup
 test: setup-dev
 	$(call install_missing,$(TEST_PACKAGES))
 	$(PYTHON) -m pytest -q
+
+# Offline bundles for the intranet (docs/部署.md): dist/*-linux_x86_64.tar.gz and dist/*-win_amd64.zip.
+bundle: setup-dev
+	$(PYTHON) -m scripts.bundle --out dist
 
 lint:
 	$(PYTHON) -m ruff check .
