@@ -52,12 +52,14 @@ def test_the_windows_bundle_holds_the_app_and_installs_offline(windows_bundle):
     assert not list(home.rglob("__pycache__")) and not (home / "tests").exists()
 
 
-def test_a_missing_wheel_is_noticed(windows_bundle, tmp_path):
+def test_a_missing_wheel_is_noticed_with_the_target_platforms_markers(windows_bundle, tmp_path):
     _, home = windows_bundle
     for wheel in (home / "wheels").glob("*.whl"):
-        if not wheel.name.startswith(
-            "tzdata-"
-        ):  # pandas needs tzdata on Windows only (sys_platform == "win32")
+        if not wheel.name.startswith("tzdata-"):
             shutil.copy(wheel, tmp_path)
-    assert bundle.unmet(tmp_path, "windows") == ["tzdata"]
-    assert bundle.unmet(tmp_path, "linux") == []
+    # A dependency only Windows needs: pip, run on Linux, would never fetch it.
+    with zipfile.ZipFile(tmp_path / "winonly-1.0-py3-none-any.whl", "w") as fake:
+        metadata = 'Metadata-Version: 2.1\nName: winonly\nVersion: 1.0\nRequires-Dist: colorama; sys_platform == "win32"\n'
+        fake.writestr("winonly-1.0.dist-info/METADATA", metadata)
+    assert bundle.unmet(tmp_path, "windows") == ["colorama", "tzdata"]
+    assert bundle.unmet(tmp_path, "linux") == ["tzdata"]
