@@ -3,9 +3,10 @@
 PYTHON ?= python3
 PORT ?= 8501
 # Chromium renders chart images (PNG downloads, the meeting brief) and drives the browser tests;
-# LibreOffice and poppler check the Word report in the tests.
+# LibreOffice and poppler check the Word report in the tests; nginx (and openssl for its test certificate)
+# runs the deployment guide's reverse proxy in a test.
 RUN_PACKAGES = chromium fonts-noto-cjk
-TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils
+TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils nginx openssl
 
 .PHONY: run test setup setup-dev lint bench bundle
 

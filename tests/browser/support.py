@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -173,16 +174,19 @@ def at_least(locator, count: int) -> int:
 DEPLOY_PORTS = range(8650, 8700)
 
 
-def deploy_port() -> int:
-    """The first free port of DEPLOY_PORTS."""
+def deploy_ports(count: int) -> list[int]:
+    """The first `count` free ports of DEPLOY_PORTS."""
+    free = []
     for port in DEPLOY_PORTS:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
-    raise RuntimeError(f"no free port in {DEPLOY_PORTS}")
+        free.append(port)
+        if len(free) == count:
+            return free
+    raise RuntimeError(f"fewer than {count} free ports in {DEPLOY_PORTS}")
 
 
 def wait_healthy(url: str, process: subprocess.Popen, log_name: str) -> None:
@@ -192,7 +196,9 @@ def wait_healthy(url: str, process: subprocess.Popen, log_name: str) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}; see {log_name}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # A test's own self-signed certificate: the health check does not verify it.
+            context = ssl._create_unverified_context() if url.startswith("https") else None
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
                 if response.status == 200:
                     return
         except OSError:

@@ -12,7 +12,7 @@ import tarfile
 import pytest
 
 from scripts import bundle
-from tests.browser.support import deploy_port, open_page, process_server
+from tests.browser.support import deploy_ports, open_page, process_server
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_the_linux_bundle_installs_offline_and_serves_the_dashboard(page, tmp_pa
         text=True,
     )
     assert loaded.returncode == 0, loaded.stderr
-    port = deploy_port()
+    (port,) = deploy_ports(1)
     command = [str(python), "-m", "analytics", "serve", "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
     with process_server(command, f"{base}/_stcore/health", "bundle", cwd=tmp_path, env=env):
