@@ -38,10 +38,15 @@ def _without_unit(header: str) -> str:
     return match.group(1) if match else header
 
 
+def extra_headers(column_name: str) -> tuple[str, ...]:
+    """The headers ledgers commonly use for a column besides its name and Chinese header."""
+    return _EXTRA_HEADERS.get(column_name, ())
+
+
 def _lookup(dataset: Dataset) -> dict[str, str]:
     names: dict[str, str] = {}
     for column in dataset.columns:
-        for variant in (column.name, column.zh, *_EXTRA_HEADERS.get(column.name, ())):
+        for variant in (column.name, column.zh, *extra_headers(column.name)):
             key = normalise_header(variant)
             names.setdefault(key, column.name)
             names.setdefault(_without_unit(key), column.name)
