@@ -339,6 +339,13 @@ TEXT: dict[str, str] = {
     "chart.lower_better_note": "越小越好；绿：好于{basis}　红：差于{basis}",
     "chart.township_ranking_title": "各乡镇{label}排名（{note}）",
     # ---- the command line (analytics/cli/)
+    "backup.heading": "数据库备份",
+    "backup.none": "备份文件夹 `{folder}` 中还没有备份。在服务器上运行 `python -m analytics backup` 备份（看板运行时也可以），部署指南中有每晚自动备份的设置",
+    "backup.caption": "备份文件夹 `{folder}` 中最新的 {shown} 个备份；恢复：`python -m analytics restore 备份文件`",
+    "backup.column.time": "备份时间",
+    "backup.column.file": "文件",
+    "backup.column.size": "大小",
+    "backup.column.batches": "有效导入批次",
     "cli.usage_error": "参数错误：{message}",
     "cli.error": "错误：{message}",
     "cli.failure_logged": "{message}（详情见日志 {log}）",
