@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from analytics import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as folder:
-        env = {**os.environ, "SAFETY_DB": str(Path(folder) / "sample.duckdb")}
+        env = settings.environment_with_db(Path(folder) / "sample.duckdb")
         analytics = [sys.executable, "-m", "analytics"]
         subprocess.run([*analytics, "init", "--sample"], cwd=ROOT, env=env, check=True, capture_output=True)
         server = subprocess.Popen(
