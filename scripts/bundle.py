@@ -31,6 +31,8 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements.txt"
 CACHE = ROOT / ".cache" / "wheels"
+# The tests' cache outlives a clone (CI starts from a fresh one on the same machine).
+TEST_CACHE = Path(tempfile.gettempdir()) / "safety-dashboard-wheels"
 PYTHON_VERSION = "3.11"
 NAME = "safety-dashboard"
 # pip's platform tags: manylinux wheels run on any x86_64 Linux with glibc 2.17 or later (Debian 9+).

@@ -178,3 +178,10 @@ def test_nightly_backups_into_a_folder_keep_the_newest(db, tmp_path, monkeypatch
     listed = list_backups(folder)
     assert [b["name"] for b in listed] == [os.path.basename(document["file"])]  # the others are not backups
     assert listed[0]["batches"] == document["batches"] > 0
+
+
+def test_backing_up_a_missing_database_is_refused_and_creates_nothing(tmp_path):
+    db = tmp_path / "无此库.duckdb"
+    done = cli(db, "backup", str(tmp_path / "b.zip"))
+    assert done.returncode == 1 and "数据库文件不存在" in done.stderr
+    assert not db.exists() and not (tmp_path / "b.zip").exists()

@@ -15,7 +15,7 @@ from scripts import bundle
 @pytest.fixture(scope="module")
 def windows_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
-    archive = bundle.build("windows", out)
+    archive = bundle.build("windows", out, cache=bundle.TEST_CACHE)
     folder = out / "unpacked"
     with zipfile.ZipFile(archive) as opened:
         opened.extractall(folder)

@@ -84,6 +84,8 @@ def create_backup(
     now: dt.datetime | None = None,
 ) -> dict:
     """Write a backup of the database to `out` (a file, or a folder to name it in); its manifest."""
+    if not db_path(db).is_file():
+        raise StoreFailure(f"数据库文件不存在：{db_path(db)}，没有可备份的数据。请用 --db 指定数据库文件")
     file = ensure_schema(db)
     now = now or dt.datetime.now().replace(microsecond=0)
     target = _target(Path(out), now)

@@ -25,7 +25,7 @@ def _clean_environment(tmp_path) -> dict[str, str]:
 
 
 def test_the_linux_bundle_installs_offline_and_serves_the_dashboard(page, tmp_path):
-    archive = bundle.build("linux", tmp_path / "dist")
+    archive = bundle.build("linux", tmp_path / "dist", cache=bundle.TEST_CACHE)
     with tarfile.open(archive) as opened:
         opened.extractall(tmp_path / "site", filter="data")
     home = tmp_path / "site" / bundle.NAME
