@@ -15,6 +15,7 @@ import zipfile
 import pytest
 
 from analytics import settings, store
+from analytics.cli.main import main
 from analytics.importing import import_file
 from analytics.store.backup import NAME_PATTERN, list_backups, prune_backups
 from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes
@@ -37,13 +38,12 @@ def cli(db, *argv, stdin: str = "") -> subprocess.CompletedProcess:
     )
 
 
-def figures(db) -> dict:
+def figures(capsys, db) -> dict:
     """What a reader sees: `status` and the figures of the leader and supervision subcommands."""
     seen = {}
-    for argv in (["status"], ["indicators"], ["ranking"], ["hazards"], ["training"], ["townships"]):
-        done = cli(db, *argv, "--json")
-        assert done.returncode == 0, done.stderr
-        seen[argv[0]] = json.loads(done.stdout)
+    for command in ("status", "indicators", "ranking", "hazards", "training", "townships"):
+        assert main([command, "--db", str(db), "--json"]) == 0
+        seen[command] = json.loads(capsys.readouterr().out)
     return seen
 
 
@@ -63,8 +63,8 @@ def _big_import() -> bytes:
     return csv_bytes([ACCIDENT_HEADER, *rows])
 
 
-def test_backup_while_reading_and_importing_then_restore_gives_identical_figures(db, tmp_path):
-    before = figures(db)
+def test_backup_while_reading_and_importing_then_restore_gives_identical_figures(capsys, db, tmp_path):
+    before = figures(capsys, db)
     stop = threading.Event()
     problems: list[BaseException] = []
     reads = []
@@ -95,14 +95,14 @@ def test_backup_while_reading_and_importing_then_restore_gives_identical_figures
     assert during.returncode == 0, during.stderr
     assert not problems, problems
     assert reads, "the reader never read"
-    after = figures(db)
+    after = figures(capsys, db)
     assert after["status"] != before["status"]
 
     # The snapshot holds the import whole or not at all: exactly one of the two states.
     db.unlink()
     restored = cli(db, "restore", str(tmp_path / "during.zip"), "--yes")
     assert restored.returncode == 0, restored.stderr
-    assert figures(db) in (before, after)
+    assert figures(capsys, db) in (before, after)
 
     # A backup of the quiet database, then the database deleted: restored exactly.
     shutil.copyfile(tmp_path / "during.zip", tmp_path / "keep.zip")
@@ -110,12 +110,12 @@ def test_backup_while_reading_and_importing_then_restore_gives_identical_figures
         "imported",
         "unchanged",
     )
-    expected = figures(db)
+    expected = figures(capsys, db)
     assert cli(db, "backup", str(tmp_path / "quiet.zip")).returncode == 0
     db.unlink()
     assert not db.exists()
     assert cli(db, "restore", str(tmp_path / "quiet.zip"), "--yes").returncode == 0
-    assert figures(db) == expected
+    assert figures(capsys, db) == expected
 
 
 @pytest.mark.parametrize("damage", ["truncated", "altered", "foreign", "plain duckdb"])
