@@ -3,11 +3,12 @@
 PYTHON ?= python3
 PORT ?= 8501
 # Chromium renders chart images (PNG downloads, the meeting brief) and drives the browser tests;
-# LibreOffice and poppler check the Word report in the tests.
+# LibreOffice and poppler check the Word report in the tests; nginx (and openssl for its test certificate)
+# runs the deployment guide's reverse proxy in a test.
 RUN_PACKAGES = chromium fonts-noto-cjk
-TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils
+TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils nginx openssl
 
-.PHONY: run test setup setup-dev lint bench
+.PHONY: run test setup setup-dev lint bench bundle
 
 setup:
 	$(PYTHON) -m pip install --quiet -r requirements.txt
@@ -25,12 +26,15 @@ endef
 
 run: setup
 	$(call install_missing,$(RUN_PACKAGES))
-	$(PYTHON) -m analytics init
-	$(PYTHON) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PYTHON) -m analytics serve --port $(PORT)
 
 test: setup-dev
 	$(call install_missing,$(TEST_PACKAGES))
 	$(PYTHON) -m pytest -q
+
+# Offline bundles for the intranet (docs/部署.md): dist/*-linux_x86_64.tar.gz and dist/*-win_amd64.zip.
+bundle: setup-dev
+	$(PYTHON) -m scripts.bundle --out dist
 
 lint:
 	$(PYTHON) -m ruff check .

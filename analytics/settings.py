@@ -20,8 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DB_ENV = "SAFETY_DB"
 HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
 LOG_ENV = "SAFETY_LOG"
+BACKUP_DIR_ENV = "SAFETY_BACKUP_DIR"
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
 DEFAULT_LOG = PROJECT_ROOT / "data" / "analytics.log"
+DEFAULT_BACKUP_DIR = PROJECT_ROOT / "data" / "backups"
 
 # Limits.
 LOCK_WAIT_SECONDS = 60.0
@@ -31,6 +33,9 @@ MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
 TEMPLATE_VALIDATED_ROWS = 5000
 IMPORT_HISTORY_SHOWN = 30
 MEETING_MIN_CYCLE_SECONDS = 5
+BACKUPS_KEPT = 30  # `backup --keep` when a timer takes one a night: a month of nightly backups
+BACKUPS_SHOWN = 10
+SERVER_PORT = 8501
 
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
@@ -59,6 +64,17 @@ def log_file() -> Path:
     """Where the command line writes the details of a failure: $SAFETY_LOG, else data/analytics.log."""
     configured = _env(LOG_ENV)
     return Path(configured) if configured else DEFAULT_LOG
+
+
+def backup_dir() -> Path:
+    """Where `backup` writes when given no file, and the 数据导入 page looks: $SAFETY_BACKUP_DIR, else data/backups."""
+    configured = _env(BACKUP_DIR_ENV)
+    return Path(configured) if configured else DEFAULT_BACKUP_DIR
+
+
+def environment_with_db(db: Path) -> dict[str, str]:
+    """This process's environment with $SAFETY_DB set to `db`, for a server started from the command line."""
+    return {**os.environ, DB_ENV: str(db)}
 
 
 def home_county_override() -> str | None:
@@ -94,6 +110,30 @@ SETTINGS: tuple[Setting, ...] = (
         f"`{LOG_ENV}` environment variable",
         "`data/analytics.log`",
         "the details (tracebacks) of a failure; the command line itself prints only a Chinese message",
+    ),
+    Setting(
+        "backup folder",
+        f"`{BACKUP_DIR_ENV}` environment variable",
+        "`data/backups`",
+        "where `python -m analytics backup` writes when given a folder or nothing, and the backups the 数据导入 page lists",
+    ),
+    Setting(
+        "backups kept",
+        "`backup --keep N`",
+        f"{BACKUPS_KEPT} (`analytics.settings.BACKUPS_KEPT`, the nightly timer's value)",
+        "after writing into a folder, only the newest N backups named `safety-*.zip` there are kept",
+    ),
+    Setting(
+        "backups listed",
+        "`analytics.settings.BACKUPS_SHOWN`",
+        f"{BACKUPS_SHOWN}",
+        "the newest backups the 数据导入 page lists",
+    ),
+    Setting(
+        "server port",
+        "`python -m analytics serve --port`",
+        f"{SERVER_PORT}",
+        "the port the dashboard listens on (`--host` changes the address below)",
     ),
     Setting(
         "lock wait",

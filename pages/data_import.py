@@ -8,7 +8,7 @@ from analytics.documents.templates import template_file_name, template_xlsx
 from analytics.importing import list_batches
 from analytics.sample.lifecycle import load_sample
 from analytics.text.zh import t
-from ui import coverage, data, imports, upload
+from ui import backups, coverage, data, imports, upload
 
 AUTO = t("import.auto")
 MODES = {t("import.mode.upsert"): "upsert", t("import.mode.replace"): "replace"}
@@ -91,3 +91,5 @@ for index, name in enumerate(DATASETS):
         key=f"template-{name}",
         on_click="ignore",
     )
+
+backups.show_recent()

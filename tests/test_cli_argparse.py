@@ -24,7 +24,7 @@ CASES = [
     ("no subcommand", [], 2, ["用法：python -m analytics", "参数错误：缺少必填参数：子命令"]),
     ("unknown subcommand", ["nosuch"], 2, ["参数 子命令：无效的取值 'nosuch'（可选：'init', 'import'"]),
     ("missing positional", ["import"], 2, ["用法：python -m analytics import", "缺少必填参数：文件"]),
-    ("missing required option", ["report"], 2, ["缺少必填参数：--out"]),
+    ("one of two options", ["report"], 2, ["参数 --out --out-dir 必须给出其中一个"]),
     ("invalid choice", ["import", "a.csv", "--mode", "merge"], 2, ["参数 --mode：无效的取值 'merge'"]),
     ("invalid integer", ["ranking", "--year", "abc"], 2, ["参数 --year：'abc' 不是有效的整数"]),
     ("invalid batch number", ["undo", "x"], 2, ["参数 批次号：'x' 不是有效的整数"]),

@@ -11,9 +11,10 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from analytics import settings, store
-from analytics.cli import data, metrics, registers, report, supervision
+from analytics.cli import data, metrics, ops, registers, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
@@ -38,6 +39,10 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
     "reports": registers.cmd_reports,
     "control": registers.cmd_control,
     "report": report.cmd_report,
+    "brief": report.cmd_brief,
+    "serve": ops.cmd_serve,
+    "backup": ops.cmd_backup,
+    "restore": ops.cmd_restore,
 }
 
 
@@ -140,9 +145,33 @@ def build_parser() -> argparse.ArgumentParser:
                 "--by", choices=choices, default=choices[0], help=t("cli.by_help", default=choices[0])
             )
 
-    p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
-    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
-    p.add_argument("--out", required=True, metavar=t("cli.file_metavar"), help=t("cli.out_help"))
+    for name, help_text in (("report", t("cli.report_help")), ("brief", t("cli.brief_help"))):
+        p = sub.add_parser(name, parents=[common, period], help=help_text)
+        p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+        out = p.add_mutually_exclusive_group(required=True)
+        out.add_argument("--out", metavar=t("cli.file_metavar"), help=t("cli.out_help"))
+        out.add_argument("--out-dir", metavar=t("cli.folder_metavar"), help=t("cli.out_dir_help"))
+
+    p = sub.add_parser("serve", parents=[common], help=t("cli.serve_help"))
+    p.add_argument(
+        "--host", default=settings.SERVER_ADDRESS, help=t("cli.host_help", default=settings.SERVER_ADDRESS)
+    )
+    p.add_argument(
+        "--port",
+        type=integer,
+        default=settings.SERVER_PORT,
+        help=t("cli.port_help", default=settings.SERVER_PORT),
+    )
+
+    p = sub.add_parser("backup", parents=[common], help=t("cli.backup_help"))
+    p.add_argument(
+        "file", nargs="?", type=Path, metavar=t("cli.file_metavar"), help=t("cli.backup_file_help")
+    )
+    p.add_argument("--keep", type=integer, metavar="N", help=t("cli.keep_help"))
+
+    p = sub.add_parser("restore", parents=[common], help=t("cli.restore_help"))
+    p.add_argument("file", type=Path, metavar=t("cli.file_metavar"), help=t("cli.restore_file_help"))
+    p.add_argument("--yes", action="store_true", help=t("cli.yes_help"))
     return parser
 
 

@@ -84,16 +84,16 @@ def _without_unit(header: str) -> str:
     return match.group(1) if match else header
 
 
+def extra_headers(column_name: str, dataset_name: str | None = None) -> tuple[str, ...]:
+    """The headers ledgers commonly use for a column besides its name and Chinese header (of that dataset, if named)."""
+    specific = _DATASET_HEADERS.get(dataset_name, {}).get(column_name, ()) if dataset_name else ()
+    return (*_EXTRA_HEADERS.get(column_name, ()), *specific)
+
+
 def _lookup(dataset: Dataset) -> dict[str, str]:
     names: dict[str, str] = {}
-    extra = _DATASET_HEADERS.get(dataset.name, {})
     for column in dataset.columns:
-        for variant in (
-            column.name,
-            column.zh,
-            *_EXTRA_HEADERS.get(column.name, ()),
-            *extra.get(column.name, ()),
-        ):
+        for variant in (column.name, column.zh, *extra_headers(column.name, dataset.name)):
             key = normalise_header(variant)
             names.setdefault(key, column.name)
             names.setdefault(_without_unit(key), column.name)

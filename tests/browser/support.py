@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -182,3 +183,66 @@ def at_least(locator, count: int) -> int:
     """Wait until `locator` matches at least `count` elements; return how many it matches."""
     locator.nth(count - 1).wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     return locator.count()
+
+
+# Servers the deployment tests start themselves (the installed bundle, nginx in front) take their ports here.
+DEPLOY_PORTS = range(8650, 8700)
+
+
+def deploy_ports(count: int) -> list[int]:
+    """The first `count` free ports of DEPLOY_PORTS."""
+    free = []
+    for port in DEPLOY_PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        free.append(port)
+        if len(free) == count:
+            return free
+    raise RuntimeError(f"fewer than {count} free ports in {DEPLOY_PORTS}")
+
+
+def wait_healthy(url: str, process: subprocess.Popen, log_name: str) -> None:
+    """Wait until `url` answers 200 (the process must stay up meanwhile)."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}; see {log_name}")
+        try:
+            # A test's own self-signed certificate: the health check does not verify it.
+            context = ssl._create_unverified_context() if url.startswith("https") else None
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer in {SERVER_START_SECONDS}s; see {log_name}")
+        time.sleep(0.3)
+
+
+@contextmanager
+def process_server(
+    command: list[str], health_url: str, name: str, cwd: Path, env: dict[str, str] | None = None
+):
+    """Run `command` (in its own process group) until `health_url` answers; stop the group afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"server-{name}.log").open("w")
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        wait_healthy(health_url, process, log.name)
+        yield process
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        log.close()
