@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
+from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file
 from tests.apptest_support import run_page
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
@@ -38,10 +39,10 @@ def test_page_renders_templates_and_history(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="八月事故.csv", db=page_db)
     at = run_page(PAGE)
     assert at.title[0].value == "数据导入"
-    assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板"]
+    assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板", "数据库备份"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
     assert any("八月事故.csv" in m.value for m in at.markdown)
-    assert len(at.get("download_button")) == 9
+    assert len(at.get("download_button")) == len(DATASETS)
 
 
 def test_upload_preview_commit_and_undo(page_db):
