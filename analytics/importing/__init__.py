@@ -8,8 +8,10 @@ only for the region check, the diff and the write.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from analytics import store
@@ -82,8 +84,12 @@ def import_file(
     today: dt.date | None = None,
     covers: str | None = None,
     county: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Validate one file and import it as one batch (or report what would change, for a dry run).
+
+    `progress(stage, done, total)` hears each stage ("read", "validate", "write"); `done`/`total`
+    count rows while a workbook is read, else 0/1 at a stage's start and 1/1 at the end.
 
     `covers` ("2026-11") declares the ledger complete through that month for the counties in
     the file, or for `county` when the file has a header and no data row (a month with no record).
@@ -112,8 +118,12 @@ def import_file(
     extra = {"dry_run": dry_run, "mode": mode, "sha256": sha256}
 
     sheet_names = (chosen.name, chosen.zh) if chosen else _ALL_SHEET_NAMES
+    tell = progress or (lambda stage, done, total: None)
+    tell("read", 0, 1)
     try:
-        raw = read_table(data, file_name, lambda rows: find_header_row(rows, chosen), sheet_names)
+        # A partial, not a lambda: a workbook's header is found in the reader's child process.
+        finder = functools.partial(find_header_row, dataset=chosen)
+        raw = read_table(data, file_name, finder, sheet_names, progress)
     except FileProblem as error:
         return _result(
             file_name, chosen and chosen.name, errors=[problem(None, None, None, str(error))], **extra
@@ -133,7 +143,9 @@ def import_file(
             return _result(
                 file_name, chosen.name, errors=[problem(None, None, covers, problem_text)], **extra
             )
+    tell("validate", 0, 1)
     checked = validate(raw, chosen, today=today, allow_empty=covers_month is not None)
+    del raw  # the checked table holds what is needed; the raw text columns can go
     warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
     problems = checked.problems
@@ -153,6 +165,7 @@ def import_file(
                 region_problems(con, checked, problems)
         return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
 
+    tell("write", 0, 1)
     if not dry_run:
         store.ensure_schema(db)
     with store.connect(db, read_only=dry_run) as con:
@@ -188,6 +201,7 @@ def import_file(
         except BaseException:
             store.rollback(con)  # a failed write may have ended the transaction already (disk full)
             raise
+    tell("write", 1, 1)
     return _result(
         file_name, chosen.name, status=state, batch_id=batch_id, warnings=warnings, **counts, **extra
     )
