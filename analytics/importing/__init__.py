@@ -186,6 +186,7 @@ def import_file(
             state = "imported" if changes else "unchanged"
             if dry_run or not changes:
                 con.execute("ROLLBACK")
+                tell("write", 1, 1)
                 return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
             batch_id = write(
                 con,
