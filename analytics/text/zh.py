@@ -47,6 +47,7 @@ TEXT: dict[str, str] = {
     "data.sample_note": "示例数据：当前显示的是虚构城市的示例数据。",
     "data.sample_removal": "删除方法：在“数据导入”页点击“清除示例数据”，或运行 `python -m analytics undo …`（批次号见 `python -m analytics status`）。",
     "data.not_module_function": "只能缓存模块级函数：{name}",
+    "data.store_failure": "无法读取数据：{error}",
     # ---- figure cards (ui/cards.py)
     "cards.previous": "去年同期 {amount}",
     "cards.previous_none": "去年同期：无数据",
