@@ -41,6 +41,7 @@ RATIO_CHECK_MB = 16  # the ratio is checked for parts larger than this once infl
 MAX_WORKBOOK_PARTS = 10_000
 READER_MEMORY_MB = 4096  # the child's address space (RLIMIT_AS; no such limit on Windows)
 READER_TIME_SECONDS = 300.0
+IMPORT_MEMORY_MB = 256  # DuckDB's memory while it stages and compares an import (it spills beyond)
 
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
@@ -69,6 +70,15 @@ def log_file() -> Path:
     """Where the command line writes the details of a failure: $SAFETY_LOG, else data/analytics.log."""
     configured = _env(LOG_ENV)
     return Path(configured) if configured else DEFAULT_LOG
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for the workbook reader's child process: this one's, with the project importable."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")])
+    )
+    return environment
 
 
 def home_county_override() -> str | None:
@@ -148,6 +158,12 @@ SETTINGS: tuple[Setting, ...] = (
         f"{READER_MEMORY_MB:,} MB address space, {READER_TIME_SECONDS:g} s",
         "a workbook is parsed in a child process with this memory limit (`RLIMIT_AS`; Windows has none, "
         "only the time limit) and time limit; a reader crash or blow-up ends the child only and is a Chinese message",
+    ),
+    Setting(
+        "import memory",
+        "`analytics.settings.IMPORT_MEMORY_MB`",
+        f"{IMPORT_MEMORY_MB} MB",
+        "DuckDB's memory limit while an import (or its preview) stages and compares the file; beyond it DuckDB spills to a temporary file",
     ),
     Setting(
         "template drop-down rows",

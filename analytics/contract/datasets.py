@@ -362,7 +362,9 @@ MAJOR_HAZARD_SOURCES = Dataset(
         _township(),
         Column("enterprise", "所属单位", TEXT, required=True),
         Column("name", "危险源名称", TEXT),
-        Column("level", "危险源等级", ENUM, required=True, values=SOURCE_LEVELS, aliases=SOURCE_LEVEL_ALIASES),
+        Column(
+            "level", "危险源等级", ENUM, required=True, values=SOURCE_LEVELS, aliases=SOURCE_LEVEL_ALIASES
+        ),
         Column("registered_on", "备案日期", DATE, required=True, not_after_today=True),
         Column("deregistered_on", "核销日期", DATE, not_after_today=True),
         Column("monitored", "在线监控", BOOL, default=False),

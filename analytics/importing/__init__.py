@@ -124,6 +124,7 @@ def import_file(
         # A partial, not a lambda: a workbook's header is found in the reader's child process.
         finder = functools.partial(find_header_row, dataset=chosen)
         raw = read_table(data, file_name, finder, sheet_names, progress)
+        del data  # (a path's bytes: the caller of bytes keeps its own)
     except FileProblem as error:
         return _result(
             file_name, chosen and chosen.name, errors=[problem(None, None, None, str(error))], **extra
@@ -168,7 +169,7 @@ def import_file(
     tell("write", 0, 1)
     if not dry_run:
         store.ensure_schema(db)
-    with store.connect(db, read_only=dry_run) as con:
+    with store.connect(db, read_only=dry_run) as con, store.import_memory(con):
         # One transaction from the region check to the write: the counts shown are the changes made.
         con.execute("BEGIN TRANSACTION")
         try:
@@ -179,6 +180,7 @@ def import_file(
                 con.execute("ROLLBACK")
                 return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
             counts = stage(con, checked, mode)
+            checked.table = checked.table.slice(0, 0)  # staged in DuckDB: free the Arrow copy
             changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
             if declared and declaration_is_new(con, chosen.name, declared):
                 changes += len(declared)

@@ -6,6 +6,7 @@ dates rendered as text), so one set of normalisation rules serves every format.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -78,15 +79,54 @@ def read_table(
     return _read_csv(data, find_header)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+_CHUNK = 1 << 22
+
+
+def _utf8(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes (no BOM) and its encoding's label, decoded a chunk at a time.
+
+    A large UTF-8 file is only checked, never held as one Python string; GB18030 is
+    re-encoded chunk by chunk.
+    """
     for codec, label in ENCODINGS:
         if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             continue
+        decoder = codecs.getincrementaldecoder(codec)()
+        parts: list[bytes] = []
         try:
-            return data.decode(codec), label
+            for start in range(0, len(data), _CHUNK):
+                text = decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+                if codec == "gb18030":
+                    parts.append(text.encode("utf-8"))
         except UnicodeDecodeError:
             continue
+        if codec == "gb18030":
+            return b"".join(parts), label
+        return (data[3:] if codec == "utf-8-sig" else data), label
     raise FileProblem("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件")
+
+
+def _head_records(utf8: bytes, delimiter: str) -> tuple[str, list[list[str]], list[int]]:
+    """The first records (one more than the header search needs, so the last one needed is whole)."""
+    size = 1 << 20
+    while True:
+        text = utf8[:size].decode("utf-8", errors="ignore")  # a character cut at the end is dropped
+        whole = size >= len(utf8)
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        head: list[list[str]] = []
+        lines_after: list[int] = []
+        try:
+            for record in reader:
+                head.append(record)
+                lines_after.append(reader.line_num)
+                if len(head) > HEADER_SCAN_ROWS:
+                    break
+        except csv.Error as error:
+            if whole:
+                raise _unreadable_record(reader.line_num) from error
+        if whole or len(head) > HEADER_SCAN_ROWS:
+            return text, head[:HEADER_SCAN_ROWS], lines_after[:HEADER_SCAN_ROWS]
+        size *= 4
 
 
 def _no_header() -> FileProblem:
@@ -94,36 +134,21 @@ def _no_header() -> FileProblem:
 
 
 def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
-    text, encoding = _decode(data)
-    same_bytes = encoding != "GB18030"
-    if "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line endings
-        same_bytes = False
+    utf8, encoding = _utf8(data)
+    del data
+    if b"\n" not in utf8:
+        utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings
     # Only the first records go through the csv module, to find the header row and
     # where the data begins; the bulk is parsed by Arrow.
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    head: list[list[str]] = []
-    lines_after: list[int] = []
-    try:
-        for record in reader:
-            head.append(record)
-            lines_after.append(reader.line_num)
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
-    except csv.Error as error:
-        raise _unreadable_record(reader.line_num) from error
+    delimiter = _delimiter(utf8[:65536].decode("utf-8", errors="ignore"))
+    text, head, lines_after = _head_records(utf8, delimiter)
     index = find_header(head)
     if index is None:
         raise _no_header()
     header = head[index]
     offset = _offset_after_lines(text, lines_after[index])
-    if same_bytes:
-        # UTF-8 input goes to Arrow as it is: no second copy of a large file.
-        bom = 3 if encoding == "UTF-8-BOM" else 0
-        body = data[bom + len(text[:offset].encode("utf-8")) :]
-    else:
-        body = text[offset:].encode("utf-8")
+    body = utf8[len(text[:offset].encode("utf-8")) :]
+    del utf8
     columns = _parse_csv_body(body, len(header), delimiter)
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))

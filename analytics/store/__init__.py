@@ -109,6 +109,24 @@ def os_reason(error: OSError) -> str:
     return _OS_REASONS.get(error.errno, "操作系统拒绝了该操作")
 
 
+@contextmanager
+def import_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's memory capped at `settings.IMPORT_MEMORY_MB` for an import's diff and write (it spills beyond).
+
+    A million-row file is staged and compared in DuckDB next to its Arrow copy; without the cap
+    DuckDB would take up to 80% of the machine's memory. The setting is the database instance's,
+    so it is reset afterwards for the pages' queries.
+    """
+    con.execute(f"SET memory_limit = '{settings.IMPORT_MEMORY_MB}MB'")
+    try:
+        yield
+    finally:
+        try:
+            con.execute("RESET memory_limit")
+        except duckdb.Error:  # a failed write may have closed the connection's transaction state
+            log.debug("reset memory_limit after an import", exc_info=True)
+
+
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
     """End a failed write's transaction; a transaction DuckDB already ended (disk full) is no second error."""
     try:
