@@ -43,9 +43,16 @@ def db_file() -> str:
     # Every page reaches the database through here, so a page Streamlit ran on its own is caught here.
     runtime.leave_pages_directory_run()
     path = str(store.db_path())
-    with store_guard(), store.connect(path, read_only=True):
-        pass  # a page run on its own (outside dashboard.py's guard) meets a bad file here first
+    with store_guard():  # a page run on its own (outside dashboard.py's guard) meets a bad file here first
+        _readable(path, store.data_version(path))
     return path
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _readable(db: str, version: str) -> bool:
+    # Once per file version (a failure is not cached, so it is tried again next time).
+    with store.connect(db, read_only=True):
+        return True
 
 
 def _key(function: Callable) -> str:
