@@ -8,7 +8,6 @@ from ui import chinese, data, filters, meeting
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
 chinese.install()
 
-data.load_sample_once()
 leader_pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/trends.py", title=t("nav.trends"), icon=":material/trending_up:"),
@@ -33,8 +32,10 @@ pages = {
 in_meeting = meeting.init()
 page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
 meeting.render_switch()
-filters.render_sidebar()
-data.sample_note()
-meeting.apply(leader_pages, page)
-page.run()
-meeting.footer(leader_pages)
+with data.store_guard():  # a damaged or long-locked database file: a message on every page, not a traceback
+    data.load_sample_once()
+    filters.render_sidebar()
+    data.sample_note()
+    meeting.apply(leader_pages, page)
+    page.run()
+    meeting.footer(leader_pages)

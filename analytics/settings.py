@@ -36,6 +36,17 @@ MEETING_MIN_CYCLE_SECONDS = 5
 BACKUPS_KEPT = 30  # `backup --keep` when a timer takes one a night: a month of nightly backups
 BACKUPS_SHOWN = 10
 SERVER_PORT = 8501
+# Workbooks (.xlsx, .xls, .ods): checked before parsing, then parsed in a limited child process.
+MAX_SHEET_ROWS = 1_048_576  # Excel's own row limit
+MAX_SHEET_COLUMNS = 256  # the widest ledger has 16 columns; Excel 97's own limit
+MAX_SHEET_CELLS = 1_048_576 * 24  # rows × columns from A1, what the reader holds in memory
+MAX_INFLATED_MB = 2048  # all parts of a workbook, uncompressed (a 1M-row, 11-column sheet is 550 MB)
+MAX_COMPRESSION_RATIO = 100  # honest sheet XML compresses 5–20:1; a zip bomb 300–1000:1
+RATIO_CHECK_MB = 16  # the ratio is checked for parts larger than this once inflated
+MAX_WORKBOOK_PARTS = 10_000
+READER_MEMORY_MB = 4096  # the child's address space (RLIMIT_AS; no such limit on Windows)
+READER_TIME_SECONDS = 300.0
+IMPORT_MEMORY_MB = 256  # DuckDB's memory while it stages and compares an import (it spills beyond)
 
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
@@ -75,6 +86,15 @@ def backup_dir() -> Path:
 def environment_with_db(db: Path) -> dict[str, str]:
     """This process's environment with $SAFETY_DB set to `db`, for a server started from the command line."""
     return {**os.environ, DB_ENV: str(db)}
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for the workbook reader's child process: this one's, with the project importable."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")])
+    )
+    return environment
 
 
 def home_county_override() -> str | None:
@@ -158,6 +178,32 @@ SETTINGS: tuple[Setting, ...] = (
         "`analytics.settings.MAX_CELL_CHARS`",
         f"{MAX_CELL_CHARS:,}",
         "a longer cell is an error (Excel's own cell limit); control characters other than tab and line break are refused",
+    ),
+    Setting(
+        "workbook rows and columns",
+        "`analytics.settings.MAX_SHEET_ROWS`, `MAX_SHEET_COLUMNS`, `MAX_SHEET_CELLS`",
+        f"{MAX_SHEET_ROWS:,} rows, {MAX_SHEET_COLUMNS} columns, {MAX_SHEET_CELLS:,} cells",
+        "a sheet declaring or using more (its `<dimension>` or its last cell, counted from A1) is refused before parsing",
+    ),
+    Setting(
+        "workbook inflated size",
+        "`analytics.settings.MAX_INFLATED_MB`, `MAX_COMPRESSION_RATIO`, `RATIO_CHECK_MB`, `MAX_WORKBOOK_PARTS`",
+        f"{MAX_INFLATED_MB:,} MB, {MAX_COMPRESSION_RATIO}:1 (parts over {RATIO_CHECK_MB} MB), {MAX_WORKBOOK_PARTS:,} parts",
+        "what an `.xlsx`/`.ods` zip may inflate to in all, and how well one part may compress (a zip bomb is refused); "
+        "the bytes actually inflated are counted, not the sizes the zip declares",
+    ),
+    Setting(
+        "workbook reader limits",
+        "`analytics.settings.READER_MEMORY_MB`, `READER_TIME_SECONDS`",
+        f"{READER_MEMORY_MB:,} MB address space, {READER_TIME_SECONDS:g} s",
+        "a workbook is parsed in a child process with this memory limit (`RLIMIT_AS`; Windows has none, "
+        "only the time limit) and time limit; a reader crash or blow-up ends the child only and is a Chinese message",
+    ),
+    Setting(
+        "import memory",
+        "`analytics.settings.IMPORT_MEMORY_MB`",
+        f"{IMPORT_MEMORY_MB} MB",
+        "DuckDB's memory limit while an import (or its preview) stages and compares the file; beyond it DuckDB spills to a temporary file",
     ),
     Setting(
         "template drop-down rows",

@@ -41,7 +41,7 @@ choice = left.selectbox(
 )
 mode = MODES[right.radio(t("import.mode"), list(MODES))]
 declared = coverage.declaration(None if choice == AUTO else choice)
-files = st.file_uploader(t("import.uploader"), type=["csv", "txt", "xlsx", "xls"], accept_multiple_files=True)
+files = st.file_uploader(t("import.uploader"), type=list(upload.UPLOAD_TYPES), accept_multiple_files=True)
 if files:
     version = store.data_version(db)
     dataset = None if choice == AUTO else choice

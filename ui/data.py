@@ -9,7 +9,9 @@ never held while the CLI wants to write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -19,13 +21,38 @@ from analytics.text.zh import t
 from ui import meeting, runtime
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def store_guard() -> Iterator[None]:
+    """A damaged database file, or one held by another program past the wait, is a red Chinese message.
+
+    Wraps everything a run reads (dashboard.py), so no page shows a traceback for it; the run stops there.
+    """
+    try:
+        yield
+    except store.StoreFailure as failure:
+        log.warning("store failure shown on a page", exc_info=True)
+        st.error(t("data.store_failure", error=failure), icon=":material/error:")
+        st.stop()
 
 
 def db_file() -> str:
     """The database file this process serves ($SAFETY_DB or the default)."""
     # Every page reaches the database through here, so a page Streamlit ran on its own is caught here.
     runtime.leave_pages_directory_run()
-    return str(store.db_path())
+    path = str(store.db_path())
+    with store_guard():  # a page run on its own (outside dashboard.py's guard) meets a bad file here first
+        _readable(path, store.data_version(path))
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _readable(db: str, version: str) -> bool:
+    # Once per file version (a failure is not cached, so it is tried again next time).
+    with store.connect(db, read_only=True):
+        return True
 
 
 def _key(function: Callable) -> str:

@@ -6,6 +6,8 @@ through the leader pages every 30 seconds, keeping the filters in the URL.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from analytics import settings
@@ -76,9 +78,13 @@ def _url_flag() -> bool:
     return st.query_params.get(MEETING) in ("1", "true", "yes", "on")
 
 
+_CYCLE_TEXT = re.compile(r"[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
 def _url_cycle() -> int:
+    """`&cycle=` in seconds (at least the minimum); 0 for a missing, non-numeric or absurdly long value."""
     text = st.query_params.get(CYCLE) or ""
-    return max(int(text), MIN_CYCLE_SECONDS) if text.isdigit() and int(text) > 0 else 0
+    return max(int(text), MIN_CYCLE_SECONDS) if _CYCLE_TEXT.fullmatch(text) and int(text) > 0 else 0
 
 
 def init() -> bool:

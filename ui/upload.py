@@ -9,6 +9,7 @@ from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
 from analytics.importing import describe, import_file, preview_file
+from analytics.importing.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES
 from analytics.text.zh import t
 
 STATUS = {
@@ -83,7 +84,33 @@ def show_preview(result: dict, mode: str) -> None:
         )
 
 
+# Every suffix the readers take: CSV/text, .xlsx/.xlsm/.xlsb, .xls (Excel 97–2003) and .ods.
+UPLOAD_TYPES = tuple(suffix.lstrip(".") for suffix in TEXT_SUFFIXES + EXCEL_SUFFIXES)
 FAILURES = "import_failures"  # shown in red at the top of the page after the rerun
+
+
+# Where each stage starts on the progress bar; reading a workbook moves within its share.
+STAGE_START = {"read": 0.0, "validate": 0.6, "write": 0.8}
+
+
+def progress_reporter(bar, file_name: str, index: int, count: int):
+    """A plain callable for the import pipeline (analytics never imports streamlit) that moves `bar`."""
+
+    def report(stage: str, done: int, total: int) -> None:
+        share = {"read": 0.6, "validate": 0.2, "write": 0.2}[stage]
+        within = done / total if total else 0.0
+        fraction = (index + STAGE_START[stage] + share * min(within, 1.0)) / count
+        if stage == "read" and total > 1:
+            text = t("import.progress.read", file=file_name, done=f"{done:,}", total=f"{total:,}")
+        elif stage == "read":
+            text = t("import.progress.read_start", file=file_name)
+        elif stage == "validate":
+            text = t("import.progress.validate", file=file_name)
+        else:
+            text = t("import.progress.write", file=file_name)
+        bar.progress(min(fraction, 1.0), text=text)
+
+    return report
 
 
 def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> list[str]:
@@ -91,8 +118,9 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
     if store.write_in_progress(db):
         st.info(t("import.waiting"), icon=":material/hourglass_top:")
     messages = []
+    bar = st.progress(0.0, text=t("import.importing"))
     with st.spinner(t("import.importing")):
-        for file in files:
+        for index, file in enumerate(files):
             try:
                 result = import_file(
                     file.getvalue(),
@@ -102,6 +130,7 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
                     db=db,
                     covers=declared[0],
                     county=declared[1],
+                    progress=progress_reporter(bar, file.name, index, len(files)),
                 )
             except store.StoreFailure as error:
                 st.session_state.setdefault(FAILURES, []).append(
@@ -109,4 +138,5 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
                 )
                 continue
             messages.append(describe(result, errors=False))
+    bar.empty()
     return messages

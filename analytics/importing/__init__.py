@@ -8,8 +8,10 @@ only for the region check, the diff and the write.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from analytics import store
@@ -82,8 +84,12 @@ def import_file(
     today: dt.date | None = None,
     covers: str | None = None,
     county: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
     """Validate one file and import it as one batch (or report what would change, for a dry run).
+
+    `progress(stage, done, total)` hears each stage ("read", "validate", "write"); `done`/`total`
+    count rows while a workbook is read, else 0/1 at a stage's start and 1/1 at the end.
 
     `covers` ("2026-11") declares the ledger complete through that month for the counties in
     the file, or for `county` when the file has a header and no data row (a month with no record).
@@ -112,8 +118,13 @@ def import_file(
     extra = {"dry_run": dry_run, "mode": mode, "sha256": sha256}
 
     sheet_names = (chosen.name, chosen.zh) if chosen else _ALL_SHEET_NAMES
+    tell = progress or (lambda stage, done, total: None)
+    tell("read", 0, 1)
     try:
-        raw = read_table(data, file_name, lambda rows: find_header_row(rows, chosen), sheet_names)
+        # A partial, not a lambda: a workbook's header is found in the reader's child process.
+        finder = functools.partial(find_header_row, dataset=chosen)
+        raw = read_table(data, file_name, finder, sheet_names, progress)
+        del data  # (a path's bytes: the caller of bytes keeps its own)
     except FileProblem as error:
         return _result(
             file_name, chosen and chosen.name, errors=[problem(None, None, None, str(error))], **extra
@@ -133,7 +144,9 @@ def import_file(
             return _result(
                 file_name, chosen.name, errors=[problem(None, None, covers, problem_text)], **extra
             )
+    tell("validate", 0, 1)
     checked = validate(raw, chosen, today=today, allow_empty=covers_month is not None)
+    del raw  # the checked table holds what is needed; the raw text columns can go
     warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
     problems = checked.problems
@@ -153,9 +166,10 @@ def import_file(
                 region_problems(con, checked, problems)
         return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
 
+    tell("write", 0, 1)
     if not dry_run:
         store.ensure_schema(db)
-    with store.connect(db, read_only=dry_run) as con:
+    with store.connect(db, read_only=dry_run) as con, store.import_memory(con):
         # One transaction from the region check to the write: the counts shown are the changes made.
         con.execute("BEGIN TRANSACTION")
         try:
@@ -166,6 +180,7 @@ def import_file(
                 con.execute("ROLLBACK")
                 return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
             counts = stage(con, checked, mode)
+            checked.table = checked.table.slice(0, 0)  # staged in DuckDB: free the Arrow copy
             changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
             if declared and declaration_is_new(con, chosen.name, declared):
                 changes += len(declared)
@@ -173,6 +188,7 @@ def import_file(
             state = "imported" if changes else "unchanged"
             if dry_run or not changes:
                 con.execute("ROLLBACK")
+                tell("write", 1, 1)
                 return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
             batch_id = write(
                 con,
@@ -188,6 +204,7 @@ def import_file(
         except BaseException:
             store.rollback(con)  # a failed write may have ended the transaction already (disk full)
             raise
+    tell("write", 1, 1)
     return _result(
         file_name, chosen.name, status=state, batch_id=batch_id, warnings=warnings, **counts, **extra
     )

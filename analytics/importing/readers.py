@@ -6,20 +6,19 @@ dates rendered as text), so one set of normalisation rules serves every format.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from python_calamine import CalamineWorkbook
 
 from analytics import settings
 from analytics.importing.headers import HEADER_SCAN_ROWS
+from analytics.importing.workbook import Progress, WorkbookRejected, read_bounded
 
 # The csv module stops at 128 KiB a field; Arrow reads the bulk in 16 MiB blocks. Up to that a long
 # cell reaches the rules and is reported with its row and column (over MAX_CELL_CHARS: an error).
@@ -56,29 +55,78 @@ HeaderFinder = Callable[[list[list[str]]], "int | None"]
 
 
 def read_table(
-    data: bytes, file_name: str, find_header: HeaderFinder, sheet_names: tuple[str, ...]
+    data: bytes,
+    file_name: str,
+    find_header: HeaderFinder,
+    sheet_names: tuple[str, ...],
+    progress: Progress | None = None,
 ) -> RawTable:
-    """Read CSV or Excel bytes; `find_header` picks the header row, `sheet_names` the preferred sheets."""
+    """Read CSV or Excel bytes; `find_header` picks the header row, `sheet_names` the preferred sheets.
+
+    A workbook is parsed in a limited child process (`workbook.read_bounded`), so `find_header`
+    must be picklable there. `progress(stage, done, total)` hears how far reading has got.
+    """
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise FileProblem("文件为空")
     suffix = Path(file_name).suffix.lower()
     if suffix and suffix not in EXCEL_SUFFIXES + TEXT_SUFFIXES:
-        raise FileProblem(f"不支持的文件类型“{suffix}”：请上传 Excel（.xlsx）或 CSV 文件")
+        raise FileProblem(
+            f"不支持的文件类型“{suffix}”：请上传 Excel（.xlsx、.xls）、OpenDocument（.ods）或 CSV 文件"
+        )
     is_excel = suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04" or data[:4] == b"\xd0\xcf\x11\xe0"
     if is_excel:
-        return _read_excel(data, find_header, sheet_names)
+        return _read_excel(data, find_header, sheet_names, progress)
     return _read_csv(data, find_header)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+_CHUNK = 1 << 22
+
+
+def _utf8(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes (no BOM) and its encoding's label, decoded a chunk at a time.
+
+    A large UTF-8 file is only checked, never held as one Python string; GB18030 is
+    re-encoded chunk by chunk.
+    """
     for codec, label in ENCODINGS:
         if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             continue
+        decoder = codecs.getincrementaldecoder(codec)()
+        parts: list[bytes] = []
         try:
-            return data.decode(codec), label
+            for start in range(0, len(data), _CHUNK):
+                text = decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+                if codec == "gb18030":
+                    parts.append(text.encode("utf-8"))
         except UnicodeDecodeError:
             continue
+        if codec == "gb18030":
+            return b"".join(parts), label
+        return (data[3:] if codec == "utf-8-sig" else data), label
     raise FileProblem("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件")
+
+
+def _head_records(utf8: bytes, delimiter: str) -> tuple[str, list[list[str]], list[int]]:
+    """The first records (one more than the header search needs, so the last one needed is whole)."""
+    size = 1 << 20
+    while True:
+        text = utf8[:size].decode("utf-8", errors="ignore")  # a character cut at the end is dropped
+        whole = size >= len(utf8)
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        head: list[list[str]] = []
+        lines_after: list[int] = []
+        try:
+            for record in reader:
+                head.append(record)
+                lines_after.append(reader.line_num)
+                if len(head) > HEADER_SCAN_ROWS:
+                    break
+        except csv.Error as error:
+            if whole:
+                raise _unreadable_record(reader.line_num) from error
+        if whole or len(head) > HEADER_SCAN_ROWS:
+            return text, head[:HEADER_SCAN_ROWS], lines_after[:HEADER_SCAN_ROWS]
+        size *= 4
 
 
 def _no_header() -> FileProblem:
@@ -86,36 +134,21 @@ def _no_header() -> FileProblem:
 
 
 def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
-    text, encoding = _decode(data)
-    same_bytes = encoding != "GB18030"
-    if "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line endings
-        same_bytes = False
+    utf8, encoding = _utf8(data)
+    del data
+    if b"\n" not in utf8:
+        utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings
     # Only the first records go through the csv module, to find the header row and
     # where the data begins; the bulk is parsed by Arrow.
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    head: list[list[str]] = []
-    lines_after: list[int] = []
-    try:
-        for record in reader:
-            head.append(record)
-            lines_after.append(reader.line_num)
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
-    except csv.Error as error:
-        raise _unreadable_record(reader.line_num) from error
+    delimiter = _delimiter(utf8[:65536].decode("utf-8", errors="ignore"))
+    text, head, lines_after = _head_records(utf8, delimiter)
     index = find_header(head)
     if index is None:
         raise _no_header()
     header = head[index]
     offset = _offset_after_lines(text, lines_after[index])
-    if same_bytes:
-        # UTF-8 input goes to Arrow as it is: no second copy of a large file.
-        bom = 3 if encoding == "UTF-8-BOM" else 0
-        body = data[bom + len(text[:offset].encode("utf-8")) :]
-    else:
-        body = text[offset:].encode("utf-8")
+    body = utf8[len(text[:offset].encode("utf-8")) :]
+    del utf8
     columns = _parse_csv_body(body, len(header), delimiter)
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))
@@ -191,69 +224,13 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Arr
     return [pa.array(list(col), pa.string()) for col in zip(*padded, strict=True)] if padded else []
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _text_column(cells: tuple) -> pa.Array:
-    """One Excel column as text; columns of numbers or dates (with text or empty cells) go through Arrow."""
-    kinds = set(map(type, cells))
-    if kinds <= {str}:
-        return pa.array(cells, pa.string())
-    texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
-    if kinds <= {str, float}:
-        numbers = pa.array([c if type(c) is float else None for c in cells], pa.float64())
-        # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
-        integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
-        as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
-        return pc.coalesce(texts, pc.if_else(integral, as_int, numbers.cast(pa.string())))
-    if kinds <= {str, dt.date}:
-        dates = pa.array([c if type(c) is dt.date else None for c in cells], pa.date32())
-        return pc.coalesce(texts, dates.cast(pa.string()))
-    return pa.array([c if type(c) is str else _cell_text(c) for c in cells], pa.string())
-
-
-def _read_excel(data: bytes, find_header: HeaderFinder, sheet_names: tuple[str, ...]) -> RawTable:
+def _read_excel(
+    data: bytes, find_header: HeaderFinder, sheet_names: tuple[str, ...], progress: Progress | None
+) -> RawTable:
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine raises its own error types per format
-        raise FileProblem(f"无法读取 Excel 文件：{error}") from error
-    available = list(workbook.sheet_names)
-    if not available:
-        raise FileProblem("Excel 文件中没有工作表")
-    wanted = {name.strip() for name in sheet_names}
-    # The sheet named after the dataset, else the first; the others only if those carry no header row.
-    order = sorted(available, key=lambda name: name.strip() not in wanted)
-    for chosen in order:
-        # Keep the empty area above the data so list index + 1 is the Excel row number.
-        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-        head = [[_cell_text(c) for c in row] for row in rows[:HEADER_SCAN_ROWS]]
-        index = find_header(head)
-        if index is not None:
-            break
-    else:
-        raise _no_header()
-    header = head[index]
-    body = rows[index + 1 :]
-    width = max([len(header), *(len(r) for r in body)])
-    header = header + [""] * (width - len(header))
-    if body and any(len(r) != width for r in body):
-        body = [list(r) + [""] * (width - len(r)) for r in body]
-    columns = (
-        [_text_column(col) for col in zip(*body, strict=True)]
-        if body
-        else [pa.array([], pa.string())] * width
-    )
-    return RawTable(header, index + 1, index + 2, columns, sheet=chosen)
+        header, header_row, sheet, columns = read_bounded(data, find_header, sheet_names, progress)
+    except WorkbookRejected as error:
+        raise FileProblem(str(error)) from None
+    if not columns:
+        columns = [pa.array([], pa.string())] * len(header)
+    return RawTable(header, header_row, header_row + 1, columns, sheet=sheet)

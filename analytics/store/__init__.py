@@ -57,6 +57,10 @@ class StoreBusy(StoreFailure):
     """Another write held the database longer than the wait; the message is Chinese."""
 
 
+class StoreReadOnly(StoreFailure):
+    """The file or its folder cannot be written; it can still be read (pages work, imports say why not)."""
+
+
 _DISK_FULL = ("no space left", "disk full", "not enough space", "disk quota")
 _READ_ONLY = ("read-only file system", "permission denied", "read only", "read-only", "access is denied")
 _CORRUPT = ("not a valid duckdb database", "corrupt", "checksum", "serialization", "invalid database")
@@ -75,7 +79,7 @@ def explain(error: BaseException, file: str | os.PathLike | None = None) -> Stor
             f"磁盘空间已满，无法写入数据库文件{where}：本次操作没有写入任何数据。请清理磁盘空间后重试"
         )
     if any(word in text for word in _READ_ONLY):
-        return StoreFailure(
+        return StoreReadOnly(
             f"数据库文件{where}或其所在文件夹是只读的，无法写入：本次操作没有写入任何数据。"
             "请检查文件和文件夹的写入权限，或用 --db 指定可写的数据库文件"
         )
@@ -103,6 +107,24 @@ _OS_REASONS = {
 def os_reason(error: OSError) -> str:
     """Why the operating system refused, in Chinese."""
     return _OS_REASONS.get(error.errno, "操作系统拒绝了该操作")
+
+
+@contextmanager
+def import_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's memory capped at `settings.IMPORT_MEMORY_MB` for an import's diff and write (it spills beyond).
+
+    A million-row file is staged and compared in DuckDB next to its Arrow copy; without the cap
+    DuckDB would take up to 80% of the machine's memory. The setting is the database instance's,
+    so it is reset afterwards for the pages' queries.
+    """
+    con.execute(f"SET memory_limit = '{settings.IMPORT_MEMORY_MB}MB'")
+    try:
+        yield
+    finally:
+        try:
+            con.execute("RESET memory_limit")
+        except duckdb.Error:  # a failed write may have closed the connection's transaction state
+            log.debug("reset memory_limit after an import", exc_info=True)
 
 
 def rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -326,16 +348,28 @@ def ensure_schema(path: str | os.PathLike | None = None) -> Path:
         raise StoreFailure(
             f"无法创建数据库所在的文件夹（{file.parent}）：{os_reason(error)}。请检查路径和写入权限"
         ) from error
-    with connect(file, read_only=False) as con:
-        current = None
-        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[
-            0
-        ]:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            current = row[0] if row else None
-        if current != str(SCHEMA_VERSION) or not _has_all_tables(con):
-            create_schema(con)
+    try:
+        with connect(file, read_only=False) as con:
+            if not _schema_current(con):
+                create_schema(con)
+    except StoreReadOnly:
+        # A read-only file or folder still serves the pages when its schema is current;
+        # writing (an import, an undo) then fails with the read-only message.
+        if not file.exists():
+            raise
+        with connect(file, read_only=True) as con:
+            if not _schema_current(con):
+                raise
+        log.info("database %s is read-only: opened for reading only", file)
     return file
+
+
+def _schema_current(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
+    if not tables.fetchone()[0]:
+        return False
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return bool(row) and row[0] == str(SCHEMA_VERSION) and _has_all_tables(con)
 
 
 def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:

@@ -52,6 +52,7 @@ TEXT: dict[str, str] = {
     "data.sample_note": "示例数据：当前显示的是虚构城市的示例数据。",
     "data.sample_removal": "删除方法：在“数据导入”页点击“清除示例数据”，或运行 `python -m analytics undo …`（批次号见 `python -m analytics status`）。",
     "data.not_module_function": "只能缓存模块级函数：{name}",
+    "data.store_failure": "无法读取数据：{error}",
     # ---- figure cards (ui/cards.py)
     "cards.previous": "去年同期 {amount}",
     "cards.previous_none": "去年同期：无数据",
@@ -112,6 +113,10 @@ TEXT: dict[str, str] = {
     "coverage.ledger": "台账",
     "import.waiting": "另一个导入正在进行，本次导入将在其完成后写入……",
     "import.importing": "正在导入……",
+    "import.progress.read": "{file}：正在读取（{done} / {total} 行）",
+    "import.progress.read_start": "{file}：正在读取……",
+    "import.progress.validate": "{file}：正在校验……",
+    "import.progress.write": "{file}：正在写入数据库……",
     "import.failed": "{file}：未导入，数据未改动。{error}",
     "coverage.table_county": "县市区",
     "coverage.caption": "各台账在各县市区的数据截至月份：最近一条记录所在月份，或导入时声明的已报送月份（取较晚者）。",

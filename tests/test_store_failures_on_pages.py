@@ -1,0 +1,145 @@
+"""Every failure is a message: a damaged file, a lock held too long, a read-only folder, a full disk and
+hostile links end as Chinese text on the page (or in the import's result), never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import settings, store
+from analytics.importing import import_file
+from tests.apptest_support import run_page
+from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes, snapshot
+
+PAGES = sorted(
+    str(p.relative_to(Path(__file__).parents[1])) for p in (Path(__file__).parents[1] / "pages").glob("*.py")
+)
+
+
+def errors_on(page: str, query: dict | None = None) -> list[str]:
+    app = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page != "pages/overview.py":
+        app.switch_page(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+    return [str(e.value) for e in app.error]
+
+
+@pytest.fixture
+def damaged_db(tmp_path, monkeypatch):
+    path = tmp_path / "damaged.duckdb"
+    path.write_bytes(b"not a database at all " * 4096)
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_damaged_file_is_a_message_on_every_page(damaged_db, page):
+    [message] = errors_on(page)
+    assert "已损坏" in message and "备份" in message
+
+
+@pytest.fixture
+def locked_db(tmp_path, monkeypatch):
+    """A database another process holds read-write until the test ends."""
+    path = tmp_path / "locked.duckdb"
+    store.ensure_schema(path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys; c=duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    monkeypatch.setattr(settings, "LOCK_WAIT_SECONDS", 0.3)
+    yield path
+    holder.stdin.close()
+    holder.wait()
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/data_import.py", "pages/report.py"])
+def test_lock_held_too_long_is_a_message(locked_db, page):
+    [message] = errors_on(page)
+    assert "占用" in message and "稍后再试" in message
+
+
+def _mount_tmpfs(folder: Path, size: str) -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    folder.mkdir()
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=False
+        ).returncode
+        == 0
+    )
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    folder = tmp_path / "disk"
+    if not _mount_tmpfs(folder, "3m"):
+        pytest.skip("needs root to mount a small tmpfs")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_read_only_folder_still_serves_pages_and_import_says_why(small_disk, monkeypatch):
+    db = small_disk / "ro.duckdb"
+    store.ensure_schema(db)
+    assert (
+        import_file(csv_bytes([["县市区", "乡镇（街道）"], ["甲县", "城关镇"]]), file_name="r.csv", db=db)[
+            "status"
+        ]
+        == "imported"
+    )
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=False).returncode == 0
+    monkeypatch.setenv("SAFETY_DB", str(db))
+    for page in ("pages/overview.py", "pages/data_import.py"):
+        assert errors_on(page) == []
+    before = snapshot(db)
+    with pytest.raises(store.StoreReadOnly, match="只读"):
+        import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="a.csv", db=db)
+    assert snapshot(db) == before
+
+
+def test_disk_full_at_import_is_a_message_and_the_data_as_it_was(small_disk):
+    db = small_disk / "full.duckdb"
+    store.ensure_schema(db)
+    regions = csv_bytes([["县市区", "乡镇（街道）"], ["甲县", "城关镇"]])
+    assert import_file(regions, file_name="r.csv", db=db)["status"] == "imported"
+    first = [ACCIDENT_HEADER] + [accident(i) for i in range(1, 50)]
+    assert import_file(csv_bytes(first), file_name="a.csv", db=db)["status"] == "imported"
+    before = snapshot(db)
+    rows = [ACCIDENT_HEADER] + [accident(i) for i in range(1, 60000)]
+    with pytest.raises(store.StoreFailure, match="磁盘空间已满"):
+        import_file(csv_bytes(rows), file_name="big.csv", db=db, dataset="accidents")
+    assert snapshot(db) == before
+
+
+HOSTILE_LINKS = {"meeting": "1", "cycle": "²", "year": "9" * 5000, "months": "²-3", "county": "\x00" * 300}
+
+
+@pytest.mark.parametrize("cycle", ["²", "9" * 5000, "-5", "1e9", "٣"])
+def test_hostile_cycle_does_not_crash(empty_db, cycle):
+    run_page("pages/overview.py", {"meeting": "1", "cycle": cycle})
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_links_do_not_crash_any_page(empty_db, page):
+    run_page(page, HOSTILE_LINKS)
