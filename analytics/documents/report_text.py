@@ -1,4 +1,4 @@
-"""The report's sentences and tables, built from figures (no database, no layout).
+"""The report's sentences on the four indicators, training, enforcement, hazards and townships (no database, no layout).
 
 Every function here takes figures the metric functions returned and writes them
 in the seed report's register: counts with thousands separators, money in 万元
@@ -14,26 +14,18 @@ from dataclasses import dataclass
 
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row, shared_rank
+from analytics.metrics.ranking import county_row
 from analytics.metrics.training import lagging_rows
-from analytics.text import fields
 from analytics.text.wording import (
-    area_word,
     change_kind,
     change_phrase,
-    coverage_notices,
     fmt_count,
     fmt_money,
     fmt_pct,
     overview_paragraph,
-    rank_phrase,
-    source_note,
 )
 
-# A table: its header and its rows of cell texts.
-Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 # How many townships the report names as furthest behind on a rate.
 LAGGING_TOWNSHIPS = 3
 
@@ -284,205 +276,10 @@ def township_paragraph(rows: list[dict]) -> str:
     return text
 
 
-# ---- tables ---------------------------------------------------------------------------------
-
-
-def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str) -> Table:
-    """附表1: the four indicators with 同期, 同比 and (when ranked) the county's 全市排位."""
-    header = ["指标", "本期", "去年同期", "同比"]
-    row_of_county = county_row(ranking_doc, county) if ranked(ranking_doc, county) else None
-    if row_of_county:
-        header.append("全市排位")
-    rows = []
-    for name in INDICATORS:
-        figure = indicators_doc["indicators"][name]
-        row = [
-            fields.label(name),
-            fields.fmt_value(name, figure["value"]),
-            fields.fmt_value(name, figure["previous"]),
-            table_change(figure["value"], figure["previous"], figure["change_pct"]),
-        ]
-        if row_of_county:
-            rank = row_of_county["rank"][name]
-            row.append(rank_phrase(rank, shared_rank(ranking_doc, name, rank)))
-        rows.append(tuple(row))
-    return tuple(header), tuple(rows)
-
-
-def sector_table(indicators_doc: dict) -> Table:
-    """附表2: accidents by sector with 同期 and 同比, then the 合计 row."""
-    header = (
-        fields.KEY_LABELS["sector"],
-        fields.label("accidents"),
-        "去年同期",
-        "同比",
-        *(fields.label(name) for name in ("deaths", "injuries", "direct_loss_wan")),
-    )
-    rows = []
-    for row in indicators_doc["by_sector"]:
-        rows.append(
-            (
-                row["sector"],
-                fmt_count(row["accidents"]),
-                fmt_count(row["previous"]["accidents"]),
-                table_change(row["accidents"], row["previous"]["accidents"], row["change_pct"]["accidents"]),
-                fmt_count(row["deaths"]),
-                fmt_count(row["injuries"]),
-                fmt_money(row["direct_loss_wan"]),
-            )
-        )
-    figures = indicators_doc["indicators"]
-    accidents = figures["accidents"]
-    rows.append(
-        (
-            "合计",
-            fmt_count(accidents["value"]),
-            fmt_count(accidents["previous"]),
-            table_change(accidents["value"], accidents["previous"], accidents["change_pct"]),
-            fmt_count(figures["deaths"]["value"]),
-            fmt_count(figures["injuries"]["value"]),
-            fmt_money(figures["direct_loss_wan"]["value"]),
-        )
-    )
-    return header, tuple(rows)
-
-
-TOWNSHIP_TABLE_FIELDS = (
-    "accidents",
-    "deaths",
-    "found",
-    "rectification_rate",
-    "overdue",
-    "cases",
-    "fine_wan",
-    "trained",
-    "coverage_pct",
-)
-
-
-def township_table(townships_doc: dict) -> Table:
-    """附表3: the township comparison, records without a township as 县直/未填乡镇, then 合计."""
-    header = (fields.KEY_LABELS["township"], *(fields.label(name) for name in TOWNSHIP_TABLE_FIELDS))
-    rows = []
-    for row in [*townships_doc["rows"], townships_doc["total"]]:
-        township = row["township"] or NO_TOWNSHIP
-        rows.append((township, *(fields.fmt_value(name, row[name]) for name in TOWNSHIP_TABLE_FIELDS)))
-    return header, tuple(rows)
-
-
-# ---- the document ---------------------------------------------------------------------------
+# ---- dates ---------------------------------------------------------------------------------
 
 
 def date_text(iso: str) -> str:
     """'2026-08-31' -> '2026年8月31日'."""
     day = dt.date.fromisoformat(iso)
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def coverage_blocks(figures: dict) -> list[Block]:
-    """A note under the subtitle naming each source whose data stop before the period ends."""
-    lines = coverage_notices({"period": figures["period"], "coverage": figures.get("coverage")})
-    lines += coverage_notices(figures["ranking"]) if "ranking" in figures else []
-    return [Block("note", f"数据说明：{'；'.join(dict.fromkeys(lines))}。")] if lines else []
-
-
-def report_blocks(figures: dict) -> list[Block]:
-    """The whole report in reading order, from the figures `report.report_figures` gathered."""
-    county = figures["county"]
-    period = Period(figures["period"]["year"], *figures["period"]["months"])
-    whole = area_word(county)
-    government = f"{whole.removeprefix('全')}政府"
-    label = period.label
-    hazards, enforcement = figures["hazards"], figures["enforcement"]
-    blocks = [
-        Block("title", "关于《安全生产法》贯彻实施情况的报告"),
-        Block("subtitle", f"（{county}{period.year}年{label}）"),
-        *coverage_blocks(figures),
-        Block("salutation", "主任、各位副主任及各位委员："),
-        Block(
-            "paragraph",
-            f"根据会议安排，下面，我代表{government}对{whole.removeprefix('全')}人大常委会"
-            "《关于安全生产法执法检查意见》的落实情况报告如下，请予审议。",
-        ),
-        Block(
-            "paragraph",
-            opening_paragraph(figures["indicators"], figures["ranking"], county, period, government),
-        ),
-        Block("heading", "一、关于进一步抓好《安全生产法》宣传教育的问题"),
-        Block("paragraph", training_paragraph(figures["training"], label, whole), lead="加强安全培训。"),
-        Block("heading", "二、关于不断加大安全监管工作力度的问题"),
-        Block(
-            "paragraph",
-            enforcement_paragraph(enforcement["total"], enforcement["top_department"], label),
-            lead="推进安全执法规范化。",
-        ),
-        Block("heading", "三、关于切实增强安全生产监管整体合力的问题"),
-    ]
-    followup = hazard_followup_paragraph(
-        hazards, enforcement["total"]["suspensions"], date_text(figures["period"]["as_of"])
-    )
-    # 一是/二是 only when there are two points to number.
-    first, second = ("一是", "二是") if followup else ("", "")
-    blocks.append(
-        Block("paragraph", inspection_paragraph(hazards, label), lead=f"{first}全面开展安全生产大检查。")
-    )
-    if followup:
-        blocks.append(Block("paragraph", followup, lead=f"{second}督促隐患整改落实。"))
-    townships = township_paragraph(figures["townships"]["rows"])
-    if townships:
-        blocks.append(Block("heading", "四、关于压实乡镇（街道）属地监管责任的问题"))
-        blocks.append(Block("paragraph", townships))
-    blocks.append(
-        Block(
-            "paragraph",
-            f"下一步，{government}将进一步加大《安全生产法》的宣传力度，强化监督检查，严格落实“一岗双责”，"
-            f"加强责任制考核，认真履行监管职责，不断提高监管水平，确保{whole}安全生产形势持续稳定。",
-        )
-    )
-    blocks.extend(_attachments(figures, county, f"{period.year}年{label}"))
-    return blocks
-
-
-def _attachments(figures: dict, county: str, period_text: str) -> list[Block]:
-    indicators_doc, ranking_doc = figures["indicators"], figures["ranking"]
-    blocks = [
-        Block("page_break"),
-        Block("attachment", f"{county}{period_text}“四项考核指标”情况", lead="附表1"),
-    ]
-    header, rows = indicator_table(indicators_doc, ranking_doc, county)
-    blocks.append(Block("table", header=header, rows=rows, widths=(28, 14, 14, 22, 22)[: len(header)]))
-    notes = []
-    if ranked(ranking_doc, county):
-        notes.append(
-            f"全市排位为本{area_word(county).removeprefix('全')}在全市{len(ranking_doc['counties'])}个县市区中的位次，"
-            "按各指标数值由小到大排列，数值相同者排位并列；"
-            f"{source_note(ranking_doc['source'].get(county))}。"
-        )
-    provisional = indicators_doc.get("provisional") or {}
-    if provisional.get("provisional"):
-        notes.append(
-            f"事故发生后{provisional['window_days']}日内伤亡人数可能更正，"
-            f"{date_text(provisional['until'])}前本表为初步统计数。"
-        )
-    if notes:
-        blocks.append(Block("note", "注：" + "".join(notes)))
-
-    blocks.append(Block("attachment", f"{county}{period_text}分行业领域生产安全事故情况", lead="附表2"))
-    if indicators_doc["by_sector"]:
-        header, rows = sector_table(indicators_doc)
-        blocks.append(Block("table", header=header, rows=rows, widths=(15, 12, 12, 19, 12, 12, 18)))
-    else:
-        blocks.append(Block("note", "本期及去年同期各行业领域均未发生生产安全事故。"))
-
-    blocks.append(Block("section", landscape=True))
-    blocks.append(Block("attachment", f"{county}{period_text}各乡镇（街道）安全生产监管情况", lead="附表3"))
-    header, rows = township_table(figures["townships"])
-    blocks.append(Block("table", header=header, rows=rows))
-    blocks.append(
-        Block(
-            "note",
-            f"注：隐患整改率、逾期未整改按截至{date_text(figures['period']['as_of'])}的整改情况统计；"
-            f"未填写乡镇（街道）的记录列为“{NO_TOWNSHIP}”；无法计算的比率记为“—”。",
-        )
-    )
-    return blocks
