@@ -26,6 +26,14 @@ from analytics.text.wording import (
     overview_paragraph,
 )
 
+
+def joined(parts: list[str], last: str = "和") -> str:
+    """'甲' / '甲和乙' / '甲、乙和丙': the seed's way of listing two or more things."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "、".join(parts[:-1]) + last + parts[-1]
+
+
 # How many townships the report names as furthest behind on a rate.
 LAGGING_TOWNSHIPS = 3
 
@@ -106,8 +114,30 @@ def opening_paragraph(
 # ---- sections ------------------------------------------------------------------------------
 
 
-def training_paragraph(doc: dict, label: str, whole: str) -> str:
-    """People trained by category, coverage of the year's target, pass rate, categories behind time."""
+def day_span(first: dt.date, last: dt.date) -> str:
+    """'4月12日', '4月12日至14日', '4月28日至5月3日' (a period lies within one year)."""
+    text = f"{first.month}月{first.day}日"
+    if last == first:
+        return text
+    return text + (f"至{last.day}日" if last.month == first.month else f"至{last.month}月{last.day}日")
+
+
+def sessions_sentence(named: list[dict]) -> str:
+    """'4月12日举办第一期企业安全管理培训班，培训安全管理人员和特种作业人员120人；……' for the sessions
+    with a 培训班名称 (`report_outline.named_sessions`); '' when none has one."""
+    parts = []
+    for session in named:
+        who = joined(list(session["categories"]))
+        parts.append(
+            f"{day_span(session['first'], session['last'])}举办{session['title']}，"
+            f"培训{who}{fmt_count(session['trainees'])}人"
+        )
+    return "；".join(parts)
+
+
+def training_paragraph(doc: dict, label: str, whole: str, named: list[dict] | None = None) -> str:
+    """People trained by category, the named sessions, coverage of the year's target, pass rate, categories
+    behind time."""
     total, categories = doc["total"], doc["rows"]
     if not total["trained"]:
         text = f"{label}，{whole}暂无安全生产培训记录"
@@ -126,6 +156,8 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     if total["coverage_pct"] is not None:
         text += f"，年度培训任务{fmt_count(total['required'])}人，培训覆盖率{fmt_pct(total['coverage_pct'])}"
     text += "。"
+    if sessions := sessions_sentence(named or []):
+        text += f"{sessions}。"
     if total["pass_rate"] is not None:
         text += f"经考核，合格{fmt_count(total['passed'])}人，考核合格率{fmt_pct(total['pass_rate'])}。"
     progress = doc.get("time_progress")
@@ -139,17 +171,20 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     return text
 
 
-def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
-    """Cases and fines with 同比, suspensions and closures, and the department with the most cases."""
+def enforcement_paragraph(total: dict, top: dict | None, label: str, road: str = "") -> str:
+    """Cases with 同比, the `road` clause (道路交通违规行为 with 同比), fines and 作出行政处罚 with 同比,
+    suspensions and closures, and the department with the most cases."""
     previous, change = total["previous"], total["change_pct"]
     if not total["cases"]:
         text = f"{label}，各执法部门未立案查处安全生产违法行为"
         if previous["cases"]:
             text += f"（去年同期立案{fmt_count(previous['cases'])}件）"
-        return text + "。"
+        return text + (f"；{road}。" if road else "。")
     text = f"{label}，各执法部门立案查处安全生产违法行为" + against_last_year(
         total["cases"], previous["cases"], change["cases"], f"{fmt_count(total['cases'])}件"
     )
+    if road:
+        text += f"，{road}"
     if total["fine_wan"]:
         text += "，安全生产行政处罚" + against_last_year(
             total["fine_wan"], previous["fine_wan"], change["fine_wan"], f"{fmt_money(total['fine_wan'])}万元"
@@ -158,6 +193,13 @@ def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
         text += f"，未作出罚款处罚（去年同期罚款{fmt_money(previous['fine_wan'])}万元）"
     else:
         text += "，未作出罚款处罚"
+    if total.get("penalties"):
+        text += "，作出行政处罚" + against_last_year(
+            total["penalties"],
+            previous["penalties"],
+            change["penalties"],
+            f"{fmt_count(total['penalties'])}起",
+        )
     measures = []
     if total["suspensions"]:
         measures.append(f"责令停产停业整改{fmt_count(total['suspensions'])}家")
@@ -172,20 +214,35 @@ def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
     return text
 
 
-def inspection_paragraph(total: dict, label: str) -> str:
-    """Inspections, units, hazards found and rectified, 整改率 and 整改指令书复查率."""
-    if total["inspections"]:
+def inspection_paragraph(total: dict, label: str, government: str = "", extra: tuple[str, ...] = ()) -> str:
+    """Sectors and units inspected, hazards found (一般 and 重大) and rectified, 整改率, 整改指令书复查率,
+    then the `extra` clauses (非法违法行为, 重大危险源) that the seed puts in the same paragraph."""
+    if total.get("sectors_inspected"):
+        text = (
+            f"{label}，{government}按照重点行业领域，确定了{fmt_count(total['sectors_inspected'])}个行业领域，"
+            "按照“全覆盖、零容忍、严执法、重实效”的要求，督促各行业主管部门开展安全生产检查"
+            f"{fmt_count(total['inspections'])}次，检查企事业单位{fmt_count(total['units_inspected'])}家，"
+        )
+    elif total["inspections"]:
         text = (
             f"按照“全覆盖、零容忍、严执法、重实效”的要求，{label}，各行业主管部门开展安全生产检查"
             f"{fmt_count(total['inspections'])}次，检查企事业单位{fmt_count(total['units_inspected'])}家，"
         )
     else:
         text = f"{label}，暂无安全生产检查记录，"
+    clauses = [clause for clause in extra if clause]
     if not total["found"]:
-        return text + "未排查出安全隐患。"
-    text += f"排查安全隐患{fmt_count(total['found'])}条"
-    if total["major_found"]:
-        text += f"（其中重大事故隐患{fmt_count(total['major_found'])}条）"
+        return text + "未排查出安全隐患" + "".join(f"；{clause}" for clause in clauses) + "。"
+    general, major = total.get("general_found", total["found"] - total["major_found"]), total["major_found"]
+    if not major:
+        text += f"排查一般安全隐患{fmt_count(total['found'])}条"
+    elif general:
+        text += (
+            f"排查安全隐患{fmt_count(total['found'])}条，其中一般安全隐患{fmt_count(general)}条、"
+            f"重大事故隐患{fmt_count(major)}条"
+        )
+    else:
+        text += f"排查安全隐患{fmt_count(total['found'])}条，均为重大事故隐患"
     if total["rectified"]:
         text += (
             f"，已整改{fmt_count(total['rectified'])}条，隐患整改率达到{fmt_pct(total['rectification_rate'])}"
@@ -201,11 +258,12 @@ def inspection_paragraph(total: dict, label: str) -> str:
             )
         else:
             text += "，均未到整改期限"
-    return text + "。"
+    return text + "".join(f"；{clause}" for clause in clauses) + "。"
 
 
-def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) -> str:
-    """Major and overdue hazards as of the period's as_of, and the suspensions ordered; '' when none apply."""
+def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str, listed: str = "") -> str:
+    """Major and overdue hazards as of the period's as_of, the `listed` clause (挂牌督办, 销号率) and the
+    suspensions ordered; '' when none apply."""
     parts = []
     if total["major_found"]:
         major = f"排查出的重大事故隐患{fmt_count(total['major_found'])}条"
@@ -217,6 +275,8 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) ->
         else:
             major += "，尚未整改到位"
         parts.append(major)
+        if listed:
+            parts.append(listed)
     elif total["found"]:
         parts.append("未排查出重大事故隐患")
     if total["found"]:
