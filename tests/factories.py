@@ -69,6 +69,8 @@ def hazard(
     department="应急管理局",
     county=COUNTY,
     unit=None,
+    listed_level=None,
+    closed_on=None,
 ):
     return {
         "hazard_id": hazard_id,
@@ -82,6 +84,8 @@ def hazard(
         "rectified_on": rectified_on,
         "order_issued": order,
         "reviewed_on": reviewed_on,
+        "listed_level": listed_level,
+        "closed_on": closed_on,
     }
 
 

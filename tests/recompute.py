@@ -37,6 +37,10 @@ TOWNSHIP_CHOICES = ["A镇", "B镇", "C镇", "新区", None, None]
 DEPARTMENTS = ["应急管理局", "住建局", "交通运输局", "市场监管局"]
 
 
+LISTED_CHOICES = ["县级", "市级", "省级", None]  # 挂牌督办 levels of 重大隐患 (None: not listed)
+SECTOR_CHOICES = ["工业", "商贸", "建筑施工", "危险化学品", None, None]
+
+
 def random_hazards(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
     """Hazards of two counties over 2025–2026 with random deadlines, rectifications, orders and reviews."""
     rows = []
@@ -53,6 +57,11 @@ def random_hazards(rng: np.random.Generator, n: int, today: dt.date) -> list[dic
         if order and rng.random() < 0.7:
             reviewed = min(deadline + dt.timedelta(days=int(rng.integers(-5, 40))), today)
             reviewed = max(reviewed, found)
+        major = rng.random() < 0.15
+        listed = LISTED_CHOICES[int(rng.integers(0, len(LISTED_CHOICES)))] if major else None
+        closed = None
+        if listed and rectified and rng.random() < 0.6:
+            closed = min(rectified + dt.timedelta(days=int(rng.integers(0, 30))), today)
         rows.append(
             hazard(
                 f"H{i:05d}",
@@ -60,12 +69,14 @@ def random_hazards(rng: np.random.Generator, n: int, today: dt.date) -> list[dic
                 deadline,
                 rectified_on=rectified,
                 township=TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
-                level="重大隐患" if rng.random() < 0.15 else "一般隐患",
+                level="重大隐患" if major else "一般隐患",
                 order=order,
                 reviewed_on=reviewed,
                 department=DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
                 county=COUNTY if rng.random() < 0.8 else "乙县",
                 unit=f"单位{int(rng.integers(0, 120))}",
+                listed_level=listed,
+                closed_on=closed,
             )
         )
     return rows
@@ -83,6 +94,7 @@ def random_inspections(rng: np.random.Generator, n: int, today: dt.date) -> list
             "department": DEPARTMENTS[int(rng.integers(0, len(DEPARTMENTS)))],
             "unit": f"单位{int(rng.integers(0, 80))}",
             "kind": ["日常检查", "专项检查", "联合检查", None][int(rng.integers(0, 4))],
+            "sector": SECTOR_CHOICES[int(rng.integers(0, len(SECTOR_CHOICES)))],
         }
         for i in range(n)
     ]
@@ -99,7 +111,7 @@ def group_key(series: pd.Series) -> pd.Series:
 def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
     """{key (None for no township, "合计" for the total): ROW} from metrics.md, in pandas."""
     frame = pd.DataFrame(hazard_rows)
-    for column in ("found_on", "deadline", "rectified_on", "reviewed_on"):
+    for column in ("found_on", "deadline", "rectified_on", "reviewed_on", "closed_on"):
         frame[column] = pd.to_datetime(frame[column])
     start, end, as_of = pd.Timestamp(period.start), pd.Timestamp(period.end), pd.Timestamp(as_of)
     frame = frame[(frame["county"] == COUNTY) & frame["found_on"].between(start, end)].copy()
@@ -110,6 +122,9 @@ def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region
     frame["due"] = frame["order_issued"] & (frame["deadline"] <= as_of)
     frame["reviewed"] = frame["due"] & frame["reviewed_on"].notna() & (frame["reviewed_on"] <= as_of)
     frame["days"] = (frame["rectified_on"] - frame["found_on"]).dt.days
+    frame["listed"] = frame["listed_level"].notna()
+    frame["closed"] = frame["listed"] & frame["closed_on"].notna() & (frame["closed_on"] <= as_of)
+    frame["listed_overdue"] = frame["listed"] & ~frame["closed"] & (frame["deadline"] < as_of)
 
     visits = pd.DataFrame(inspection_rows)
     visits["inspected_on"] = pd.to_datetime(visits["inspected_on"])
@@ -134,6 +149,12 @@ def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region
             "avg_days_to_rectify": half_up(Decimal(days) / len(rectified)) if len(rectified) else None,
             "inspections": len(seen),
             "units_inspected": seen["unit"].nunique(),
+            "general_found": int((part["level"] == "一般隐患").sum()),
+            "listed": int(part["listed"].sum()),
+            "listed_closed": int(part["closed"].sum()),
+            "closure_rate": pct(part["closed"].sum(), part["listed"].sum()),
+            "listed_overdue": int(part["listed_overdue"].sum()),
+            "sectors_inspected": seen["sector"].dropna().nunique() or None if "sector" in seen else None,
         }
 
     keys = set(frame["key"]) | set(visits["key"])
@@ -185,18 +206,25 @@ def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
         frame["filed_on"].between(pd.Timestamp(period.previous.start), pd.Timestamp(period.previous.end))
     ]
 
+    # 作出行政处罚 under the 行政处罚法: not 责令限期整改 (an order) nor 移送司法机关 (a referral).
+    penalty = {"罚款", "警告", "责令停产停业整改", "取缔关闭", "暂扣吊销证照"}
+
     def row(current: pd.DataFrame, previous: pd.DataFrame) -> dict:
         fine = sum((Decimal(str(v)) for v in current["fine_wan"]), Decimal(0))
         previous_fine = sum((Decimal(str(v)) for v in previous["fine_wan"]), Decimal(0))
+        penalties = int(current["measure"].isin(penalty).sum())
+        previous_penalties = int(previous["measure"].isin(penalty).sum())
         return {
             "cases": len(current),
             "fine_wan": money(fine),
             "suspensions": int((current["measure"] == "责令停产停业整改").sum()),
             "closures": int((current["measure"] == "取缔关闭").sum()),
-            "previous": {"cases": len(previous), "fine_wan": money(previous_fine)},
+            "penalties": penalties,
+            "previous": {"cases": len(previous), "fine_wan": money(previous_fine), "penalties": previous_penalties},
             "change_pct": {
                 "cases": change(len(current), len(previous)),
                 "fine_wan": change(fine, previous_fine),
+                "penalties": change(penalties, previous_penalties),
             },
         }
 
@@ -332,3 +360,35 @@ def expected_change(value: Fraction, previous: Fraction) -> float | None:
     if previous == 0:
         return 0.0 if value == 0 else None
     return half_up_exact((value - previous) / previous * 100, 1)
+
+
+def expected_listed(hazard_rows: list[dict], period: Period, as_of: dt.date) -> tuple[list[dict], pd.DataFrame]:
+    """The 挂牌督办 figures by listed level and the list itself (hazard_id, status, days_overdue), in pandas."""
+    frame = pd.DataFrame(hazard_rows)
+    for column in ("found_on", "deadline", "closed_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    stamp = pd.Timestamp(as_of)
+    frame = frame[
+        (frame["county"] == COUNTY)
+        & frame["found_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+        & frame["listed_level"].notna()
+    ].copy()
+    frame["closed"] = frame["closed_on"].notna() & (frame["closed_on"] <= stamp)
+    frame["late"] = ~frame["closed"] & (frame["deadline"] < stamp)
+    levels = []
+    for level in ("县级", "市级", "省级"):
+        part = frame[frame["listed_level"] == level]
+        levels.append(
+            {
+                "listed_level": level,
+                "listed": len(part),
+                "listed_closed": int(part["closed"].sum()),
+                "closure_rate": pct(part["closed"].sum(), len(part)),
+                "listed_overdue": int(part["late"].sum()),
+            }
+        )
+    frame["status"] = np.where(frame["closed"], "已销号", "未销号")
+    frame["days_overdue"] = [
+        (stamp - deadline).days if late else None for late, deadline in zip(frame["late"], frame["deadline"])
+    ]
+    return levels, frame[["hazard_id", "status", "days_overdue", "closed", "deadline"]]

@@ -33,8 +33,14 @@ ROW_KEYS = {
         "avg_days_to_rectify",
         "inspections",
         "units_inspected",
+        "general_found",
+        "listed",
+        "listed_closed",
+        "closure_rate",
+        "listed_overdue",
+        "sectors_inspected",
     },
-    "enforcement": {"cases", "fine_wan", "suspensions", "closures", "previous", "change_pct"},
+    "enforcement": {"cases", "fine_wan", "suspensions", "closures", "penalties", "previous", "change_pct"},
     "training": {"sessions", "trained", "passed", "required", "coverage_pct", "pass_rate"},
     "townships": {
         "accidents",
@@ -159,8 +165,9 @@ def test_figures_in_the_json(db_path):
     enforcement = json.loads(
         run(db_path, "enforcement", "--county", COUNTY, "--months", "3-3", "--json").stdout
     )
-    assert enforcement["total"]["change_pct"] == {"cases": 0.0, "fine_wan": None}
-    assert enforcement["total"]["previous"] == {"cases": 1, "fine_wan": 0.0}
+    assert enforcement["total"]["change_pct"] == {"cases": 0.0, "fine_wan": None, "penalties": 0.0}
+    assert enforcement["total"]["previous"] == {"cases": 1, "fine_wan": 0.0, "penalties": 1}
+    assert enforcement["total"]["penalties"] == 1
     training = json.loads(run(db_path, "training", "--county", COUNTY, "--json").stdout)
     a_row = training["rows"][0]
     assert (a_row["coverage_pct"], a_row["pass_rate"]) == (75.0, 90.0)

@@ -16,6 +16,7 @@ from analytics.metrics.hazards import (
     hazard_monthly,
     hazards,
     inspections_by,
+    listed_hazards,
     overdue_hazards,
 )
 from analytics.metrics.periods import Period
@@ -23,6 +24,7 @@ from tests.factories import fixture_db, hazard, insert
 from tests.recompute import (
     change,
     expected_hazard_rows,
+    expected_listed,
     random_hazards,
     random_inspections,
 )
@@ -149,7 +151,47 @@ EDGE_CASES = [
         D(2026, 12, 1),
         {"found": 1, "overdue": 1},
     ),
-]
+    (
+        "一般隐患 is found less major_found",
+        [
+            hazard("h1", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患"),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30)),
+            hazard("h3", D(2026, 5, 1), D(2026, 5, 30)),
+        ],
+        D(2026, 12, 1),
+        {"found": 3, "major_found": 1, "general_found": 2},
+    ),
+    (
+        "挂牌督办: closed on as_of counts as closed; closed after as_of is open and overdue past its deadline",
+        [
+            hazard("h1", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患", listed_level="县级",
+                   rectified_on=D(2026, 5, 20), closed_on=D(2026, 8, 31)),
+            hazard("h2", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患", listed_level="市级",
+                   rectified_on=D(2026, 5, 20), closed_on=D(2026, 9, 1)),
+            hazard("h3", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患"),
+        ],
+        D(2026, 12, 1),
+        {"listed": 2, "listed_closed": 1, "closure_rate": 50.0, "listed_overdue": 1, "overdue": 1},
+    ),
+    (
+        "挂牌督办: a deadline on as_of is not overdue yet; 1 of 3 closed is 33.3%",
+        [
+            hazard("h1", D(2026, 8, 1), D(2026, 8, 31), level="重大隐患", listed_level="省级"),
+            hazard("h2", D(2026, 8, 1), D(2026, 8, 30), level="重大隐患", listed_level="省级",
+                   rectified_on=D(2026, 8, 29)),
+            hazard("h3", D(2026, 8, 1), D(2026, 8, 2), level="重大隐患", listed_level="县级",
+                   rectified_on=D(2026, 8, 2), closed_on=D(2026, 8, 3)),
+        ],
+        D(2026, 12, 1),
+        {"listed": 3, "listed_closed": 1, "closure_rate": 33.3, "listed_overdue": 1, "overdue": 0},
+    ),
+    (
+        "no listed hazard: closure rate null, never 0",
+        [hazard("h1", D(2026, 5, 1), D(2026, 5, 30), level="重大隐患")],
+        D(2026, 12, 1),
+        {"listed": 0, "listed_closed": 0, "closure_rate": None, "listed_overdue": 0},
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -185,6 +227,12 @@ def test_township_without_records_has_zeros_and_null_rates(db):
         "avg_days_to_rectify": None,
         "inspections": 0,
         "units_inspected": 0,
+        "general_found": 0,
+        "listed": 0,
+        "listed_closed": 0,
+        "closure_rate": None,
+        "listed_overdue": 0,
+        "sectors_inspected": None,
     }
 
 
@@ -235,6 +283,16 @@ def test_document_shape(db):
         "avg_days_to_rectify",
         "inspections",
         "units_inspected",
+        "general_found",
+        "listed",
+        "listed_closed",
+        "closure_rate",
+        "listed_overdue",
+        "sectors_inspected",
+    ]
+    assert document["by_listed_level"] == [
+        {"listed_level": level, "listed": 0, "listed_closed": 0, "closure_rate": None, "listed_overdue": 0}
+        for level in ("县级", "市级", "省级")
     ]
     with pytest.raises(ValueError):
         hazards(db, PERIOD, COUNTY, by="unit")
@@ -407,3 +465,84 @@ def test_against_previous_matches_an_independent_pandas_recomputation(db):
                 (Decimal(str(now[name])) - Decimal(str(before[name]))).quantize(Decimal("0.1"), ROUND_HALF_UP)
             )
         assert figures[name]["change_points"] == want, name
+
+
+def test_by_listed_level_and_the_listed_list_as_of_as_of(db):
+    insert(
+        db,
+        "hazards",
+        [
+            hazard("h1", D(2026, 3, 1), D(2026, 3, 30), level="重大隐患", listed_level="县级",
+                   rectified_on=D(2026, 3, 20), closed_on=D(2026, 4, 1), township=None),
+            hazard("h2", D(2026, 3, 1), D(2026, 6, 30), level="重大隐患", listed_level="县级"),
+            hazard("h3", D(2026, 3, 1), D(2026, 5, 31), level="重大隐患", listed_level="市级",
+                   rectified_on=D(2026, 7, 1), closed_on=D(2026, 7, 2)),
+            hazard("h4", D(2026, 3, 1), D(2026, 7, 20), level="重大隐患", listed_level="市级"),
+            hazard("h5", D(2026, 3, 1), D(2026, 3, 2), level="重大隐患"),
+            hazard("h6", D(2025, 3, 1), D(2025, 3, 2), level="重大隐患", listed_level="省级"),
+        ],
+    )  # fmt: skip
+    today = D(2026, 6, 30)  # as_of: h3's rectification and closing are still to come
+    document = hazards(db, PERIOD, COUNTY, today=today)
+    assert document["by_listed_level"] == [
+        {"listed_level": "县级", "listed": 2, "listed_closed": 1, "closure_rate": 50.0, "listed_overdue": 0},
+        {"listed_level": "市级", "listed": 2, "listed_closed": 0, "closure_rate": 0.0, "listed_overdue": 1},
+        {"listed_level": "省级", "listed": 0, "listed_closed": 0, "closure_rate": None, "listed_overdue": 0},
+    ]
+    listed = listed_hazards(db, PERIOD, COUNTY, today=today)
+    assert list(listed.columns) == [
+        "hazard_id", "unit", "township", "listed_level", "found_on", "deadline",
+        "rectified_on", "closed_on", "status", "days_overdue",
+    ]  # fmt: skip
+    # open first, most days overdue first, then by deadline; closed last
+    assert listed["hazard_id"].tolist() == ["h3", "h2", "h4", "h1"]
+    assert listed["status"].tolist() == ["未销号", "未销号", "未销号", "已销号"]
+    assert [None if pd.isna(v) else int(v) for v in listed["days_overdue"]] == [30, None, None, None]
+    h3 = listed.iloc[0]
+    assert pd.isna(h3["rectified_on"]) and pd.isna(h3["closed_on"])  # after as_of: not yet, as of then
+    assert pd.isna(listed.iloc[3]["township"]) and listed.iloc[3]["closed_on"] == D(2026, 4, 1)
+
+
+def test_sectors_inspected_counts_distinct_sectors_and_is_null_without_any(db):
+    def visit(i, township, sector, day=D(2026, 3, 1)):
+        return {"inspection_id": f"i{i}", "inspected_on": day, "county": COUNTY, "township": township,
+                "department": "应急管理局", "unit": f"厂{i}", "sector": sector}  # fmt: skip
+
+    insert(
+        db,
+        "inspections",
+        [
+            visit(1, "A镇", "工业"),
+            visit(2, "A镇", "工业"),
+            visit(3, "A镇", "商贸"),
+            visit(4, "B镇", None),
+            visit(5, None, "矿山"),
+            visit(6, "B镇", "烟花爆竹", day=D(2025, 3, 1)),
+        ],
+    )
+    document = hazards(db, PERIOD, COUNTY, today=D(2026, 12, 1))
+    assert row_of(document, "A镇")["sectors_inspected"] == 2
+    assert row_of(document, "B镇")["sectors_inspected"] is None  # its one inspection carries no sector
+    assert row_of(document, None)["sectors_inspected"] == 1
+    assert document["total"]["sectors_inspected"] == 3
+
+
+@pytest.mark.parametrize("today", [D(2026, 7, 20), D(2026, 3, 31)])
+def test_listed_figures_match_an_independent_pandas_recomputation(db, today):
+    rng = np.random.default_rng(4242)
+    hazard_rows = random_hazards(rng, 3000, D(2026, 7, 20))
+    insert(db, "hazards", hazard_rows)
+    document = hazards(db, PERIOD, COUNTY, today=today)
+    levels, expected_list = expected_listed(hazard_rows, PERIOD, PERIOD.as_of(today))
+    assert document["by_listed_level"] == levels
+    listed = listed_hazards(db, PERIOD, COUNTY, today=today)
+    assert sorted(listed["hazard_id"]) == sorted(expected_list["hazard_id"])
+    merged = listed.merge(expected_list, on="hazard_id", suffixes=("", "_expected"))
+    assert (merged["status"] == merged["status_expected"]).all()
+    actual_days = [None if pd.isna(v) else int(v) for v in merged["days_overdue"]]
+    expected_days = [None if pd.isna(v) else int(v) for v in merged["days_overdue_expected"]]
+    assert actual_days == expected_days
+    open_part = listed[listed["status"] == "未销号"]
+    assert listed["status"].tolist() == sorted(listed["status"].tolist(), key=lambda s: s == "已销号")
+    days = open_part["days_overdue"].fillna(-1).tolist()
+    assert days == sorted(days, reverse=True)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 from analytics import settings, store
-from analytics.cli import data, metrics, report, supervision
+from analytics.cli import data, metrics, registers, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
@@ -32,6 +32,11 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
     "enforcement": supervision.cmd_enforcement,
     "training": supervision.cmd_training,
     "townships": supervision.cmd_townships,
+    "standardization": registers.cmd_standardization,
+    "sources": registers.cmd_sources,
+    "projects": registers.cmd_projects,
+    "reports": registers.cmd_reports,
+    "control": registers.cmd_control,
     "report": report.cmd_report,
 }
 
@@ -121,13 +126,21 @@ def build_parser() -> argparse.ArgumentParser:
         ("hazards", ["township", "department"], t("cli.hazards_help")),
         ("enforcement", ["department", "township"], t("cli.enforcement_help")),
         ("training", ["township", "category"], t("cli.training_help")),
+        ("standardization", ["grade", "township"], t("cli.standardization_help")),
+        ("sources", ["level", "township"], t("cli.sources_help")),
+        ("reports", ["item", "department"], t("cli.reports_help")),
     ):
         p = sub.add_parser(name, parents=[common, period], help=help_text)
         p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
         p.add_argument("--by", choices=choices, default=choices[0], help=t("cli.by_help", default=choices[0]))
 
-    p = sub.add_parser("townships", parents=[common, period], help=t("cli.townships_help"))
-    p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+    for name, help_text in (
+        ("townships", t("cli.townships_help")),
+        ("projects", t("cli.projects_help")),
+        ("control", t("cli.control_help")),
+    ):
+        p = sub.add_parser(name, parents=[common, period], help=help_text)
+        p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
 
     p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
     p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))

@@ -1,5 +1,7 @@
 """CLI handlers for the supervision subcommands: hazards, enforcement, training, townships.
 
+The table helpers here (_run, _title, _render, _table) serve `analytics.cli.registers` too.
+
 Each handler resolves the county and period, calls the metric function the
 pages call, and returns `(exit_status, json_document, human_text)` for
 `analytics.cli.main` to print.
@@ -123,6 +125,9 @@ ENFORCEMENT_COLUMNS = [
     _change("cases", "cases_change_pct"),
     _previous("fine_wan"),
     _change("fine_wan", "fine_change_pct"),
+    _field("penalties"),
+    _previous("penalties"),
+    _change("penalties", "penalties_change_pct"),
 ]
 TRAINING_COLUMNS = _columns("trained", "passed", "required", "coverage_pct", "pass_rate")
 TOWNSHIP_COLUMNS = _columns(*TOWNSHIP_FIELDS)

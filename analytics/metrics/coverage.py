@@ -11,6 +11,16 @@ Decided here, where the spec is silent:
   counties that have any: city figures are only comparable up to that month.
 - The span a period is checked against starts at the source's first record in
   any county and ends at its coverage (for the city: the latest of any county).
+- Registries (standardization, major hazard sources) are judged as of `as_of`:
+  a record stays in force until it expires or is deregistered, so a county whose
+  last registration was last year still has a register today. Their span has no
+  end: a period is "no data" for a registry only when the county has no row at
+  all, or the period ends before the registry's first record. Their `coverage`
+  month (the latest record or declaration) is still reported, as for any ledger.
+- Year-month tables (the city bulletin, the departments' monthly reports) are
+  covered through their latest year-month row.
+- Control targets are set against the accident records, so `control` is checked
+  against the accident ledger, like the four indicators.
 """
 
 from __future__ import annotations
@@ -25,9 +35,13 @@ from analytics.contract.datasets import DATASETS
 from analytics.metrics.periods import Period
 from analytics.text.zh import t
 
-# The monthly sources: every dataset with a record date, and the city bulletin.
-MONTHLY_SOURCES = tuple(name for name, d in DATASETS.items() if d.date_column) + ("city_bulletin",)
+# Tables of year-month rows rather than dated records.
+YEAR_MONTH_SOURCES = ("city_bulletin", "monthly_reports")
+# The monthly sources: every dataset with a record date, and the year-month tables.
+MONTHLY_SOURCES = tuple(name for name, d in DATASETS.items() if d.date_column) + YEAR_MONTH_SOURCES
 ACCIDENT_SOURCES = ("accidents", "city_bulletin")
+# Registers judged as of as_of: their records stay in force after the last one was filed.
+REGISTRIES = ("standardization", "major_hazard_sources")
 # The sources behind each metric document (its `coverage` keys and its "no data" span).
 SOURCES = {
     "indicators": ("accidents",),
@@ -36,6 +50,11 @@ SOURCES = {
     "enforcement": ("enforcement",),
     "training": ("training",),
     "townships": ("accidents", "hazards", "enforcement", "training"),
+    "standardization": ("standardization",),
+    "sources": ("major_hazard_sources",),
+    "projects": ("projects",),
+    "reports": ("monthly_reports",),
+    "control": ("accidents",),
     "report": MONTHLY_SOURCES,
 }
 
@@ -92,9 +111,9 @@ def declarable_months(today: dt.date, count: int = 24) -> list[str]:
 
 def _source_sql(name: str) -> str:
     """(county, first_day, last_day) per county for one source: record months and declared months."""
-    if name == "city_bulletin":
+    if name in YEAR_MONTH_SOURCES:
         month = "make_date(year::INT, month::INT, 1)"
-        records = f"SELECT county, {month} AS first_day, {month} AS last_day FROM city_bulletin"
+        records = f"SELECT county, {month} AS first_day, {month} AS last_day FROM {name}"
     else:
         column = DATASETS[name].date_column
         records = f"SELECT county, {column} AS first_day, {column} AS last_day FROM {name}"
@@ -172,11 +191,14 @@ def coverage_document(
 
 
 def has_data(cov: Coverage, period: Period, sources: Iterable[str], county: str | None) -> bool:
-    """Whether the period overlaps the span of at least one source (else it is "no data")."""
+    """Whether the period overlaps the span of at least one source (else it is "no data").
+
+    A registry's span has no end (REGISTRIES): only a period ending before its first record is outside it.
+    """
     start, end = (period.year, period.first_month), (period.year, period.last_month)
     for source in sources:
         span = cov.span(source, county)
-        if span is not None and start <= span[1] and end >= span[0]:
+        if span is not None and (start <= span[1] or source in REGISTRIES) and end >= span[0]:
             return True
     return False
 

@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from analytics.contract.datasets import MEASURES
+from analytics.contract.datasets import MEASURES, PENALTY_MEASURES
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, change_pct, money
@@ -25,7 +25,18 @@ _KEYS = {
     "township": "township",
     "measure": "measure",
 }
-_COLUMNS = ("cases", "fine", "suspensions", "closures", "previous_cases", "previous_fine")
+_COLUMNS = (
+    "cases",
+    "fine",
+    "suspensions",
+    "closures",
+    "previous_cases",
+    "previous_fine",
+    "penalties",
+    "previous_penalties",
+)
+# 作出行政处罚: a measure of PENALTY_MEASURES (the contract's list; identifiers and values are our own).
+_PENALTY = "measure IN (" + ", ".join(f"'{m}'" for m in PENALTY_MEASURES) + ")"
 
 _COUNTS = """
     count(*) FILTER (WHERE current) AS cases,
@@ -33,8 +44,10 @@ _COUNTS = """
     count(*) FILTER (WHERE current AND measure = $suspension) AS suspensions,
     count(*) FILTER (WHERE current AND measure = $closure) AS closures,
     count(*) FILTER (WHERE NOT current) AS previous_cases,
-    coalesce(sum(fine_wan) FILTER (WHERE NOT current), 0) AS previous_fine
-"""
+    coalesce(sum(fine_wan) FILTER (WHERE NOT current), 0) AS previous_fine,
+    count(*) FILTER (WHERE current AND {penalty}) AS penalties,
+    count(*) FILTER (WHERE NOT current AND {penalty}) AS previous_penalties
+""".format(penalty=_PENALTY)
 
 
 def _counts(con, period: Period, county: str, key_sql: str) -> tuple[dict, dict]:
@@ -74,10 +87,16 @@ def _row(figures: dict | None) -> dict:
         "fine_wan": money(f["fine"]),
         "suspensions": f["suspensions"],
         "closures": f["closures"],
-        "previous": {"cases": f["previous_cases"], "fine_wan": money(f["previous_fine"])},
+        "penalties": f["penalties"],
+        "previous": {
+            "cases": f["previous_cases"],
+            "fine_wan": money(f["previous_fine"]),
+            "penalties": f["previous_penalties"],
+        },
         "change_pct": {
             "cases": change_pct(f["cases"], f["previous_cases"]),
             "fine_wan": change_pct(f["fine"], f["previous_fine"]),
+            "penalties": change_pct(f["penalties"], f["previous_penalties"]),
         },
     }
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS
+from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS, LISTED_LEVELS
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, rate, round_half_up
@@ -41,7 +41,17 @@ HAZARD_FIELDS = (
     "avg_days_to_rectify",
     "inspections",
     "units_inspected",
+    "general_found",
+    "listed",
+    "listed_closed",
+    "closure_rate",
+    "listed_overdue",
+    "sectors_inspected",
 )
+# The 挂牌督办 figures, also given by listed level (the document's "by_listed_level").
+LISTED_FIELDS = ("listed", "listed_closed", "closure_rate", "listed_overdue")
+CLOSED = t("metrics.listed.closed")  # 已销号
+OPEN = t("metrics.listed.open")  # 未销号
 
 # One scan of the period's hazards; "rectified" means rectified_on <= as_of (a NULL
 # comparison is false, so unrectified rows fall out of every rectified filter).
@@ -54,7 +64,11 @@ _HAZARD_COUNTS = """
     count(*) FILTER (WHERE order_issued) AS orders_issued,
     count(*) FILTER (WHERE order_issued AND deadline <= $as_of) AS orders_due,
     count(*) FILTER (WHERE order_issued AND deadline <= $as_of AND reviewed_on <= $as_of) AS reviewed,
-    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= $as_of) AS rectify_days
+    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= $as_of) AS rectify_days,
+    count(*) FILTER (WHERE listed_level IS NOT NULL) AS listed,
+    count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= $as_of) AS listed_closed,
+    count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > $as_of)
+                     AND deadline < $as_of) AS listed_overdue
 """
 _COUNT_COLUMNS = (
     "found",
@@ -66,6 +80,9 @@ _COUNT_COLUMNS = (
     "orders_due",
     "reviewed",
     "rectify_days",
+    "listed",
+    "listed_closed",
+    "listed_overdue",
 )
 
 
@@ -110,7 +127,7 @@ def _named(values: tuple) -> dict:
 
 def _inspection_counts(con, period: Period, county: str, key_sql: str):
     sql = f"""
-        SELECT grouping(k), k, count(*), count(DISTINCT unit)
+        SELECT grouping(k), k, count(*), count(DISTINCT unit), count(DISTINCT sector)
         FROM (SELECT *, {key_sql} AS k FROM inspections
               WHERE county = $county AND inspected_on BETWEEN $start AND $end)
         GROUP BY GROUPING SETS ((k), ())
@@ -141,6 +158,19 @@ def _hazard_row(counts: dict | None, inspections: tuple | None) -> dict:
         "avg_days_to_rectify": avg_days,
         "inspections": inspections[0] if inspections else 0,
         "units_inspected": inspections[1] if inspections else 0,
+        "general_found": c["found"] - c["major_found"],
+        **_listed_row(c),
+        # null when no inspection of the period carries a sector (metrics.md, Inspections)
+        "sectors_inspected": (inspections[2] or None) if inspections else None,
+    }
+
+
+def _listed_row(c: dict) -> dict:
+    return {
+        "listed": c["listed"],
+        "listed_closed": c["listed_closed"],
+        "closure_rate": rate(c["listed_closed"], c["listed"]),
+        "listed_overdue": c["listed_overdue"],
     }
 
 
@@ -164,6 +194,7 @@ def hazards(
     key_sql = _check_by(by, _HAZARD_KEYS)
     as_of = period.as_of(today)
     hazard_groups, hazard_total = _hazard_counts(con, period, county, key_sql, as_of)
+    by_level, _ = _hazard_counts(con, period, county, "listed_level", as_of)
     inspection_groups, inspection_total = _inspection_counts(con, period, county, key_sql)
     keys = set(hazard_groups) | set(inspection_groups)
     if by == "township":
@@ -179,7 +210,58 @@ def hazards(
         "by": by,
         "total": {by: TOTAL_LABEL, **_hazard_row(hazard_total, inspection_total)},
         "rows": rows,
+        "by_listed_level": [
+            {"listed_level": level, **_listed_row(by_level.get(level) or dict.fromkeys(_COUNT_COLUMNS, 0))}
+            for level in LISTED_LEVELS
+        ],
     }
+
+
+LISTED_COLUMNS = [
+    "hazard_id",
+    "unit",
+    "township",
+    "listed_level",
+    "found_on",
+    "deadline",
+    "rectified_on",
+    "closed_on",
+    "status",
+    "days_overdue",
+]
+
+
+def listed_hazards(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    county: str,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """The 挂牌督办 list: the period's hazards with a listed level, as of as_of.
+
+    Columns: hazard_id, unit, township (missing = 县直/未填乡镇), listed_level, found_on,
+    deadline, rectified_on and closed_on (null when after as_of: not yet, as of then),
+    status (已销号 when closed_on ≤ as_of, else 未销号), days_overdue (as_of − deadline
+    when open and past its deadline; null when closed or not yet due; pandas' nullable
+    Int64). Open hazards first, most days overdue first, then by deadline; closed last.
+    """
+    as_of = period.as_of(today)
+    sql = """
+        SELECT hazard_id, unit, township, listed_level, found_on, deadline,
+               CASE WHEN rectified_on <= $as_of THEN rectified_on END AS rectified_on,
+               CASE WHEN closed_on <= $as_of THEN closed_on END AS closed_on,
+               coalesce(closed_on <= $as_of, false) AS closed,
+               CASE WHEN coalesce(closed_on > $as_of, true) AND deadline < $as_of
+                    THEN datediff('day', deadline, $as_of)::BIGINT END AS days_overdue
+        FROM hazards
+        WHERE county = $county AND found_on BETWEEN $start AND $end AND listed_level IS NOT NULL
+        ORDER BY closed, days_overdue DESC NULLS LAST, deadline, hazard_id
+    """
+    params = {"county": county, "start": period.start, "end": period.end, "as_of": as_of}
+    frame = con.sql(sql, params=params).to_arrow_table().to_pandas()
+    frame["status"] = [CLOSED if closed else OPEN for closed in frame.pop("closed")]
+    frame["days_overdue"] = frame["days_overdue"].astype("Int64")
+    return frame[LISTED_COLUMNS]
 
 
 def overdue_hazards(

@@ -7,7 +7,14 @@ accidents 起, cases 件, hazards 条, units inspected 家, people 人, money �
 
 Kinds: count (integer with separators), money (万元, 2 decimals), rate (a
 percentage, 1 decimal, or a normalised death rate, 3 decimals), days (1
-decimal), change (a 同比 percentage, written 上升/下降/持平/新增).
+decimal), change (a 同比 percentage, written 上升/下降/持平/新增), status (a word
+such as 超过时间进度, written as it is).
+
+A field whose name means different things in different documents has one entry
+per meaning: the standardization document's "passed" (enterprises, 户) is
+`standardization_passed` here, the monthly reports' value, previous and
+change_pct are `report_value`, `report_previous` and `report_change_pct`; the
+training document's "passed" (people, 人) keeps the plain name.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import pandas as pd
 from analytics.metrics.periods import round_half_up
 from analytics.text.numbers import DASH, fmt_count, fmt_money, fmt_pct, fmt_rate
 
-COUNT, MONEY, RATE, DAYS, CHANGE = "count", "money", "rate", "days", "change"
+COUNT, MONEY, RATE, DAYS, CHANGE, STATUS = "count", "money", "rate", "days", "change", "status"
 HIGHER_IS_BETTER, LOWER_IS_BETTER, NEUTRAL = "higher", "lower", "neutral"
 
 
@@ -36,7 +43,7 @@ class Field:
     @property
     def header(self) -> str:
         """The column header: the label with its unit in brackets, '逾期未整改（条）'; a rate goes without."""
-        return f"{self.label}（{self.unit}）" if self.unit and self.kind not in (RATE, CHANGE) else self.label
+        return f"{self.label}（{self.unit}）" if self.unit and self.kind not in (RATE, CHANGE, STATUS) else self.label
 
 
 def _count(label: str, unit: str, direction: str) -> Field:
@@ -85,6 +92,48 @@ FIELDS: dict[str, Field] = {
     "required": _count("应培训人数", "人", NEUTRAL),
     "coverage_pct": Field("培训覆盖率", "%", RATE, HIGHER_IS_BETTER, 1),
     "pass_rate": Field("考核合格率", "%", RATE, HIGHER_IS_BETTER, 1),
+    # 隐患排查 (issue 10): 一般隐患, 挂牌督办 and 销号, the sectors inspected
+    "general_found": _count("一般隐患", "条", NEUTRAL),
+    "listed": _count("挂牌督办隐患", "条", NEUTRAL),
+    "listed_closed": _count("已销号", "条", HIGHER_IS_BETTER),
+    "closure_rate": Field("销号率", "%", RATE, HIGHER_IS_BETTER, 1),
+    "listed_overdue": _count("挂牌督办逾期未销号", "条", LOWER_IS_BETTER),
+    "sectors_inspected": _count("检查行业领域", "个", HIGHER_IS_BETTER),
+    # 作出行政处罚
+    "penalties": _count("作出行政处罚", "起", HIGHER_IS_BETTER),
+    "previous_penalties": _count("同期行政处罚", "起", NEUTRAL),
+    "penalties_change_pct": Field("行政处罚同比", "", CHANGE, HIGHER_IS_BETTER, 1),
+    # 安全生产标准化
+    "target": _count("任务数", "户", NEUTRAL),
+    "applied": _count("已申报", "户", HIGHER_IS_BETTER),
+    "standardization_passed": _count("已通过评审", "户", HIGHER_IS_BETTER),
+    "completion_pct": Field("达标完成率", "%", RATE, HIGHER_IS_BETTER, 1),
+    "application_pct": Field("申报率", "%", RATE, HIGHER_IS_BETTER, 1),
+    "certified": _count("有效达标企业", "户", HIGHER_IS_BETTER),
+    "expiring": _count("即将到期", "户", NEUTRAL),
+    "days_left": Field("剩余天数", "天", DAYS, NEUTRAL, 0),
+    # 重大危险源
+    "in_force": _count("在册重大危险源", "处", NEUTRAL),
+    "monitored": _count("在线监控", "处", HIGHER_IS_BETTER),
+    "monitoring_rate": Field("在线监控率", "%", RATE, HIGHER_IS_BETTER, 1),
+    "new": _count("新增备案", "处", NEUTRAL),
+    # 建设项目“三同时”
+    "projects": _count("新建项目", "个", NEUTRAL),
+    "evaluated": _count("已开展安全评价", "个", HIGHER_IS_BETTER),
+    "evaluation_rate": Field("安全评价率", "%", RATE, HIGHER_IS_BETTER, 1),
+    "accepted": _count("已竣工验收", "个", HIGHER_IS_BETTER),
+    # 部门月报
+    "report_value": _count("本期", "起", NEUTRAL),
+    "report_previous": _count("去年同期", "起", NEUTRAL),
+    "report_change_pct": Field("同比", "", CHANGE, NEUTRAL, 1),
+    # 控制指标
+    "time_progress": Field("时间进度", "%", RATE, NEUTRAL, 1),
+    "accidents_cap": _count("事故起数控制数", "起", NEUTRAL),
+    "accidents_progress": Field("事故起数控制进度", "%", RATE, LOWER_IS_BETTER, 1),
+    "accidents_status": Field("事故起数控制情况", "", STATUS, NEUTRAL),
+    "deaths_cap": _count("死亡人数控制数", "人", NEUTRAL),
+    "deaths_progress": Field("死亡人数控制进度", "%", RATE, LOWER_IS_BETTER, 1),
+    "deaths_status": Field("死亡人数控制情况", "", STATUS, NEUTRAL),
 }
 
 # The keys a breakdown is grouped by, as a table's first column names them.
@@ -96,6 +145,10 @@ KEY_LABELS = {
     "measure": "处理措施",
     "sector": "行业领域",
     "county": "县市区",
+    "grade": "创建等级",
+    "level": "危险源等级",
+    "item": "统计项目",
+    "listed_level": "挂牌督办级别",
 }
 
 
@@ -120,7 +173,7 @@ def unit(name: str) -> str:
 
 
 def kind(name: str) -> str:
-    """COUNT, MONEY, RATE, DAYS or CHANGE."""
+    """COUNT, MONEY, RATE, DAYS, CHANGE or STATUS."""
     return FIELDS[name].kind
 
 
@@ -153,6 +206,8 @@ def fmt_value(name: str, value) -> str:
         return fmt_change(value)
     if _missing(value):
         return DASH
+    if entry.kind == STATUS:
+        return str(value)
     if entry.kind == MONEY:
         return fmt_money(value)
     if entry.kind == RATE:
@@ -166,6 +221,6 @@ def fmt_with_unit(name: str, value) -> str:
     """A field's value with its unit, as a card or sentence writes it: '12条', '12.50万元', '95.1%'."""
     text = fmt_value(name, value)
     entry = FIELDS[name]
-    if text == DASH or entry.kind in (RATE, CHANGE):
+    if text == DASH or entry.kind in (RATE, CHANGE, STATUS):
         return text
     return f"{text}{entry.unit}"

@@ -264,6 +264,10 @@ SOURCE_NAMES = {
     "enforcement": "执法台账",
     "training": "培训台账",
     "city_bulletin": "全市通报",
+    "standardization": "标准化台账",
+    "major_hazard_sources": "重大危险源台账",
+    "projects": "建设项目台账",
+    "monthly_reports": "部门月报",
 }
 
 
