@@ -233,7 +233,7 @@ def inspection_paragraph(total: dict, label: str, government: str = "", extra: t
     clauses = [clause for clause in extra if clause]
     if not total["found"]:
         return text + "未排查出安全隐患" + "".join(f"；{clause}" for clause in clauses) + "。"
-    general, major = total.get("general_found", total["found"] - total["major_found"]), total["major_found"]
+    general, major = total["general_found"], total["major_found"]
     if not major:
         text += f"排查一般安全隐患{fmt_count(total['found'])}条"
     elif general:
