@@ -6,10 +6,13 @@ never 0 or 暂无). The text is read back from the generated .docx (`tests.docx_
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import docx
 import pytest
 
 from analytics import store
+from analytics.documents.brief import build_brief
 from analytics.documents.report import build_report, report_content
 from analytics.metrics.periods import Period
 from tests.docx_support import docx_text
@@ -296,3 +299,26 @@ def test_empty_database_leaves_every_new_sentence_out(empty_db):
         assert phrase not in text, phrase
     for bad in ("None", "nan", "（）", "，，", "。。", "；。"):
         assert bad not in text, bad
+
+
+def _brief_text(path) -> str:
+    with store.connect(path) as con:
+        return "\n".join(
+            p.text
+            for p in docx.Document(io.BytesIO(build_brief(con, COUNTY, PERIOD, today=TODAY))).paragraphs
+        )
+
+
+def test_brief_carries_the_control_targets(empty_db):
+    rows, expected, _ = CASES["control_targets"]
+    load(empty_db, rows)
+    text = _brief_text(empty_db)
+    for phrase in expected:
+        assert phrase in text
+
+
+def test_brief_without_control_targets_says_nothing_of_them(empty_db):
+    insert(empty_db, "accidents", {})
+    text = _brief_text(empty_db)
+    assert "共发生各类生产安全事故1起" in text
+    assert "控制指标" not in text and "时间进度" not in text

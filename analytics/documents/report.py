@@ -410,5 +410,11 @@ def figures_summary(figures: dict) -> dict:
         "hazards": figures["hazards"],
         "enforcement": figures["enforcement"]["total"],
         "training": figures["training"]["total"],
+        "named_sessions": figures["named_sessions"],
         "townships": figures["townships"]["rows"],
+        "standardization": {key: figures["standardization"][key] for key in ("total", "rows")},
+        "sources": {key: figures["sources"][key] for key in ("total", "rows")},
+        "projects": figures["projects"],
+        "reports": list(figures["reports"].values()),
+        "control": {key: figures["control"][key] for key in ("time_progress", "county", "townships")},
     }
