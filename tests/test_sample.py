@@ -112,9 +112,16 @@ def test_ids_unique_and_nothing_dated_after_the_end_month(con, name):
     assert total == distinct > 0
     assert first >= dt.date(*sample.START_MONTH, 1)
     assert last <= END_DAY
-    prefix = {"accidents": "SG", "hazards": "YH", "inspections": "JC", "enforcement": "ZF", "training": "PX"}[
-        name
-    ]
+    prefix = {
+        "accidents": "SG",
+        "hazards": "YH",
+        "inspections": "JC",
+        "enforcement": "ZF",
+        "training": "PX",
+        "standardization": "BZ",
+        "major_hazard_sources": "WX",
+        "projects": "XM",
+    }[name]
     assert (
         _one(
             con,
@@ -385,3 +392,156 @@ def test_a_rejected_sample_file_raises_with_its_errors(empty_db, tmp_path):
     (tmp_path / "training.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     with pytest.raises(lifecycle.SampleRejected, match="training.csv.*第2行"):
         lifecycle.load_sample(empty_db, sample_dir=tmp_path)
+
+
+def test_inspections_carry_the_unit_sector_and_training_some_course_names(con):
+    assert _one(con, "SELECT count(*) FROM inspections WHERE sector IS NULL")[0] == 0
+    assert _one(con, "SELECT count(DISTINCT sector) FROM inspections")[0] >= 8
+    titles = [
+        r[0] for r in con.execute("SELECT DISTINCT title FROM training WHERE title IS NOT NULL").fetchall()
+    ]
+    assert "第一期企业安全管理培训班" in titles and "第二期企业安全管理培训班" in titles
+    # Each county's numbered course runs 第一期, 第二期, ... in date order within the year.
+    first = _one(
+        con,
+        "SELECT min(held_on) FROM training WHERE county = ? AND year(held_on) = ? AND title = '第一期企业安全管理培训班'",
+        [sample.HOME_COUNTY, END_YEAR],
+    )[0]
+    assert first.month == 4
+    later = _one(
+        con,
+        "SELECT count(*) FROM training WHERE county = ? AND year(held_on) = ? "
+        "AND title LIKE '第%期企业安全管理培训班' AND held_on < ?",
+        [sample.HOME_COUNTY, END_YEAR, first],
+    )[0]
+    assert later == 0
+    share = _one(con, "SELECT avg((title IS NOT NULL)::INT) FROM training")[0]
+    assert 0.05 < share < 0.5
+
+
+def test_listed_hazards_are_major_some_closed_some_overdue(con):
+    levels = dict(con.execute("SELECT listed_level, count(*) FROM hazards GROUP BY 1").fetchall())
+    assert {"县级", "市级", "省级"} <= set(levels) and levels["县级"] > levels["市级"] > levels["省级"]
+    bad = _one(
+        con,
+        "SELECT count(*) FROM hazards WHERE (listed_level IS NOT NULL AND level <> '重大隐患') "
+        "OR (closed_on IS NOT NULL AND (listed_level IS NULL OR rectified_on IS NULL OR closed_on < rectified_on "
+        "OR closed_on > $end))",
+        {"end": END_DAY},
+    )[0]
+    assert bad == 0
+    closed, waiting, overdue = _one(
+        con,
+        "SELECT count(closed_on), count(*) FILTER (WHERE closed_on IS NULL AND rectified_on IS NOT NULL), "
+        "count(*) FILTER (WHERE rectified_on IS NULL AND deadline < $end) "
+        "FROM hazards WHERE listed_level IS NOT NULL AND county = $c",
+        {"end": END_DAY, "c": sample.HOME_COUNTY},
+    )
+    assert closed > 0 and waiting > 0 and overdue > 0
+
+
+def test_standardization_follows_the_seed_for_the_home_county(con):
+    targets = dict(
+        con.execute(
+            "SELECT grade, target FROM standardization_targets WHERE county = ? AND year = ?",
+            [sample.HOME_COUNTY, END_YEAR],
+        ).fetchall()
+    )
+    assert targets == sample.HOME_STANDARDIZATION_TARGETS
+    applied = dict(
+        con.execute(
+            "SELECT grade, count(*) FROM standardization WHERE county = ? AND year(applied_on) = ? GROUP BY 1",
+            [sample.HOME_COUNTY, END_YEAR],
+        ).fetchall()
+    )
+    assert applied == {g: n for g, n in sample.HOME_STANDARDIZATION_APPLIED.items() if n}
+    counties = _one(con, "SELECT count(DISTINCT county) FROM standardization_targets")[0]
+    assert (
+        counties
+        == len(sample.COUNTY_SPECS)
+        == _one(con, "SELECT count(DISTINCT county) FROM standardization")[0]
+    )
+    bad = _one(
+        con,
+        "SELECT count(*) FROM standardization WHERE passed_on < applied_on OR passed_on > $end "
+        "OR (expires_on IS NOT NULL AND (passed_on IS NULL OR expires_on < passed_on))",
+        {"end": END_DAY},
+    )[0]
+    assert bad == 0
+    # Certificates running out within 90 days of the default as_of (the end day), in several counties.
+    expiring = _one(
+        con,
+        "SELECT count(DISTINCT county) FROM standardization WHERE expires_on > $end AND expires_on <= $end + 90",
+        {"end": END_DAY},
+    )[0]
+    assert expiring >= 3
+
+
+def test_credit_codes_are_valid_and_mostly_given(con):
+    from analytics.importing.credit_code import credit_code_problem
+
+    codes = [r[0] for r in con.execute("SELECT credit_code FROM standardization").fetchall()]
+    given = [c for c in codes if c]
+    assert 0.8 < len(given) / len(codes) < 1
+    assert all(credit_code_problem(c) is None for c in given)
+
+
+def test_major_hazard_sources_projects_and_reports(con):
+    assert _one(con, "SELECT count(DISTINCT county) FROM major_hazard_sources")[0] == len(sample.COUNTY_SPECS)
+    deregistered, monitored, total = _one(
+        con,
+        "SELECT count(deregistered_on), count(*) FILTER (WHERE monitored = '是'), count(*) FROM major_hazard_sources",
+    )
+    assert 0 < deregistered < total / 4 and 0.7 < monitored / total < 1
+    assert (
+        _one(con, "SELECT count(*) FROM major_hazard_sources WHERE deregistered_on < registered_on")[0] == 0
+    )
+    assert set(r[0] for r in con.execute("SELECT DISTINCT level FROM major_hazard_sources").fetchall()) == {
+        "一级",
+        "二级",
+        "三级",
+        "四级",
+    }
+    new = _one(
+        con,
+        "SELECT count(*) FROM projects WHERE county = ? AND year(registered_on) = ?",
+        [sample.HOME_COUNTY, END_YEAR],
+    )[0]
+    assert new == sample.HOME_NEW_PROJECTS
+    assert (
+        _one(
+            con,
+            "SELECT count(*) FROM projects WHERE evaluated_on < registered_on OR accepted_on < registered_on",
+        )[0]
+        == 0
+    )
+    # 同比 exists: both items, several departments, this year and last, for every county.
+    rows = con.execute(
+        "SELECT item, count(DISTINCT department), count(DISTINCT year), count(DISTINCT county) "
+        "FROM monthly_reports WHERE year >= ? GROUP BY 1 ORDER BY 1",
+        [END_YEAR - 1],
+    ).fetchall()
+    assert [r[0] for r in rows] == ["道路交通违法行为", "非法违法行为"]
+    assert all(departments >= 2 and years == 2 and counties == 10 for _, departments, years, counties in rows)
+
+
+def test_control_targets_for_the_county_and_its_townships(con):
+    rows = con.execute(
+        "WITH done AS (SELECT township, count(*) AS n FROM accidents WHERE county = $c AND year(occurred_on) = $y "
+        "GROUP BY 1) SELECT t.township, t.accidents_cap, coalesce(d.n, 0) FROM control_targets t "
+        "LEFT JOIN done d ON d.township = t.township WHERE t.county = $c AND t.year = $y AND t.township IS NOT NULL",
+        {"c": sample.HOME_COUNTY, "y": END_YEAR},
+    ).fetchall()
+    time_progress = END_MONTH / 12
+    over_cap = [t for t, cap, n in rows if n > cap]
+    past_time = [t for t, cap, n in rows if n <= cap and n / cap > time_progress]
+    assert len(over_cap) == 1 and len(past_time) >= 1
+    county_rows = _one(con, "SELECT count(*) FROM control_targets WHERE township IS NULL")[0]
+    assert county_rows == len(sample.COUNTY_SPECS) * (END_YEAR - sample.START_MONTH[0] + 1)
+    assert (
+        _one(con, "SELECT count(*) FROM control_targets WHERE accidents_cap IS NULL AND deaths_cap IS NULL")[
+            0
+        ]
+        == 0
+    )
+    assert _one(con, "SELECT count(*) FROM control_targets WHERE deaths_cap IS NULL")[0] > 0

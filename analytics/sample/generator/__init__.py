@@ -10,7 +10,8 @@ runs in bounded memory.
 Modules: `spec` (the city: counties, departments, names, volumes, holidays),
 `city` (calendar, counties and townships), `arrow` (typed columns and pools),
 `records` (one county-month's records per dataset), `tables` (the city-wide
-tables), `writer` (files in chunks, and `generate`).
+tables), `programmes` (标准化创建, 重大危险源, “三同时”, 部门月报, 控制指标 per county
+and year), `writer` (files in chunks, and `generate`).
 """
 
 from analytics.sample.generator.city import _months, last_full_month
@@ -20,6 +21,9 @@ from analytics.sample.generator.spec import (
     CITY,
     COUNTY_SPECS,
     HOME_COUNTY,
+    HOME_NEW_PROJECTS,
+    HOME_STANDARDIZATION_APPLIED,
+    HOME_STANDARDIZATION_TARGETS,
     LOAD_ORDER,
     SAMPLE_DIR,
     SAMPLE_END_MONTH,
@@ -35,6 +39,9 @@ __all__ = [
     "CITY",
     "COUNTY_SPECS",
     "HOME_COUNTY",
+    "HOME_NEW_PROJECTS",
+    "HOME_STANDARDIZATION_APPLIED",
+    "HOME_STANDARDIZATION_TARGETS",
     "LOAD_ORDER",
     "SAMPLE_DIR",
     "SAMPLE_END_MONTH",

@@ -40,6 +40,7 @@ from analytics.sample.generator.spec import (
     ACCIDENT_TREND_PER_YEAR,
     BRANDS,
     CASES_PER_DAY,
+    CLOSED_SHARE,
     COLLISIONS,
     COUNTY_WIDE_CATEGORIES,
     DEPARTMENT_INDEX,
@@ -51,6 +52,8 @@ from analytics.sample.generator.spec import (
     HAZARDS_PER_INSPECTION,
     INSPECTIONS_PER_DAY,
     JOINT_TEAM,
+    LISTED_LEVEL_SHARES,
+    LISTED_SHARE,
     MAJOR_HAZARD_SHARE,
     MEASURE_SHARES,
     MISSING_PERSONS_SECTOR,
@@ -62,6 +65,7 @@ from analytics.sample.generator.spec import (
     START_MONTH,
     SUPERVISION_TREND_PER_YEAR,
     TRAINING_PLAN,
+    TRAINING_TITLES,
     UNITS_PER_DEPARTMENT,
 )
 
@@ -125,6 +129,8 @@ class _Month:
     end_day: np.datetime64  # the sample's last day: nothing is dated after it
     scale: float
     rng: np.random.Generator
+    # The columns added with schema 4 draw from their own stream, so the older columns stay as they were.
+    side: np.random.Generator
 
     @property
     def trend_years(self) -> float:
@@ -254,6 +260,7 @@ def _inspections_and_hazards(m: _Month, calendar_: _Calendar) -> tuple[pa.Table,
             "department": DEPARTMENT_POOL.take(department),
             "unit": _take(registry.names, unit),
             "kind": kinds.take(kind),
+            "sector": SECTOR_POOL.take(registry.sector[unit]),
         },
     )
 
@@ -285,6 +292,7 @@ def _inspections_and_hazards(m: _Month, calendar_: _Calendar) -> tuple[pa.Table,
     order = major | (rng.random(h) < ORDER_SHARE)
     reviewed = deadline + rng.integers(0, 11, size=h).astype("timedelta64[D]")
     not_reviewed = ~order | (rng.random(h) >= REVIEW_SHARE) | (reviewed > m.end_day)
+    listed, closed = _listing(m, major, rectified)
     source_index = pa.array(source)
     hazards = _table(
         "hazards",
@@ -303,9 +311,26 @@ def _inspections_and_hazards(m: _Month, calendar_: _Calendar) -> tuple[pa.Table,
             "rectified_on": _dates(rectified, rectified > m.end_day),
             "order_issued": pa.array(order, type=pa.bool_()),
             "reviewed_on": _dates(reviewed, not_reviewed),
+            "listed_level": LISTED_POOL.take(np.maximum(listed, 0), listed < 0),
+            "closed_on": _dates(closed, (listed < 0) | (rectified > m.end_day) | (closed > m.end_day)),
         },
     )
     return inspections, hazards
+
+
+LISTED_POOL = _Pool([level for level, _ in LISTED_LEVEL_SHARES])
+
+
+def _listing(m: _Month, major: np.ndarray, rectified: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """挂牌督办 level per hazard (-1: not listed; only 重大隐患) and the 销号 date after rectification."""
+    h = major.size
+    # The ones still open at the sample's end are the hard cases: every one of them is listed.
+    chosen = major & ((m.side.random(h) < LISTED_SHARE) | (rectified > m.end_day))
+    listed = np.where(chosen, _pick(m.side, LISTED_LEVEL_SHARES, h), -1)
+    closed = rectified + m.side.integers(3, 21, size=h).astype("timedelta64[D]")
+    # Some rectified ones still wait for the acceptance check that closes them.
+    closed = np.where(m.side.random(h) < CLOSED_SHARE, closed, m.end_day + 1)
+    return listed, closed
 
 
 def _enforcement(m: _Month, weights: np.ndarray) -> pa.Table:
@@ -336,8 +361,11 @@ def _enforcement(m: _Month, weights: np.ndarray) -> pa.Table:
     )
 
 
-def _training(m: _Month, calendar_: _Calendar) -> tuple[pa.Table, np.ndarray]:
-    """The month's sessions, and trainees summed by [category, township + 1] for the targets."""
+def _training(m: _Month, calendar_: _Calendar, series: dict[str, int]) -> tuple[pa.Table, np.ndarray]:
+    """The month's sessions, and trainees summed by [category, township + 1] for the targets.
+
+    `series` counts the county's numbered courses of the year so far (第一期, 第二期, ...).
+    """
     rng = m.rng
     daily_rate = SESSIONS_PER_DAY * m.county.richness
     day = m.dates(calendar_.office_weight[m.span], daily_rate)
@@ -378,6 +406,37 @@ def _training(m: _Month, calendar_: _Calendar) -> tuple[pa.Table, np.ndarray]:
             "trainees": _ints(trainees),
             "passed": _ints(trainees - rng.binomial(trainees, FAIL_SHARE), ~examined),
             "hours": _ints(hours),
+            "title": pa.array(_titles(m, category, series), pa.string()),
         },
     )
     return table, trained
+
+
+_NUMERALS = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """1-99 in Chinese numerals: 一, 十, 十一, 二十三 (from 100 on, in digits)."""
+    if n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _NUMERALS[tens] + "十")
+    return head + (_NUMERALS[ones] if ones else "")
+
+
+def _titles(m: _Month, category: np.ndarray, series: dict[str, int]) -> list[str | None]:
+    """Course names for some sessions, in date order: 第一期企业安全管理培训班 and the like."""
+    titles: list[str | None] = []
+    draws = m.side.random((category.size, len(TRAINING_TITLES)))
+    for row, index in enumerate(category):
+        name = TRAINING_CATEGORIES[index]
+        title = None
+        for rule, (categories, course, numbered, from_month, share) in enumerate(TRAINING_TITLES):
+            if name in categories and m.month >= from_month and draws[row, rule] < share:
+                if numbered:
+                    series[course] = series.get(course, 0) + 1
+                    course = f"第{_chinese_number(series[course])}期{course}"
+                title = course
+                break
+        titles.append(title)
+    return titles

@@ -52,6 +52,12 @@ LOAD_ORDER = (
     "accidents",
     "enforcement",
     "training",
+    "standardization_targets",
+    "standardization",
+    "major_hazard_sources",
+    "projects",
+    "monthly_reports",
+    "control_targets",
 )
 
 # --- Volumes at scale 1 (per weighted day unless said otherwise) ------------------
@@ -307,3 +313,57 @@ SPRING_FESTIVAL = {
 }  # fmt: skip
 FIXED_HOLIDAYS = (((4, 4), 3), ((5, 1), 5), ((10, 1), 7))  # 清明, 五一, 国庆: (start, days)
 PRE_HOLIDAY_DAYS = 10
+
+# --- County programmes (programmes.py) ------------------------------------------------
+# The seed's own figures for the home county's end year: 20 二级 and 60 三级 达标 to reach,
+# 25 and 57 enterprises applied, 42 new projects under “三同时” supervision.
+HOME_STANDARDIZATION_TARGETS = {"一级": 0, "二级": 20, "三级": 60}
+HOME_STANDARDIZATION_APPLIED = {"一级": 0, "二级": 25, "三级": 57}
+HOME_NEW_PROJECTS = 42
+CERTIFICATE_YEARS = 3  # 安全生产标准化证书有效期
+REGION_CODE_PREFIX = "3699"  # fictional: no real prefecture carries it
+STANDARDIZATION_SUFFIXES = (
+    ("工业", ("机械制造有限公司", "食品有限公司", "纺织有限公司", "木业有限公司", "新材料有限公司", "建材有限公司")),
+    ("危险化学品", ("化工有限公司", "燃气有限公司", "石油销售有限公司")),
+    ("商贸", ("商贸有限公司", "仓储物流有限公司", "购物中心有限公司")),
+    ("烟花爆竹", ("烟花爆竹批发有限公司",)),
+    ("矿山", ("矿业有限公司", "砂石有限公司")),
+)  # fmt: skip
+SOURCE_KINDS = (
+    ("化工有限公司", ("液氨储罐区", "甲醇储罐区", "液氯钢瓶库", "硫酸储罐区")),
+    ("燃气有限公司", ("液化石油气储罐区", "天然气储配站")),
+    ("石油储运有限公司", ("汽油柴油储罐区", "油品装卸区")),
+    ("烟花爆竹批发有限公司", ("烟花爆竹成品仓库",)),
+    ("新材料有限公司", ("氢气充装站", "有机溶剂罐区")),
+)  # fmt: skip
+SOURCE_LEVEL_SHARES = (("一级", 0.05), ("二级", 0.15), ("三级", 0.35), ("四级", 0.45))
+PROJECT_KINDS = (
+    ("工业", "年产5万吨饲料加工项目"),
+    ("工业", "标准化厂房建设项目"),
+    ("工业", "光伏组件生产线项目"),
+    ("商贸", "冷链仓储物流园项目"),
+    ("商贸", "商业综合体建设项目"),
+    ("危险化学品", "加油加气站改扩建项目"),
+    ("危险化学品", "液化天然气储配站项目"),
+    ("建筑施工", "安置小区建设项目"),
+    ("矿山", "建筑石料矿开采项目"),
+)
+# 部门月报: (department, item, count per month per unit of the county, the unit, trend per year).
+MONTHLY_REPORTERS = (
+    ("公安交警大队", "道路交通违法行为", 55.0, "vehicles_wan", 0.9),
+    ("交通运输局", "道路交通违法行为", 1.5, "vehicles_wan", 0.92),
+    ("应急管理局", "非法违法行为", 0.12, "population_wan", 1.1),
+    ("消防救援大队", "非法违法行为", 0.08, "population_wan", 1.05),
+    ("市场监督管理局", "非法违法行为", 0.06, "population_wan", 1.08),
+    ("自然资源局", "非法违法行为", 0.03, "population_wan", 1.0),
+)
+LISTED_SHARE = 0.75  # 重大隐患 put under 挂牌督办
+LISTED_LEVEL_SHARES = (("县级", 0.65), ("市级", 0.28), ("省级", 0.07))
+CLOSED_SHARE = 0.85  # rectified listed hazards 销号 within weeks
+# 培训班: (categories, title, numbered 第N期, from month, share of the category's sessions); first match wins.
+TRAINING_TITLES = (
+    (("安全管理人员",), "危险化学品行业安全管理培训班", False, 6, 0.1),
+    (("主要负责人", "安全管理人员"), "企业安全管理培训班", True, 4, 0.45),
+    (("特种作业人员",), "特种作业人员安全技术培训班", True, 1, 0.5),
+    (("基层监管人员",), "基层安全生产管理干部业务培训班", True, 1, 0.6),
+)

@@ -16,6 +16,13 @@ from analytics.contract.datasets import (
 )
 from analytics.sample.generator.arrow import _schema
 from analytics.sample.generator.city import _calendar, _city, _major_accident_months, _months, last_full_month
+from analytics.sample.generator.programmes import (
+    control_targets,
+    major_hazard_sources,
+    monthly_reports,
+    projects,
+    standardization,
+)
 from analytics.sample.generator.records import (
     _accidents,
     _enforcement,
@@ -127,8 +134,11 @@ def generate(
         sinks["county_profile"].write(_profiles(counties, years, seed))
         totals: dict[tuple[str, int, int], _Totals] = {}
         trained: dict[tuple[int, int], np.ndarray] = {}
+        # Accidents without the columns the control targets do not need, for their caps.
+        counted: list[pa.Table] = []
         for county in counties:
             registry = _registry(np.random.default_rng([seed, 2, county.index]), county, scale)
+            series: dict[int, dict[str, int]] = {}  # the year's numbered courses so far
             for year, month in months:
                 span = calendar_.span(year, month)
                 m = _Month(
@@ -141,20 +151,30 @@ def generate(
                     end_day=end_day,
                     scale=scale,
                     rng=np.random.default_rng([seed, 3, county.index, year, month]),
+                    side=np.random.default_rng([seed, 6, county.index, year, month]),
                 )
                 accidents, totals[(county.name, year, month)] = _accidents(
                     m, calendar_.accident_weight[span], (county.index, year, month) in planted
                 )
                 inspections, hazards = _inspections_and_hazards(m, calendar_)
                 sinks["accidents"].write(accidents)
+                counted.append(accidents.select(["occurred_on", "county", "township", "deaths"]))
                 sinks["inspections"].write(inspections)
                 sinks["hazards"].write(hazards)
                 sinks["enforcement"].write(_enforcement(m, calendar_.office_weight[span]))
-                training, month_trained = _training(m, calendar_)
+                training, month_trained = _training(m, calendar_, series.setdefault(year, {}))
                 sinks["training"].write(training)
                 trained[(county.index, year)] = trained.get((county.index, year), 0) + month_trained
         sinks["training_targets"].write(_targets(counties, trained, months, seed))
         sinks["city_bulletin"].write(_bulletin(totals, months))
+        first_day = calendar_.days[0]
+        targets, applications = standardization(counties, years, end_day, seed)
+        sinks["standardization_targets"].write(targets)
+        sinks["standardization"].write(applications)
+        sinks["major_hazard_sources"].write(major_hazard_sources(counties, first_day, end_day, seed))
+        sinks["projects"].write(projects(counties, years, end_day, seed))
+        sinks["monthly_reports"].write(monthly_reports(counties, months, seed))
+        sinks["control_targets"].write(control_targets(counties, pa.concat_tables(counted), months, seed))
     finally:
         for sink in sinks.values():
             sink.close()
