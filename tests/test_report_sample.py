@@ -227,10 +227,27 @@ def test_named_training_sessions(sample):
         assert "举办第" not in text
         return
     sessions["title"] = sessions["title"].str.strip()
-    for title, group in sessions.groupby("title"):
-        first = group["held_on"].min()
+    courses = sessions.groupby("title").agg(
+        first=("held_on", "min"), last=("held_on", "max"), trainees=("trainees", "sum")
+    )
+    courses = courses.reset_index().sort_values(["first", "title"])
+    courses["series"] = courses["title"].str.replace(
+        r"^第[一二三四五六七八九十百零〇两\d]+期", "", regex=True
+    )
+    # Up to six courses each is named; beyond, each series by its first course, its count and its total.
+    named = courses if len(courses) <= 6 else courses.groupby("series", sort=False).head(1)
+    for course in named.itertuples():
+        first = course.first
         match = re.search(
-            f"{first.month}月{first.day}日(至[^举]*)?举办{re.escape(title)}，培训[^；。]*?([\\d,]+)人", text
+            f"{first.month}月{first.day}日[^举；]*举办{re.escape(course.title)}，培训[^；。]*?([\\d,]+)人",
+            text,
         )
-        assert match, title
-        assert int(match.group(2).replace(",", "")) == int(group["trainees"].sum()), title
+        assert match, course.title
+        assert int(match.group(1).replace(",", "")) == int(course.trainees), course.title
+        series = courses[courses["series"] == course.series]
+        if len(courses) > 6 and len(series) > 1:
+            last = series["last"].max()
+            total = int(series["trainees"].sum())
+            assert (
+                f"至{last.month}月{last.day}日共举办{course.series}{len(series)}期、培训{total:,}人" in text
+            )

@@ -51,9 +51,11 @@ from analytics.text.wording import area_word, coverage_notices
 
 def named_sessions(con: duckdb.DuckDBPyConnection, period: Period, county: str) -> list[dict]:
     """The county's training sessions with a 培训班名称 held in the period, one per name in date order:
-    `{"title", "first", "last", "trainees", "categories"}` (categories in the contract's order)."""
+    `{"title", "first", "last", "days", "trainees", "categories"}` (days: distinct dates; categories in
+    the contract's order)."""
     sql = """
-        SELECT trim(title), min(held_on), max(held_on), sum(trainees), list(DISTINCT category)
+        SELECT trim(title), min(held_on), max(held_on), count(DISTINCT held_on), sum(trainees),
+               list(DISTINCT category)
         FROM training
         WHERE county = $county AND held_on BETWEEN $start AND $end AND nullif(trim(title), '') IS NOT NULL
         GROUP BY trim(title)
@@ -65,10 +67,11 @@ def named_sessions(con: duckdb.DuckDBPyConnection, period: Period, county: str) 
             "title": title,
             "first": first,
             "last": last,
+            "days": days,
             "trainees": int(trainees),
             "categories": sorted(categories, key=TRAINING_CATEGORIES.index),
         }
-        for title, first, last, trainees, categories in con.execute(sql, params).fetchall()
+        for title, first, last, days, trainees, categories in con.execute(sql, params).fetchall()
     ]
 
 

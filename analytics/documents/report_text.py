@@ -10,6 +10,7 @@ with "去年同期为0" when only this year has any, "未发生" for zero accide
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from analytics.metrics import townships as townships_metrics
@@ -34,6 +35,11 @@ def joined(parts: list[str], last: str = "和") -> str:
     return "、".join(parts[:-1]) + last + parts[-1]
 
 
+# Named training sessions are listed one by one up to this many, else by series (第N期…).
+NAMED_IN_FULL = 6
+SERIES_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+期")
+# A course whose sessions lie further apart than this is said to be held in several 期.
+SESSION_DAYS = 7
 # How many townships the report names as furthest behind on a rate.
 LAGGING_TOWNSHIPS = 3
 
@@ -122,16 +128,36 @@ def day_span(first: dt.date, last: dt.date) -> str:
     return text + (f"至{last.day}日" if last.month == first.month else f"至{last.month}月{last.day}日")
 
 
+def _session_text(session: dict) -> str:
+    """'4月12日举办第一期企业安全管理培训班，培训安全管理人员和特种作业人员120人'; a course run on days weeks
+    apart is '6月9日至10月21日分3期举办……'."""
+    first, last = session["first"], session["last"]
+    held = f"{day_span(first, last)}举办"
+    if session["days"] > 1 and (last - first).days > SESSION_DAYS:
+        held = f"{day_span(first, last)}分{fmt_count(session['days'])}期举办"
+    return f"{held}{session['title']}，培训{joined(list(session['categories']))}{fmt_count(session['trainees'])}人"
+
+
 def sessions_sentence(named: list[dict]) -> str:
-    """'4月12日举办第一期企业安全管理培训班，培训安全管理人员和特种作业人员120人；……' for the sessions
-    with a 培训班名称 (`report_outline.named_sessions`); '' when none has one."""
+    """The sessions with a 培训班名称 (`report_outline.named_sessions`), each with its date and head-count;
+    beyond NAMED_IN_FULL, each numbered series (第N期…) by its first session and its count and total.
+    '' when no session has a name."""
+    if len(named) <= NAMED_IN_FULL:
+        return "；".join(_session_text(session) for session in named)
+    series: dict[str, list[dict]] = {}
+    for session in named:  # in date order, so each series is met at its first session
+        series.setdefault(SERIES_NUMBER.sub("", session["title"]), []).append(session)
     parts = []
-    for session in named:
-        who = joined(list(session["categories"]))
-        parts.append(
-            f"{day_span(session['first'], session['last'])}举办{session['title']}，"
-            f"培训{who}{fmt_count(session['trainees'])}人"
-        )
+    for name, sessions in series.items():
+        text = _session_text(sessions[0])
+        if len(sessions) > 1:
+            last = max(session["last"] for session in sessions)
+            trainees = sum(session["trainees"] for session in sessions)
+            text += (
+                f"，至{last.month}月{last.day}日共举办{name}{fmt_count(len(sessions))}期、"
+                f"培训{fmt_count(trainees)}人"
+            )
+        parts.append(text)
     return "；".join(parts)
 
 
