@@ -164,7 +164,8 @@ def test_sectors_and_general_hazards(sample):
         return
     if major and general:
         assert (
-            f"排查安全隐患{len(hazards):,}条，其中一般安全隐患{general:,}条、重大事故隐患{major:,}条" in text
+            f"排查一般安全隐患{general:,}条、重大事故隐患{major:,}条，共排查安全隐患{len(hazards):,}条"
+            in text
         )
     elif not major:
         assert f"排查一般安全隐患{general:,}条" in text
@@ -251,3 +252,23 @@ def test_named_training_sessions(sample):
             assert (
                 f"至{last.month}月{last.day}日共举办{course.series}{len(series)}期、培训{total:,}人" in text
             )
+
+
+def test_the_sample_fills_every_blank(sample):
+    """The sample carries every new dataset, so each test above checks a figure and not only an absence."""
+    *_, text, _ = sample
+    for phrase in (
+        "努力实现",
+        "自查自评和网上申报工作",
+        "个新建项目依法开展安全生产评价",
+        "道路交通违规行为",
+        "作出行政处罚",
+        "个行业领域",
+        "查处整治非法、违法行为",
+        "重大危险源建立分级监控机制",
+        "排查一般安全隐患",
+        "实行挂牌督办",
+        "对照年度控制指标",
+        "举办第一期",
+    ):
+        assert phrase in text, phrase

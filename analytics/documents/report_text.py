@@ -263,9 +263,10 @@ def inspection_paragraph(total: dict, label: str, government: str = "", extra: t
     if not major:
         text += f"排查一般安全隐患{fmt_count(total['found'])}条"
     elif general:
+        # The seed's own words first ("排查一般安全隐患**条"), then the total the 整改率 is over.
         text += (
-            f"排查安全隐患{fmt_count(total['found'])}条，其中一般安全隐患{fmt_count(general)}条、"
-            f"重大事故隐患{fmt_count(major)}条"
+            f"排查一般安全隐患{fmt_count(general)}条、重大事故隐患{fmt_count(major)}条，"
+            f"共排查安全隐患{fmt_count(total['found'])}条"
         )
     else:
         text += f"排查安全隐患{fmt_count(total['found'])}条，均为重大事故隐患"
