@@ -108,13 +108,15 @@ def group_key(series: pd.Series) -> pd.Series:
     return series.map(lambda v: NONE_KEY if v is None or pd.isna(v) else v)
 
 
-def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region_townships) -> dict:
+def expected_hazard_rows(
+    hazard_rows, inspection_rows, period, as_of, by, region_townships, county=COUNTY
+) -> dict:
     """{key (None for no township, "合计" for the total): ROW} from metrics.md, in pandas."""
     frame = pd.DataFrame(hazard_rows)
     for column in ("found_on", "deadline", "rectified_on", "reviewed_on", "closed_on"):
         frame[column] = pd.to_datetime(frame[column])
     start, end, as_of = pd.Timestamp(period.start), pd.Timestamp(period.end), pd.Timestamp(as_of)
-    frame = frame[(frame["county"] == COUNTY) & frame["found_on"].between(start, end)].copy()
+    frame = frame[(frame["county"] == county) & frame["found_on"].between(start, end)].copy()
     frame["key"] = group_key(frame[by])
     frame["rectified"] = frame["rectified_on"].notna() & (frame["rectified_on"] <= as_of)
     frame["major"] = frame["level"] == "重大隐患"
@@ -128,7 +130,7 @@ def expected_hazard_rows(hazard_rows, inspection_rows, period, as_of, by, region
 
     visits = pd.DataFrame(inspection_rows)
     visits["inspected_on"] = pd.to_datetime(visits["inspected_on"])
-    visits = visits[(visits["county"] == COUNTY) & visits["inspected_on"].between(start, end)].copy()
+    visits = visits[(visits["county"] == county) & visits["inspected_on"].between(start, end)].copy()
     visits["key"] = group_key(visits[by])
 
     def row(part: pd.DataFrame, seen: pd.DataFrame) -> dict:
@@ -195,11 +197,13 @@ def random_cases(rng: np.random.Generator, n: int) -> list[dict]:
     ]
 
 
-def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
+def expected_case_rows(
+    rows: list[dict], period: Period, by: str, county=COUNTY, regions=("A镇", "B镇")
+) -> dict:
     frame = pd.DataFrame(rows)
     frame["filed_on"] = pd.to_datetime(frame["filed_on"])
     frame["fine_wan"] = frame["fine_wan"].fillna(0)
-    frame = frame[frame["county"] == COUNTY].copy()
+    frame = frame[frame["county"] == county].copy()
     frame["key"] = group_key(frame[by])
     now = frame[frame["filed_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))]
     before = frame[
@@ -220,7 +224,11 @@ def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
             "suspensions": int((current["measure"] == "责令停产停业整改").sum()),
             "closures": int((current["measure"] == "取缔关闭").sum()),
             "penalties": penalties,
-            "previous": {"cases": len(previous), "fine_wan": money(previous_fine), "penalties": previous_penalties},
+            "previous": {
+                "cases": len(previous),
+                "fine_wan": money(previous_fine),
+                "penalties": previous_penalties,
+            },
             "change_pct": {
                 "cases": change(len(current), len(previous)),
                 "fine_wan": change(fine, previous_fine),
@@ -230,7 +238,7 @@ def expected_case_rows(rows: list[dict], period: Period, by: str) -> dict:
 
     keys = set(now["key"]) | set(before["key"])
     if by == "township":
-        keys |= {"A镇", "B镇"}
+        keys |= set(regions)
     expected = {
         (None if k == NONE_KEY else k): row(now[now["key"] == k], before[before["key"] == k]) for k in keys
     }
@@ -362,14 +370,16 @@ def expected_change(value: Fraction, previous: Fraction) -> float | None:
     return half_up_exact((value - previous) / previous * 100, 1)
 
 
-def expected_listed(hazard_rows: list[dict], period: Period, as_of: dt.date) -> tuple[list[dict], pd.DataFrame]:
+def expected_listed(
+    hazard_rows: list[dict], period: Period, as_of: dt.date, county: str = COUNTY
+) -> tuple[list[dict], pd.DataFrame]:
     """The 挂牌督办 figures by listed level and the list itself (hazard_id, status, days_overdue), in pandas."""
     frame = pd.DataFrame(hazard_rows)
     for column in ("found_on", "deadline", "closed_on"):
         frame[column] = pd.to_datetime(frame[column])
     stamp = pd.Timestamp(as_of)
     frame = frame[
-        (frame["county"] == COUNTY)
+        (frame["county"] == county)
         & frame["found_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
         & frame["listed_level"].notna()
     ].copy()
@@ -389,6 +399,280 @@ def expected_listed(hazard_rows: list[dict], period: Period, as_of: dt.date) -> 
         )
     frame["status"] = np.where(frame["closed"], "已销号", "未销号")
     frame["days_overdue"] = [
-        (stamp - deadline).days if late else None for late, deadline in zip(frame["late"], frame["deadline"])
+        (stamp - deadline).days if late else None
+        for late, deadline in zip(frame["late"], frame["deadline"], strict=True)
     ]
     return levels, frame[["hazard_id", "status", "days_overdue", "closed", "deadline"]]
+
+
+# ---------------------------------------------------------------- issue 10: registers, projects, reports, control
+# Independent of analytics: plain pandas over the generated rows, the rules of metrics.md written out again.
+
+GRADE_CHOICES = ["一级", "二级", "三级"]
+SOURCE_LEVEL_CHOICES = ["一级", "二级", "三级", "四级"]
+
+
+def _day(rng: np.random.Generator, first: dt.date, last: dt.date) -> dt.date:
+    return first + dt.timedelta(days=int(rng.integers(0, (last - first).days + 1)))
+
+
+def random_standardization(rng: np.random.Generator, n: int, today: dt.date) -> tuple[list[dict], list[dict]]:
+    """Enterprises applying 2023–today, some passed, certificates of 1–3 years (some expiring soon); targets."""
+    rows = []
+    for i in range(n):
+        applied = _day(rng, D(2023, 1, 1), today)
+        passed = expires = None
+        if rng.random() < 0.6:
+            passed = min(applied + dt.timedelta(days=int(rng.integers(0, 200))), today)
+            if rng.random() < 0.9:
+                expires = passed + dt.timedelta(days=int(rng.integers(300, 3 * 365)))
+        rows.append(
+            {
+                "record_id": f"S{i:05d}",
+                "county": COUNTY if rng.random() < 0.8 else "乙县",
+                "township": TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+                "enterprise": f"企业{i}",
+                "grade": GRADE_CHOICES[int(rng.integers(0, 3))],
+                "applied_on": applied,
+                "passed_on": passed,
+                "expires_on": expires,
+            }
+        )
+    targets = [
+        {"year": year, "county": COUNTY, "grade": grade, "target": int(rng.integers(0, 80))}
+        for year in (2025, 2026)
+        for grade in GRADE_CHOICES
+        if rng.random() < 0.8
+    ]
+    return rows, targets
+
+
+def expected_standardization(
+    rows, targets, period: Period, as_of: dt.date, by: str, regions, county=COUNTY
+) -> dict:
+    """{key (None for no township, "合计"): ROW} of the standardization document, in pandas."""
+    frame = pd.DataFrame(rows)
+    for column in ("applied_on", "passed_on", "expires_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    stamp, year_start = pd.Timestamp(as_of), pd.Timestamp(D(period.year, 1, 1))
+    frame = frame[(frame["county"] == county) & (frame["applied_on"] <= stamp)].copy()
+    frame["key"] = group_key(frame[by])
+    frame["applied"] = frame["applied_on"] >= year_start
+    frame["passed"] = (
+        frame["passed_on"].notna() & (frame["passed_on"] >= year_start) & (frame["passed_on"] <= stamp)
+    )
+    frame["certified"] = (
+        frame["passed_on"].notna()
+        & (frame["passed_on"] <= stamp)
+        & (frame["expires_on"].isna() | (frame["expires_on"] >= stamp))
+    )
+    frame["expiring"] = (
+        frame["certified"]
+        & (frame["expires_on"] > stamp)
+        & (frame["expires_on"] <= stamp + pd.Timedelta(days=90))
+    )
+    goals = {t["grade"]: t["target"] for t in targets if t["year"] == period.year and t["county"] == county}
+
+    def row(part: pd.DataFrame, target) -> dict:
+        applied, passed = int(part["applied"].sum()), int(part["passed"].sum())
+        return {
+            "target": target,
+            "applied": applied,
+            "passed": passed,
+            "completion_pct": pct(passed, target) if target else None,
+            "application_pct": pct(applied, target) if target else None,
+            "certified": int(part["certified"].sum()),
+            "expiring": int(part["expiring"].sum()),
+        }
+
+    if by == "grade":
+        expected = {g: row(frame[frame["grade"] == g], goals.get(g)) for g in GRADE_CHOICES}
+    else:
+        keys = set(frame["key"]) | set(regions)
+        expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k], None) for k in keys}
+    expected["合计"] = row(frame, sum(goals.values()) if goals else None)
+    return expected
+
+
+def random_sources(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
+    rows = []
+    for i in range(n):
+        registered = _day(rng, D(2020, 1, 1), today)
+        deregistered = None
+        if rng.random() < 0.25:
+            deregistered = min(registered + dt.timedelta(days=int(rng.integers(1, 1500))), today)
+        rows.append(
+            {
+                "source_id": f"M{i:05d}",
+                "county": COUNTY if rng.random() < 0.8 else "乙县",
+                "township": TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+                "enterprise": f"单位{i}",
+                "level": SOURCE_LEVEL_CHOICES[int(rng.integers(0, 4))],
+                "registered_on": registered,
+                "deregistered_on": deregistered,
+                "monitored": bool(rng.random() < 0.7),
+            }
+        )
+    return rows
+
+
+def expected_sources(rows, period: Period, as_of: dt.date, by: str, regions, county=COUNTY) -> dict:
+    frame = pd.DataFrame(rows)
+    for column in ("registered_on", "deregistered_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    stamp = pd.Timestamp(as_of)
+    frame = frame[(frame["county"] == county) & (frame["registered_on"] <= stamp)].copy()
+    frame["key"] = group_key(frame[by])
+    frame["in_force"] = frame["deregistered_on"].isna() | (frame["deregistered_on"] > stamp)
+    frame["on_line"] = frame["in_force"] & frame["monitored"]
+    frame["new"] = frame["registered_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+
+    def row(part: pd.DataFrame) -> dict:
+        in_force, monitored = int(part["in_force"].sum()), int(part["on_line"].sum())
+        return {
+            "in_force": in_force,
+            "monitored": monitored,
+            "monitoring_rate": pct(monitored, in_force),
+            "new": int(part["new"].sum()),
+        }
+
+    keys = set(SOURCE_LEVEL_CHOICES) if by == "level" else set(frame["key"]) | set(regions)
+    expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k]) for k in keys}
+    expected["合计"] = row(frame)
+    return expected
+
+
+def random_projects(rng: np.random.Generator, n: int, today: dt.date) -> list[dict]:
+    rows = []
+    for i in range(n):
+        registered = _day(rng, D(2025, 1, 1), today)
+        evaluated = accepted = None
+        if rng.random() < 0.7:
+            evaluated = min(registered + dt.timedelta(days=int(rng.integers(0, 120))), today)
+        if rng.random() < 0.4:
+            accepted = min(registered + dt.timedelta(days=int(rng.integers(30, 400))), today)
+        rows.append(
+            {
+                "project_id": f"P{i:05d}",
+                "county": COUNTY if rng.random() < 0.8 else "乙县",
+                "township": TOWNSHIP_CHOICES[int(rng.integers(0, len(TOWNSHIP_CHOICES)))],
+                "name": f"项目{i}",
+                "registered_on": registered,
+                "evaluated_on": evaluated,
+                "accepted_on": accepted,
+            }
+        )
+    return rows
+
+
+def expected_projects(rows, period: Period, as_of: dt.date, regions, county=COUNTY) -> dict:
+    frame = pd.DataFrame(rows)
+    for column in ("registered_on", "evaluated_on", "accepted_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    stamp = pd.Timestamp(as_of)
+    frame = frame[
+        (frame["county"] == county)
+        & frame["registered_on"].between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+    ].copy()
+    frame["key"] = group_key(frame["township"])
+
+    def row(part: pd.DataFrame) -> dict:
+        evaluated = int((part["evaluated_on"].notna() & (part["evaluated_on"] <= stamp)).sum())
+        return {
+            "projects": len(part),
+            "evaluated": evaluated,
+            "evaluation_rate": pct(evaluated, len(part)),
+            "accepted": int((part["accepted_on"].notna() & (part["accepted_on"] <= stamp)).sum()),
+        }
+
+    keys = set(frame["key"]) | set(regions)
+    expected = {(None if k == NONE_KEY else k): row(frame[frame["key"] == k]) for k in keys}
+    expected["合计"] = row(frame)
+    return expected
+
+
+REPORT_DEPARTMENTS = ["县公安局交警大队", "县应急管理局", "县市场监管局"]
+
+
+def random_monthly_reports(rng: np.random.Generator) -> list[dict]:
+    """Monthly items of 2025–2026 for two counties, with gaps (a month or a whole item missing)."""
+    rows = []
+    for year in (2025, 2026):
+        for month in range(1, 13):
+            for county in (COUNTY, "乙县"):
+                for department in REPORT_DEPARTMENTS:
+                    for item in ("道路交通违法行为", "非法违法行为"):
+                        if rng.random() < 0.55:
+                            rows.append(
+                                {
+                                    "year": year,
+                                    "month": month,
+                                    "county": county,
+                                    "department": department,
+                                    "item": item,
+                                    "value": int(rng.integers(0, 300)),
+                                }
+                            )
+    return rows
+
+
+def expected_reports(rows, period: Period, by: str, county: str = COUNTY) -> dict:
+    """{key: {"value", "previous", "change_pct"}}; key is the item, or (department, item)."""
+    frame = pd.DataFrame(rows)
+    frame = frame[
+        (frame["county"] == county)
+        & frame["year"].isin([period.year, period.year - 1])
+        & frame["month"].between(period.first_month, period.last_month)
+    ]
+    keys = ["item"] if by == "item" else ["department", "item"]
+    expected = {}
+    for key, part in frame.groupby(keys):
+        value = int(part.loc[part["year"] == period.year, "value"].sum())
+        previous = int(part.loc[part["year"] == period.year - 1, "value"].sum())
+        expected[key if by == "department" else key[0]] = {
+            "value": value,
+            "previous": previous,
+            "change_pct": change(value, previous),
+        }
+    return expected
+
+
+def expected_control(accident_rows, caps: list[dict], period: Period, county: str = COUNTY) -> dict:
+    """{"time_progress", "county": ROW|None, "townships": {name: ROW}} from the accident records, in pandas."""
+    frame = pd.DataFrame(accident_rows)
+    frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
+    frame = frame[
+        (frame["county"] == county)
+        & frame["occurred_on"].between(pd.Timestamp(D(period.year, 1, 1)), pd.Timestamp(period.end))
+    ]
+    time = half_up(Decimal(period.last_month) * 100 / 12)
+
+    def row(part: pd.DataFrame, cap_row: dict, township) -> dict:
+        result = {"township": township}
+        for name, value in (("accidents", len(part)), ("deaths", int(part["deaths"].sum()))):
+            cap = cap_row.get(f"{name}_cap")
+            progress = pct(value, cap) if cap else None
+            if cap is None:
+                state = None
+            elif value > cap:
+                state = "超出控制指标"
+            elif progress is not None and progress > time:
+                state = "超过时间进度"
+            else:
+                state = "正常"
+            result.update(
+                {name: value, f"{name}_cap": cap, f"{name}_progress": progress, f"{name}_status": state}
+            )
+        return result
+
+    mine = [c for c in caps if c["county"] == county and c["year"] == period.year]
+    county_caps = [c for c in mine if c["township"] is None]
+    return {
+        "time_progress": time,
+        "county": row(frame, county_caps[0], None) if county_caps else None,
+        "townships": {
+            c["township"]: row(frame[frame["township"] == c["township"]], c, c["township"])
+            for c in mine
+            if c["township"] is not None
+        },
+    }

@@ -36,8 +36,8 @@ def test_template_has_headers_example_and_notes(name, empty_db):
 def test_template_drop_downs_cover_enumerations_and_booleans():
     with zipfile.ZipFile(io.BytesIO(template_xlsx("hazards"))) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    # 行业领域, 隐患等级 and 下达整改指令书 each get a list validation.
-    assert sheet.count('type="list"') == 3
+    # 行业领域, 隐患等级, 下达整改指令书 and 挂牌督办级别 each get a list validation.
+    assert sheet.count('type="list"') == 4
 
 
 def test_errors_workbook_lists_every_problem():

@@ -504,7 +504,8 @@ def test_by_listed_level_and_the_listed_list_as_of_as_of(db):
 
 
 def test_sectors_inspected_counts_distinct_sectors_and_is_null_without_any(db):
-    def visit(i, township, sector, day=D(2026, 3, 1)):
+    def visit(i, township, sector, day=None):
+        day = day or D(2026, 3, 1)
         return {"inspection_id": f"i{i}", "inspected_on": day, "county": COUNTY, "township": township,
                 "department": "应急管理局", "unit": f"厂{i}", "sector": sector}  # fmt: skip
 

@@ -97,7 +97,11 @@ def cmd_projects(args: argparse.Namespace) -> tuple[int, dict, str]:
 
     def compute(con, period, county, today):
         document = projects(con, period, county, today=today)
-        text = _title(document, t("cli.projects_subject")) + "\n" + _render(document, "township", PROJECT_COLUMNS)
+        text = (
+            _title(document, t("cli.projects_subject"))
+            + "\n"
+            + _render(document, "township", PROJECT_COLUMNS)
+        )
         return 0, document, text
 
     return _run(args, compute)

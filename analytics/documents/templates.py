@@ -10,7 +10,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from analytics import settings
 from analytics.contract.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
-from analytics.importing.validate import ORDER_RULES
+from analytics.importing.credit_code import check_character, organization_check
+from analytics.importing.rules import column_rules
 
 TYPE_WORDS = {TEXT: "文本", DATE: "日期", INT: "整数", DECIMAL: "数字", ENUM: "选项", BOOL: "是/否"}
 VALIDATED_ROWS = settings.TEMPLATE_VALIDATED_ROWS  # rows below the header that carry drop-down lists
@@ -25,7 +26,15 @@ def _example_dates() -> dict[str, dt.date]:
         "deadline": day + dt.timedelta(days=30),
         "done": day + dt.timedelta(days=8),
         "review": day + dt.timedelta(days=10),
+        "expires": (day + dt.timedelta(days=8)).replace(year=day.year + 3) - dt.timedelta(days=1),
     }
+
+
+def _example_credit_code() -> str:
+    """A well-formed but fictional 统一社会信用代码 (its region code 369900 belongs to no place)."""
+    body = "MA0EXAMP"
+    first17 = f"91369900{body}{organization_check(body)}"
+    return first17 + check_character(first17)
 
 
 def _examples(dataset: Dataset) -> dict[str, object]:
@@ -53,6 +62,7 @@ def _examples(dataset: Dataset) -> dict[str, object]:
             "department": "县应急管理局",
             "unit": "某化工有限公司",
             "kind": "专项检查",
+            "sector": "危险化学品",
         },
         "hazards": {
             "hazard_id": f"YH-{year}-001",
@@ -85,6 +95,7 @@ def _examples(dataset: Dataset) -> dict[str, object]:
             "trainees": 120,
             "passed": 115,
             "hours": 16,
+            "title": "第一期企业安全管理培训班",
         },
         "training_targets": {"year": year, "category": "主要负责人", "required": 300},
         "regions": {"city": "示例市"},
@@ -103,6 +114,41 @@ def _examples(dataset: Dataset) -> dict[str, object]:
             "vehicles_wan": 9.6,
             "workforce_wan": 6.1,
         },
+        "standardization": {
+            "record_id": f"BZ-{year}-001",
+            "enterprise": "某机械制造有限公司",
+            "credit_code": _example_credit_code(),
+            "sector": "工业",
+            "grade": "三级",
+            "applied_on": d["found"],
+            "passed_on": d["done"],
+            "expires_on": d["expires"],
+        },
+        "standardization_targets": {"year": year, "grade": "二级", "target": 20},
+        "major_hazard_sources": {
+            "source_id": f"WX-{year}-001",
+            "enterprise": "某燃气有限公司",
+            "name": "液化石油气储罐区",
+            "level": "三级",
+            "registered_on": d["found"],
+            "monitored": "是",
+        },
+        "projects": {
+            "project_id": f"XM-{year}-001",
+            "name": "某冷链仓储物流园建设项目",
+            "sector": "商贸",
+            "registered_on": d["found"],
+            "evaluated_on": d["done"],
+        },
+        "monthly_reports": {
+            "year": year,
+            "month": d["found"].month,
+            "department": "公安交警大队",
+            "item": "道路交通违法行为",
+            "value": 820,
+        },
+        # The county's own row: an empty township.
+        "control_targets": {"year": year, "township": None, "accidents_cap": 30, "deaths_cap": 12},
     }
     example = {**place, **rows[dataset.name]}
     return {c.name: example.get(c.name) for c in dataset.columns}
@@ -134,9 +180,9 @@ def _rules(column: Column) -> str:
         parts.append(f"不填视为{column.default}")
     if column.name in ("county", "township"):
         parts.append("须与行政区划表一致")
-    parts.extend(message for _, _, rule_column, message in ORDER_RULES if rule_column == column.name)
-    if column.name == "reviewed_on":
-        parts.append("只有“下达整改指令书”为“是”的隐患才填写复查日期")
+    if column.credit_code:
+        parts.append("18位数字或大写字母（不含 I、O、Z、S、V），第18位是 GB 32100-2015 校验位")
+    parts.extend(column_rules(column.name))
     return "；".join(parts)
 
 

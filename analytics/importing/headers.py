@@ -16,6 +16,52 @@ _EXTRA_HEADERS = {
     "township": ("乡镇", "乡镇街道", "乡镇/街道", "街道"),
 }
 
+# Headers the ledgers of one dataset use for its columns, beside the contract's own: kept to that
+# dataset, so a word common elsewhere (等级, 备案日期) says nothing about other datasets.
+_DATASET_HEADERS = {
+    "hazards": {
+        "listed_level": ("挂牌督办", "督办级别", "挂牌级别", "挂牌督办等级"),
+        "closed_on": ("销号时间", "挂牌销号日期"),
+    },
+    "training": {"title": ("培训班", "培训班次", "班次名称", "培训名称")},
+    "standardization": {
+        "enterprise": ("单位名称", "企业（单位）名称"),
+        "credit_code": ("社会信用代码", "信用代码", "统一信用代码"),
+        "grade": ("达标等级", "申报等级", "标准化等级"),
+        "applied_on": ("申报时间",),
+        "passed_on": ("评审通过时间", "通过评审日期", "达标日期"),
+        "expires_on": ("有效期至", "证书有效期", "有效期截止日期"),
+    },
+    "standardization_targets": {
+        "grade": ("达标等级", "标准化等级"),
+        "target": ("任务数", "目标任务数", "创建任务数"),
+    },
+    "major_hazard_sources": {
+        "enterprise": ("企业名称", "单位名称"),
+        "level": ("危险源级别", "重大危险源等级", "重大危险源级别"),
+        "registered_on": ("备案时间",),
+        "deregistered_on": ("核销时间", "注销日期"),
+        "monitored": ("是否在线监控", "在线监测"),
+    },
+    "projects": {
+        "registered_on": ("备案日期", "立项日期"),
+        "evaluated_on": ("安全评价时间", "安全预评价日期"),
+        "accepted_on": ("竣工验收时间", "验收日期"),
+    },
+    "monthly_reports": {
+        "department": ("报送单位", "填报单位", "部门"),
+        "item": ("统计指标", "项目"),
+        "value": ("数量", "起数"),
+    },
+    "control_targets": {
+        "accidents_cap": ("事故起数控制指标", "事故控制数", "控制事故起数"),
+        "deaths_cap": ("死亡人数控制指标", "死亡控制数", "控制死亡人数"),
+    },
+}
+
+# Columns of which a file must carry at least one (data-contract.md: control_targets).
+ONE_OF = {"control_targets": ("accidents_cap", "deaths_cap")}
+
 _FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "\u3000": " ", "，": ","})
 _TRAILING_UNIT = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
 
@@ -40,8 +86,14 @@ def _without_unit(header: str) -> str:
 
 def _lookup(dataset: Dataset) -> dict[str, str]:
     names: dict[str, str] = {}
+    extra = _DATASET_HEADERS.get(dataset.name, {})
     for column in dataset.columns:
-        for variant in (column.name, column.zh, *_EXTRA_HEADERS.get(column.name, ())):
+        for variant in (
+            column.name,
+            column.zh,
+            *_EXTRA_HEADERS.get(column.name, ()),
+            *extra.get(column.name, ()),
+        ):
             key = normalise_header(variant)
             names.setdefault(key, column.name)
             names.setdefault(_without_unit(key), column.name)
@@ -91,9 +143,10 @@ def recognise_dataset(headers: list[str]) -> str | None:
     for dataset in DATASETS.values():
         matched = _matched(dataset, headers)
         required = {c.name for c in dataset.columns if c.required}
-        ranked.append(
-            ((len(matched), required <= matched, len(matched) / len(dataset.columns)), dataset.name)
-        )
+        # A dataset that needs one of several columns (the two caps) is complete only with one of them.
+        alternatives = set(ONE_OF.get(dataset.name, ()))
+        complete = required <= matched and (not alternatives or bool(alternatives & matched))
+        ranked.append(((len(matched), complete, len(matched) / len(dataset.columns)), dataset.name))
     ranked.sort(reverse=True)
     (best_score, best_name), (second_score, _) = ranked[0], ranked[1]
     if best_score[0] < 2 or best_score == second_score:

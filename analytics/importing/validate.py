@@ -19,8 +19,12 @@ import pyarrow.compute as pc
 
 from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.importing.credit_code import credit_code_problem
 from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.readers import RawTable
+from analytics.importing.rules import CAP_COLUMNS, ORDER_RULES, cross_rules
+
+__all__ = ["ORDER_RULES", "Problems", "Validated", "map_headers", "problem", "validate"]
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 # The words as cells carry them, also spread out with spaces ("合  计") as titles often are.
@@ -208,7 +212,16 @@ def _parse_bool(text: str, column: Column) -> tuple[object, str | None]:
     return None, f"“{column.zh}”应为 是/否（也可写 Y/N、1/0、true/false），不能识别“{text}”"
 
 
+def _parse_credit_code(text: str) -> tuple[object, str | None]:
+    # Full-width characters and lower-case letters are how the code was typed, not another code.
+    code = re.sub(r"\s+", "", text.translate(_FULL_WIDTH_DIGITS)).upper()
+    message = credit_code_problem(code)
+    return (None, message) if message else (code, None)
+
+
 def _parse_unique(text: str, column: Column, today: dt.date) -> tuple[object, str | None]:
+    if column.credit_code:
+        return _parse_credit_code(text)
     if column.type in (INT, DECIMAL):
         return _parse_number(text, column)
     if column.type == DATE:
@@ -274,7 +287,7 @@ def _convert(
 ) -> pa.Array:
     """One column in its contract type; empty cells null; unreadable cells null and reported."""
     empty = pc.equal(trimmed, "")
-    if column.type == TEXT:
+    if column.type == TEXT and not column.credit_code:
         return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
     encoded = trimmed.dictionary_encode()
     uniques = encoded.dictionary.to_pylist()
@@ -292,35 +305,6 @@ def _convert(
         per_row = [messages[i] for i in indices.take(positions).to_pylist()[: MAX_ERRORS + 1]]
         _row_errors(problems, bad, rows, raw, header, per_row)
     return typed
-
-
-# Rules between two columns of one row: (lower, higher, column, message) means lower <= higher,
-# reported on the column the data contract states the rule for.
-ORDER_RULES = (
-    (
-        "serious_injuries",
-        "injuries",
-        "serious_injuries",
-        "“重伤人数”不能多于“受伤人数”（受伤人数应包含重伤人数）",
-    ),
-    ("passed", "trainees", "passed", "“考核合格人数”不能多于“参训人数”"),
-    ("found_on", "deadline", "deadline", "“整改期限”不能早于“排查日期”"),
-    ("found_on", "rectified_on", "rectified_on", "“整改完成日期”不能早于“排查日期”"),
-    ("found_on", "reviewed_on", "reviewed_on", "“复查日期”不能早于“排查日期”"),
-)
-REVIEW_RULE = "填写了“复查日期”，但“下达整改指令书”不是“是”：只有下达了整改指令书的隐患才有复查"
-
-
-def _cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]):
-    """(mask, column, message) for the rules that compare two columns of one row."""
-    rules = []
-    for low, high, column, message in ORDER_RULES:
-        if low in headers and high in headers:
-            rules.append((pc.less(columns[high], columns[low]), column, message))
-    if "reviewed_on" in headers:
-        no_order = pc.invert(pc.fill_null(columns["order_issued"], False))
-        rules.append((pc.and_(pc.is_valid(columns["reviewed_on"]), no_order), "reviewed_on", REVIEW_RULE))
-    return rules
 
 
 def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], problems: Problems, raw) -> None:
@@ -386,6 +370,11 @@ def map_headers(raw: RawTable, dataset: Dataset) -> tuple[dict[str, int], list[d
     for column in dataset.columns:
         if column.required and column.name not in positions:
             errors.append(problem(None, column.zh, None, f"缺少必填列“{column.zh}”，请按模板补上该列"))
+    caps = [dataset.column(c).zh for c in CAP_COLUMNS if c in dataset.column_names]
+    if len(caps) == len(CAP_COLUMNS) and not any(c in positions for c in CAP_COLUMNS):
+        errors.append(
+            problem(None, caps[0], None, f"缺少“{caps[0]}”或“{caps[1]}”列：至少需要其中一列，请按模板补上")
+        )
     return positions, errors, warnings
 
 
@@ -447,7 +436,7 @@ def validate(
         elif column.default is not None:
             typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
         columns[column.name] = typed
-    for mask, name, message in _cross_rules(columns, headers):
+    for mask, name, message in cross_rules(columns, headers):
         _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)
     table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
     if kept and all(c in positions for c in dataset.key if dataset.column(c).required):

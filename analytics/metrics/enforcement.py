@@ -38,16 +38,16 @@ _COLUMNS = (
 # 作出行政处罚: a measure of PENALTY_MEASURES (the contract's list; identifiers and values are our own).
 _PENALTY = "measure IN (" + ", ".join(f"'{m}'" for m in PENALTY_MEASURES) + ")"
 
-_COUNTS = """
+_COUNTS = f"""
     count(*) FILTER (WHERE current) AS cases,
     coalesce(sum(fine_wan) FILTER (WHERE current), 0) AS fine,
     count(*) FILTER (WHERE current AND measure = $suspension) AS suspensions,
     count(*) FILTER (WHERE current AND measure = $closure) AS closures,
     count(*) FILTER (WHERE NOT current) AS previous_cases,
     coalesce(sum(fine_wan) FILTER (WHERE NOT current), 0) AS previous_fine,
-    count(*) FILTER (WHERE current AND {penalty}) AS penalties,
-    count(*) FILTER (WHERE NOT current AND {penalty}) AS previous_penalties
-""".format(penalty=_PENALTY)
+    count(*) FILTER (WHERE current AND {_PENALTY}) AS penalties,
+    count(*) FILTER (WHERE NOT current AND {_PENALTY}) AS previous_penalties
+"""
 
 
 def _counts(con, period: Period, county: str, key_sql: str) -> tuple[dict, dict]:

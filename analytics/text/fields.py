@@ -43,7 +43,11 @@ class Field:
     @property
     def header(self) -> str:
         """The column header: the label with its unit in brackets, '逾期未整改（条）'; a rate goes without."""
-        return f"{self.label}（{self.unit}）" if self.unit and self.kind not in (RATE, CHANGE, STATUS) else self.label
+        return (
+            f"{self.label}（{self.unit}）"
+            if self.unit and self.kind not in (RATE, CHANGE, STATUS)
+            else self.label
+        )
 
 
 def _count(label: str, unit: str, direction: str) -> Field:
