@@ -304,6 +304,11 @@ def test_seed_sentence(empty_db, case):
     check(docx_report(empty_db), expected, absent)
 
 
+def test_monthly_reports_behind_the_period_are_noted(empty_db):
+    insert(empty_db, "monthly_reports", {"month": 5, "value": 7}, {"year": 2025, "month": 7, "value": 9})
+    assert "部门月报数据截至2026年5月" in docx_report(empty_db)
+
+
 def test_empty_database_leaves_every_new_sentence_out(empty_db):
     insert(empty_db, "regions", {"township": "东镇"})
     with store.connect(empty_db) as con:
@@ -322,6 +327,7 @@ def test_empty_database_leaves_every_new_sentence_out(empty_db):
         "培训班",
     ):
         assert phrase not in text, phrase
+    assert "部门月报" not in text
     for bad in ("None", "nan", "（）", "，，", "。。", "；。"):
         assert bad not in text, bad
 

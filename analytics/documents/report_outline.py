@@ -97,7 +97,7 @@ def report_figures(
         "period": period.to_json(today),
         "indicators": indicators(con, period, county, today=today),
         "ranking": ranking(con, period, today=today),
-        "coverage": coverage_document(con, REPORT_SOURCES, county, today),
+        "coverage": report_coverage(con, county, today),
         "hazards": hazards(con, period, county, by="township", today=today)["total"],
         "enforcement": {
             "total": by_department["total"],
@@ -118,8 +118,16 @@ def report_figures(
     }
 
 
-# The county's own ledgers behind the report (the ranking names the counties behind itself).
-REPORT_SOURCES = ("accidents", "hazards", "inspections", "enforcement", "training")
+# The county's own monthly ledgers behind the report (the ranking names the counties behind itself); the
+# registers (标准化, 重大危险源, 建设项目) gain records only now and then, so their last record is no coverage.
+REPORT_SOURCES = ("accidents", "hazards", "inspections", "enforcement", "training", "monthly_reports")
+
+
+def report_coverage(con: duckdb.DuckDBPyConnection, county: str, today: dt.date | None = None) -> dict:
+    """{source: "YYYY-MM"} of REPORT_SOURCES; the departments' monthly reports only where the county has
+    any, since the report leaves their sentences out, not notes them as missing."""
+    document = coverage_document(con, REPORT_SOURCES, county, today)
+    return {source: month for source, month in document.items() if month or source != "monthly_reports"}
 
 
 def coverage_blocks(figures: dict) -> list[Block]:
