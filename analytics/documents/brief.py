@@ -97,6 +97,7 @@ def brief_content(
             control(con, period, county, today=today),
             Period(period.year, 1, period.last_month).label,
             area_word(county),
+            with_townships=False,  # one page: the townships are in the report
         ),
         "provisional": provisional_note(indicators_doc),
         "cards": cards,

@@ -176,12 +176,13 @@ def _township_warnings(rows: list[dict]) -> str:
     return "，".join(f"{'、'.join(warned[key])}{key[0]}{key[1]}" for key in order)
 
 
-def control_sentence(doc: dict | None, label: str, whole: str) -> str:
+def control_sentence(doc: dict | None, label: str, whole: str, with_townships: bool = True) -> str:
     """The county's 控制指标 against time progress ('……占控制指标的50.0%，时间进度为66.7%，均在控制指标以内'),
-    then the townships over a cap or ahead of time progress; '' without any control target."""
+    then (`with_townships`) the townships over a cap or ahead of time progress; '' without any control target."""
     if not doc:
         return ""
-    county, townships = doc.get("county"), doc.get("townships") or []
+    county = doc.get("county")
+    townships = (doc.get("townships") or []) if with_townships else []
     text = ""
     if county:
         parts, statuses = _control_parts(county, label)
