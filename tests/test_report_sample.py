@@ -101,7 +101,7 @@ def test_standardization_targets_and_applications(sample):
         assert f"已完成{joined}的自查自评和网上申报工作" in text
         passed = records[(records["passed_on"].dt.year == period.year) & (records["passed_on"] <= as_of)]
         if len(passed):
-            assert f"其中{len(passed):,}户已通过评审验收" in text
+            assert f"今年已有{len(passed):,}户企业通过评审验收" in text
 
 
 def test_projects(sample):

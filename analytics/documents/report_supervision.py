@@ -50,14 +50,14 @@ def standardization_sentences(doc: dict | None, government: str, whole: str, as_
         text += (
             "目前，已完成"
             + joined([f"{fmt_count(row['applied'])}户{row['grade']}达标企业" for row in applied], "及")
-            + "的自查自评和网上申报工作"
+            + "的自查自评和网上申报工作。"
         )
-        if passed:
-            text += (
-                f"，其中{fmt_count(sum(row['passed'] for row in passed))}户已通过评审验收（"
-                + "、".join(f"{row['grade']}{fmt_count(row['passed'])}户" for row in passed)
-                + "）"
-            )
+    if passed:
+        text += (
+            f"今年已有{fmt_count(sum(row['passed'] for row in passed))}户企业通过评审验收（"
+            + "、".join(f"{row['grade']}{fmt_count(row['passed'])}户" for row in passed)
+            + "）"
+        )
         done = [row for row in targets if row["completion_pct"] is not None]
         if done:
             names = "、".join(row["grade"] for row in done)
@@ -69,7 +69,7 @@ def standardization_sentences(doc: dict | None, government: str, whole: str, as_
             f"截至{as_of_text}，{whole}在有效期内的安全生产标准化达标企业{fmt_count(total['certified'])}户"
         )
         if total.get("expiring"):
-            text += f"，其中{fmt_count(total['expiring'])}户达标证书将在90日内到期，已督促及时申请复评"
+            text += f"，其中{fmt_count(total['expiring'])}户达标证书将在90日内到期，需督促及时申请复评"
         text += "。"
     return text
 

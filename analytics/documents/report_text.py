@@ -302,8 +302,6 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str, li
         else:
             major += "，尚未整改到位"
         parts.append(major)
-        if listed:
-            parts.append(listed)
     elif total["found"]:
         parts.append("未排查出重大事故隐患")
     if total["found"]:
@@ -313,6 +311,8 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str, li
     if total["avg_days_to_rectify"] is not None:
         parts.append(f"已整改隐患平均整改用时{total['avg_days_to_rectify']:.1f}天")
     text = (f"截至{as_of_text}，" + "，".join(parts) + "。") if parts else ""
+    if listed:
+        text += f"{listed}。"
     if suspensions:
         text += f"对{fmt_count(suspensions)}家存在严重违法违规问题的生产经营单位依法责令停产停业整改。"
     return text
