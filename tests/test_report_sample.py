@@ -45,7 +45,8 @@ def sample(sample_db_path):
                 "control_targets",
             )
         }
-    text, _ = docx_text(data)
+    text, docx_tables = docx_text(data)
+    text += "\n" + "\n".join("｜".join(row) for table in docx_tables for row in table)
     as_of = min(period.end, TODAY)
     return county, period, pd.Timestamp(as_of), text, tables
 
@@ -218,6 +219,22 @@ def test_control_targets(sample):
         assert phrase in text
     time = (Decimal(period.last_month) * 100 / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     assert f"时间进度为{time}%" in text
+
+    # 附表4: each township with a cap, its own accidents of months 1–b against it.
+    townships = tables["control_targets"]
+    townships = townships[(townships["year"] == period.year) & townships["township"].notna()]
+    for row in townships.itertuples():
+        mine = accidents[accidents["township"] == row.township]
+        cells = [row.township]
+        for value, cap in ((len(mine), row.accidents_cap), (int(mine["deaths"].sum()), row.deaths_cap)):
+            if pd.isna(cap):
+                cells += [f"{value:,}", "—", "—", "—"]
+                continue
+            progress = _pct(value, int(cap)) if cap else "—"
+            over_time = cap and Decimal(value) * 100 / Decimal(int(cap)) > time
+            status = "超出控制指标" if value > cap else "超过时间进度" if over_time else "正常"
+            cells += [f"{value:,}", f"{int(cap):,}", progress, status]
+        assert "｜".join(cells) in text, cells
 
 
 def test_named_training_sessions(sample):

@@ -1,4 +1,4 @@
-"""The report's tables and its attachments (附表1–3), built from figures (no database, no layout)."""
+"""The report's tables and its attachments (附表1–4), built from figures (no database, no layout)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from analytics.metrics.common import NO_TOWNSHIP
 from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.ranking import county_row, shared_rank
 from analytics.text import fields
-from analytics.text.wording import area_word, fmt_count, fmt_money, rank_phrase, source_note
+from analytics.text.wording import area_word, fmt_count, fmt_money, fmt_pct, rank_phrase, source_note
 
 # A table: its header and its rows of cell texts.
 Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
@@ -96,6 +96,45 @@ def township_table(townships_doc: dict) -> Table:
     return header, tuple(rows)
 
 
+CONTROL_TABLE_FIELDS = (
+    "accidents",
+    "accidents_cap",
+    "accidents_progress",
+    "accidents_status",
+    "deaths",
+    "deaths_cap",
+    "deaths_progress",
+    "deaths_status",
+)
+
+
+def control_table(control_doc: dict, whole: str) -> Table:
+    """附表4: the county's row (as 全县) and each township's against their 控制指标; no row without a cap."""
+    header = (fields.KEY_LABELS["township"], *(fields.label(name) for name in CONTROL_TABLE_FIELDS))
+    rows = [(whole, control_doc["county"])] if control_doc.get("county") else []
+    rows += [(row["township"] or NO_TOWNSHIP, row) for row in control_doc.get("townships") or []]
+    return header, tuple(
+        (name, *(fields.fmt_value(field, row[field]) for field in CONTROL_TABLE_FIELDS)) for name, row in rows
+    )
+
+
+def control_blocks(control_doc: dict | None, county: str, year: int, last_month: int) -> list[Block]:
+    """附表4 and its note, in the landscape section of 附表3; nothing when no 控制指标 is set."""
+    if not control_doc or not (control_doc.get("county") or control_doc.get("townships")):
+        return []
+    months = f"1-{last_month}月" if last_month > 1 else "1月"
+    header, rows = control_table(control_doc, area_word(county))
+    return [
+        Block("attachment", f"{county}{year}年{months}年度控制指标完成情况", lead="附表4"),
+        Block("table", header=header, rows=rows),
+        Block(
+            "note",
+            f"注：控制进度为{months}累计数占年度控制数的比例，时间进度为{fmt_pct(control_doc['time_progress'])}；"
+            "累计数超过控制数为“超出控制指标”，控制进度超过时间进度为“超过时间进度”；未设控制数的记为“—”。",
+        ),
+    ]
+
+
 def attachments(figures: dict, county: str, period_text: str) -> list[Block]:
     indicators_doc, ranking_doc = figures["indicators"], figures["ranking"]
     blocks = [
@@ -138,4 +177,6 @@ def attachments(figures: dict, county: str, period_text: str) -> list[Block]:
             f"未填写乡镇（街道）的记录列为“{NO_TOWNSHIP}”；无法计算的比率记为“—”。",
         )
     )
+    period = figures["period"]
+    blocks.extend(control_blocks(figures.get("control"), county, period["year"], period["months"][1]))
     return blocks
