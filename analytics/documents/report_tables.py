@@ -126,7 +126,8 @@ def control_blocks(control_doc: dict | None, county: str, year: int, last_month:
     header, rows = control_table(control_doc, area_word(county))
     return [
         Block("attachment", f"{county}{year}年{months}年度控制指标完成情况", lead="附表4"),
-        Block("table", header=header, rows=rows),
+        # The status columns hold "超出控制指标" on one line.
+        Block("table", header=header, rows=rows, widths=(13, 9, 10, 10, 15, 9, 10, 10, 15)),
         Block(
             "note",
             f"注：控制进度为{months}累计数占年度控制数的比例，时间进度为{fmt_pct(control_doc['time_progress'])}；"
