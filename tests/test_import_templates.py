@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from python_calamine import CalamineWorkbook
 
-from analytics.contract.datasets import DATASETS, ENUM
+from analytics.contract.datasets import BOOL, DATASETS, ENUM
 from analytics.documents.templates import errors_xlsx, template_xlsx
 from analytics.importing import import_file
 
@@ -48,3 +48,22 @@ def test_errors_workbook_lists_every_problem():
     rows = CalamineWorkbook.from_filelike(io.BytesIO(errors_xlsx(errors))).get_sheet_by_index(0).to_python()
     assert rows[0] == ["行号", "列", "值", "问题"]
     assert rows[1][0] == "整个文件" and rows[2][:3] == [7, "发生日期", "2026/2/30"]
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_choice_column_has_a_drop_down(name):
+    dataset = DATASETS[name]
+    with zipfile.ZipFile(io.BytesIO(template_xlsx(name))) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    choices = [c for c in dataset.columns if c.type in (ENUM, BOOL)]
+    assert sheet.count('type="list"') == len(choices)
+
+
+def test_credit_code_and_rule_notes_in_the_templates():
+    def notes(name):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(template_xlsx(name)))
+        return {row[1]: row[4] for row in book.get_sheet_by_name("说明").to_python()[5:]}
+
+    assert "GB 32100-2015" in notes("standardization")["credit_code"]
+    assert "只有挂牌督办的隐患才销号" in notes("hazards")["closed_on"]
+    assert "至少填写其中一项" in notes("control_targets")["deaths_cap"]

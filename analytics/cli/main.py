@@ -126,21 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
         ("hazards", ["township", "department"], t("cli.hazards_help")),
         ("enforcement", ["department", "township"], t("cli.enforcement_help")),
         ("training", ["township", "category"], t("cli.training_help")),
+        ("townships", None, t("cli.townships_help")),
         ("standardization", ["grade", "township"], t("cli.standardization_help")),
         ("sources", ["level", "township"], t("cli.sources_help")),
+        ("projects", None, t("cli.projects_help")),
         ("reports", ["item", "department"], t("cli.reports_help")),
+        ("control", None, t("cli.control_help")),
     ):
         p = sub.add_parser(name, parents=[common, period], help=help_text)
         p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
-        p.add_argument("--by", choices=choices, default=choices[0], help=t("cli.by_help", default=choices[0]))
-
-    for name, help_text in (
-        ("townships", t("cli.townships_help")),
-        ("projects", t("cli.projects_help")),
-        ("control", t("cli.control_help")),
-    ):
-        p = sub.add_parser(name, parents=[common, period], help=help_text)
-        p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))
+        if choices:
+            p.add_argument(
+                "--by", choices=choices, default=choices[0], help=t("cli.by_help", default=choices[0])
+            )
 
     p = sub.add_parser("report", parents=[common, period], help=t("cli.report_help"))
     p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.county_home_help"))

@@ -165,4 +165,5 @@ def cmd_control(args: argparse.Namespace) -> tuple[int, dict, str]:
         document = control(con, period, county, today=today)
         return 0, document, _control_title(document) + "\n" + _control_table(document, CONTROL_COLUMNS)
 
-    return _run(args, compute)
+    # Control figures always cover months 1–b: that span is the one checked for "no data".
+    return _run(args, compute, checked=lambda period: Period(period.year, 1, period.last_month))

@@ -85,11 +85,14 @@ def _resolve(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, today: dt
     return county, period
 
 
-def _run(args: argparse.Namespace, compute: Callable) -> tuple[int, dict, str]:
+def _run(
+    args: argparse.Namespace, compute: Callable, checked: Callable[[Period], Period] = lambda p: p
+) -> tuple[int, dict, str]:
+    """Resolve county and period, refuse "no data" (over `checked(period)`, the months the figures cover), compute."""
     today = dt.date.today()
     with store.connect(args.db, read_only=True) as con:
         county, period = _resolve(con, args, today)
-        check_period(con, period, SOURCES[args.command], county, today)
+        check_period(con, checked(period), SOURCES[args.command], county, today)
         return compute(con, period, county, today)
 
 

@@ -8,7 +8,7 @@ import duckdb
 
 from analytics import settings
 from analytics.contract.datasets import DATASETS
-from analytics.metrics.coverage import coverage, default_month
+from analytics.metrics.coverage import YEAR_MONTH_SOURCES, coverage, default_month
 from analytics.metrics.periods import Period
 from analytics.store import get_meta
 from analytics.text.zh import t
@@ -18,17 +18,18 @@ NO_TOWNSHIP = t("metrics.no_township")
 
 
 def latest_month(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> tuple[int, int] | None:
-    """(year, month) of the latest record in any dated dataset or the bulletin; None when empty."""
+    """(year, month) of the latest record in any dated dataset or year-month table; None when empty."""
     today = today or dt.date.today()
     parts = [
         f"SELECT max({d.date_column}) AS d FROM {d.name} WHERE {d.date_column} <= $today"
         for d in DATASETS.values()
         if d.date_column
     ]
-    parts.append(
-        "SELECT max(make_date(year::INT, month::INT, 1)) AS d FROM city_bulletin "
+    parts += [
+        f"SELECT max(make_date(year::INT, month::INT, 1)) AS d FROM {name} "
         "WHERE make_date(year::INT, month::INT, 1) <= $today"
-    )
+        for name in YEAR_MONTH_SOURCES
+    ]
     row = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", {"today": today}).fetchone()
     if row[0] is None:
         return None
@@ -115,7 +116,10 @@ def data_years(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> 
         for d in DATASETS.values()
         if d.date_column
     ]
-    parts.append("SELECT DISTINCT year::INT AS y FROM city_bulletin WHERE year <= year($today)")
+    parts += [
+        f"SELECT DISTINCT year::INT AS y FROM {name} WHERE year <= year($today)"
+        for name in YEAR_MONTH_SOURCES
+    ]
     rows = con.execute(
         f"SELECT DISTINCT y FROM ({' UNION ALL '.join(parts)}) WHERE y IS NOT NULL ORDER BY y DESC",
         {"today": today},

@@ -104,7 +104,8 @@ def generate(
 ) -> dict[str, Path]:
     """Write every dataset of the fictional city from January 2024 to `end_month`; returns the paths.
 
-    `scale` multiplies the record volumes (regions and profiles stay as they are);
+    `scale` multiplies the record volumes (regions, profiles, targets and the programme
+    ledgers of programmes.py stay as they are);
     `file_format` is "csv" (UTF-8 with BOM, Chinese headers) or "parquet" (typed, English names).
     """
     if file_format not in ("csv", "parquet"):
