@@ -9,17 +9,17 @@ instead of writing 0 or 暂无.
 
 from __future__ import annotations
 
-from analytics.contract.datasets import GRADES, SOURCE_LEVELS
+from analytics.contract.datasets import GRADES, REPORT_ITEMS, SOURCE_LEVELS
 from analytics.documents.report_text import against_last_year, joined
 from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.control import AHEAD_OF_TIME as OVER_TIME
+from analytics.metrics.control import NORMAL, OVER_CAP
 from analytics.text.wording import fmt_count, fmt_pct
 
-ROAD_TRAFFIC_ITEM = "道路交通违法行为"
-ILLEGAL_ITEM = "非法违法行为"
+ROAD_TRAFFIC_ITEM, ILLEGAL_ITEM = REPORT_ITEMS  # 道路交通违法行为, 非法违法行为
 # How the seed names the two monthly items in its sentences.
 ITEM_WORDS = {ROAD_TRAFFIC_ITEM: "道路交通违规行为", ILLEGAL_ITEM: "查处整治非法、违法行为"}
 CONTROL_INDICATORS = (("accidents", "事故起数", "起"), ("deaths", "死亡人数", "人"))
-OVER_CAP, OVER_TIME, NORMAL = "超出控制指标", "超过时间进度", "正常"
 
 
 # ---- 标准化 and 三同时 ----------------------------------------------------------------------
