@@ -7,7 +7,8 @@
   `accident_record` (a dict), `accident` (a tuple in ACCIDENT_COLUMNS order, for
   `insert_accidents(path, rows)`).
 - `add(path, table, *rows)`: rows by keyword, each completed with the table's defaults
-  (one 甲县 record on 2026-03-10 unless a keyword says otherwise).
+  (one 甲县 record on 2026-03-10 unless a keyword says otherwise), for every dataset but
+  `county_profile`.
 """
 
 from __future__ import annotations
@@ -225,6 +226,36 @@ _DEFAULTS = {
         "category": "主要负责人",
     },
     "regions": lambda: {"county": COUNTY, "city": "青川市"},
+    "standardization": lambda: {
+        "record_id": f"S{next(_ids)}",
+        "county": COUNTY,
+        "enterprise": f"企业{next(_ids)}",
+        "grade": "三级",
+        "applied_on": THIS_YEAR,
+    },
+    "standardization_targets": lambda: {"year": THIS_YEAR.year, "county": COUNTY, "grade": "三级"},
+    "major_hazard_sources": lambda: {
+        "source_id": f"M{next(_ids)}",
+        "county": COUNTY,
+        "enterprise": f"企业{next(_ids)}",
+        "level": "三级",
+        "registered_on": THIS_YEAR,
+        "monitored": False,
+    },
+    "projects": lambda: {
+        "project_id": f"P{next(_ids)}",
+        "county": COUNTY,
+        "name": f"项目{next(_ids)}",
+        "registered_on": THIS_YEAR,
+    },
+    "monthly_reports": lambda: {
+        "year": THIS_YEAR.year,
+        "month": THIS_YEAR.month,
+        "county": COUNTY,
+        "department": "县公安局交警大队",
+        "item": "道路交通违法行为",
+    },
+    "control_targets": lambda: {"year": THIS_YEAR.year, "county": COUNTY, "township": None},
     "city_bulletin": lambda: {"year": THIS_YEAR.year, "month": 3, "county": COUNTY},
 }
 

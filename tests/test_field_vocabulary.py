@@ -17,7 +17,7 @@ import pytest
 from analytics import store
 from analytics.documents.exports import dataframe_to_xlsx
 from analytics.documents.report import render, report_content
-from analytics.documents.report_text import TOWNSHIP_TABLE_FIELDS
+from analytics.documents.report_tables import TOWNSHIP_TABLE_FIELDS
 from analytics.metrics.common import default_period, home_county
 from analytics.metrics.hazards import hazards
 from analytics.store import PROJECT_ROOT

@@ -35,7 +35,7 @@ def test_page_shows_the_report_text_and_tables(sample, sample_db_path):
         elif block.kind == "heading":
             assert block.text in text
     tables = [b for b in blocks if b.kind == "table"]
-    assert len(app.dataframe) == len(tables) == 3
+    assert len(app.dataframe) == len(tables) == 4  # 附表1–4: the sample sets 控制指标
     for frame, block in zip((d.value for d in app.dataframe), tables, strict=True):
         assert list(frame.columns) == list(block.header)
         assert [tuple(row) for row in frame.astype(str).itertuples(index=False)] == list(block.rows)

@@ -152,10 +152,11 @@ def test_section_figures_equal_hazards_enforcement_training(sample):
     _, _, data, docs = sample
     text, _ = docx_text(data)
     h, e, t = docs["hazards"], docs["enforcement"], docs["training"]["total"]
-    assert (
-        f"开展安全生产检查{h['inspections']:,}次，检查企事业单位{h['units_inspected']:,}家，"
-        f"排查安全隐患{h['found']:,}条"
-    ) in text
+    assert f"开展安全生产检查{h['inspections']:,}次，检查企事业单位{h['units_inspected']:,}家，排查" in text
+    if h["major_found"]:
+        assert f"重大事故隐患{h['major_found']:,}条，共排查安全隐患{h['found']:,}条" in text
+    else:
+        assert f"排查一般安全隐患{h['found']:,}条" in text
     assert f"已整改{h['rectified']:,}条，隐患整改率达到{_pct(h['rectification_rate'])}" in text
     assert f"已复查{h['reviewed']:,}份，事故隐患整改指令书复查率达{_pct(h['review_rate'])}" in text
     assert f"逾期未整改隐患{h['overdue']:,}条" in text

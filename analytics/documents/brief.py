@@ -30,13 +30,15 @@ from analytics.documents.report import (
     style_run,
     text_width,
 )
+from analytics.documents.report_supervision import control_sentence
 from analytics.documents.report_text import date_text, ranked, table_change
 from analytics.documents.xml_text import clean
+from analytics.metrics.control import control
 from analytics.metrics.indicators import INDICATORS, indicators, monthly
 from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
 from analytics.text import fields
-from analytics.text.wording import overview_paragraph, provisional_note, source_note, verdict
+from analytics.text.wording import area_word, overview_paragraph, provisional_note, source_note, verdict
 
 BRIEF_BODY_SIZE = Pt(14)  # 四号: one page holds the paragraph, the cards and the charts
 BRIEF_LINE_SPACING = Pt(24)
@@ -48,7 +50,8 @@ NO_CHROMIUM = "图表未能生成：本机未找到 Chromium 浏览器（导出�
 def brief_content(
     con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
 ) -> dict:
-    """The brief as data: title, verdict, paragraph, cards and the two chart figures (Plotly)."""
+    """The brief as data: title, verdict, paragraph (with the 控制指标 against time progress when the county
+    has them), cards and the two chart figures (Plotly)."""
     indicators_doc = indicators(con, period, county, today=today)
     ranking_doc = ranking(con, period, today=today)
     is_ranked = ranked(ranking_doc, county)
@@ -89,7 +92,13 @@ def brief_content(
         "title": f"{county}安全生产情况简报",
         "subtitle": f"{period.year}年{period.label}　数据截至{date_text(indicators_doc['period']['as_of'])}",
         "verdict": verdict(indicators_doc),
-        "paragraph": overview_paragraph(indicators_doc, ranking_doc if is_ranked else None, county, period),
+        "paragraph": overview_paragraph(indicators_doc, ranking_doc if is_ranked else None, county, period)
+        + control_sentence(
+            control(con, period, county, today=today),
+            Period(period.year, 1, period.last_month).label,
+            area_word(county),
+            with_townships=False,  # one page: the townships are in the report
+        ),
         "provisional": provisional_note(indicators_doc),
         "cards": cards,
         # The charts travel in a document of their own: each names the county and the period.

@@ -23,16 +23,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from analytics.documents.report_text import Block, report_blocks
+from analytics.documents.report_outline import report_blocks, report_figures
+from analytics.documents.report_text import Block
 from analytics.documents.xml_text import clean
-from analytics.metrics.coverage import coverage_document
-from analytics.metrics.enforcement import enforcement, top_department
-from analytics.metrics.hazards import hazards
-from analytics.metrics.indicators import indicators
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row, ranking
-from analytics.metrics.townships import townships
-from analytics.metrics.training import training
+from analytics.metrics.ranking import county_row
 
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -373,31 +368,6 @@ def render(blocks: Iterable[Block]) -> bytes:
     return buffer.getvalue()
 
 
-def report_figures(
-    con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
-) -> dict:
-    """Every figure the report prints, straight from the metric functions (nothing recomputed here)."""
-    by_department = enforcement(con, period, county, by="department", today=today)
-    return {
-        "county": county,
-        "period": period.to_json(today),
-        "indicators": indicators(con, period, county, today=today),
-        "ranking": ranking(con, period, today=today),
-        "coverage": coverage_document(con, REPORT_SOURCES, county, today),
-        "hazards": hazards(con, period, county, by="township", today=today)["total"],
-        "enforcement": {
-            "total": by_department["total"],
-            "top_department": top_department(by_department["rows"]),
-        },
-        "training": training(con, period, county, by="category", today=today),
-        "townships": townships(con, period, county, today=today),
-    }
-
-
-# The county's own ledgers behind the report (the ranking names the counties behind itself).
-REPORT_SOURCES = ("accidents", "hazards", "inspections", "enforcement", "training")
-
-
 def report_content(
     con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
 ) -> dict:
@@ -440,5 +410,11 @@ def figures_summary(figures: dict) -> dict:
         "hazards": figures["hazards"],
         "enforcement": figures["enforcement"]["total"],
         "training": figures["training"]["total"],
+        "named_sessions": figures["named_sessions"],
         "townships": figures["townships"]["rows"],
+        "standardization": {key: figures["standardization"][key] for key in ("total", "rows")},
+        "sources": {key: figures["sources"][key] for key in ("total", "rows")},
+        "projects": figures["projects"],
+        "reports": list(figures["reports"].values()),
+        "control": {key: figures["control"][key] for key in ("time_progress", "county", "townships")},
     }

@@ -1,4 +1,4 @@
-"""The report's sentences and tables, built from figures (no database, no layout).
+"""The report's sentences on the four indicators, training, enforcement, hazards and townships (no database, no layout).
 
 Every function here takes figures the metric functions returned and writes them
 in the seed report's register: counts with thousands separators, money in 万元
@@ -10,30 +10,36 @@ with "去年同期为0" when only this year has any, "未发生" for zero accide
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from analytics.metrics import townships as townships_metrics
 from analytics.metrics.common import NO_TOWNSHIP
-from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.periods import Period
-from analytics.metrics.ranking import county_row, shared_rank
+from analytics.metrics.ranking import county_row
 from analytics.metrics.training import lagging_rows
-from analytics.text import fields
 from analytics.text.wording import (
-    area_word,
     change_kind,
     change_phrase,
-    coverage_notices,
     fmt_count,
     fmt_money,
     fmt_pct,
     overview_paragraph,
-    rank_phrase,
-    source_note,
 )
 
-# A table: its header and its rows of cell texts.
-Table = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
+
+def joined(parts: list[str], last: str = "和") -> str:
+    """'甲' / '甲和乙' / '甲、乙和丙': the seed's way of listing two or more things."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "、".join(parts[:-1]) + last + parts[-1]
+
+
+# Named training sessions are listed one by one up to this many, else by series (第N期…).
+NAMED_IN_FULL = 6
+SERIES_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+期")
+# A course whose sessions lie further apart than this is said to be held in several 期.
+SESSION_DAYS = 7
 # How many townships the report names as furthest behind on a rate.
 LAGGING_TOWNSHIPS = 3
 
@@ -114,8 +120,50 @@ def opening_paragraph(
 # ---- sections ------------------------------------------------------------------------------
 
 
-def training_paragraph(doc: dict, label: str, whole: str) -> str:
-    """People trained by category, coverage of the year's target, pass rate, categories behind time."""
+def day_span(first: dt.date, last: dt.date) -> str:
+    """'4月12日', '4月12日至14日', '4月28日至5月3日' (a period lies within one year)."""
+    text = f"{first.month}月{first.day}日"
+    if last == first:
+        return text
+    return text + (f"至{last.day}日" if last.month == first.month else f"至{last.month}月{last.day}日")
+
+
+def _session_text(session: dict) -> str:
+    """'4月12日举办第一期企业安全管理培训班，培训安全管理人员和特种作业人员120人'; a course run on days weeks
+    apart is '6月9日至10月21日分3期举办……'."""
+    first, last = session["first"], session["last"]
+    held = f"{day_span(first, last)}举办"
+    if session["days"] > 1 and (last - first).days > SESSION_DAYS:
+        held = f"{day_span(first, last)}分{fmt_count(session['days'])}期举办"
+    return f"{held}{session['title']}，培训{joined(list(session['categories']))}{fmt_count(session['trainees'])}人"
+
+
+def sessions_sentence(named: list[dict]) -> str:
+    """The sessions with a 培训班名称 (`report_outline.named_sessions`), each with its date and head-count;
+    beyond NAMED_IN_FULL, each numbered series (第N期…) by its first session and its count and total.
+    '' when no session has a name."""
+    if len(named) <= NAMED_IN_FULL:
+        return "；".join(_session_text(session) for session in named)
+    series: dict[str, list[dict]] = {}
+    for session in named:  # in date order, so each series is met at its first session
+        series.setdefault(SERIES_NUMBER.sub("", session["title"]), []).append(session)
+    parts = []
+    for name, sessions in series.items():
+        text = _session_text(sessions[0])
+        if len(sessions) > 1:
+            last = max(session["last"] for session in sessions)
+            trainees = sum(session["trainees"] for session in sessions)
+            text += (
+                f"，至{last.month}月{last.day}日共举办{name}{fmt_count(len(sessions))}期、"
+                f"培训{fmt_count(trainees)}人"
+            )
+        parts.append(text)
+    return "；".join(parts)
+
+
+def training_paragraph(doc: dict, label: str, whole: str, named: list[dict] | None = None) -> str:
+    """People trained by category, the named sessions, coverage of the year's target, pass rate, categories
+    behind time."""
     total, categories = doc["total"], doc["rows"]
     if not total["trained"]:
         text = f"{label}，{whole}暂无安全生产培训记录"
@@ -134,6 +182,8 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     if total["coverage_pct"] is not None:
         text += f"，年度培训任务{fmt_count(total['required'])}人，培训覆盖率{fmt_pct(total['coverage_pct'])}"
     text += "。"
+    if sessions := sessions_sentence(named or []):
+        text += f"{sessions}。"
     if total["pass_rate"] is not None:
         text += f"经考核，合格{fmt_count(total['passed'])}人，考核合格率{fmt_pct(total['pass_rate'])}。"
     progress = doc.get("time_progress")
@@ -147,17 +197,20 @@ def training_paragraph(doc: dict, label: str, whole: str) -> str:
     return text
 
 
-def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
-    """Cases and fines with 同比, suspensions and closures, and the department with the most cases."""
+def enforcement_paragraph(total: dict, top: dict | None, label: str, road: str = "") -> str:
+    """Cases with 同比, the `road` clause (道路交通违规行为 with 同比), fines and 作出行政处罚 with 同比,
+    suspensions and closures, and the department with the most cases."""
     previous, change = total["previous"], total["change_pct"]
     if not total["cases"]:
         text = f"{label}，各执法部门未立案查处安全生产违法行为"
         if previous["cases"]:
             text += f"（去年同期立案{fmt_count(previous['cases'])}件）"
-        return text + "。"
+        return text + (f"；{road}。" if road else "。")
     text = f"{label}，各执法部门立案查处安全生产违法行为" + against_last_year(
         total["cases"], previous["cases"], change["cases"], f"{fmt_count(total['cases'])}件"
     )
+    if road:
+        text += f"，{road}"
     if total["fine_wan"]:
         text += "，安全生产行政处罚" + against_last_year(
             total["fine_wan"], previous["fine_wan"], change["fine_wan"], f"{fmt_money(total['fine_wan'])}万元"
@@ -166,6 +219,13 @@ def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
         text += f"，未作出罚款处罚（去年同期罚款{fmt_money(previous['fine_wan'])}万元）"
     else:
         text += "，未作出罚款处罚"
+    if total.get("penalties"):
+        text += "，作出行政处罚" + against_last_year(
+            total["penalties"],
+            previous["penalties"],
+            change["penalties"],
+            f"{fmt_count(total['penalties'])}起",
+        )
     measures = []
     if total["suspensions"]:
         measures.append(f"责令停产停业整改{fmt_count(total['suspensions'])}家")
@@ -180,20 +240,36 @@ def enforcement_paragraph(total: dict, top: dict | None, label: str) -> str:
     return text
 
 
-def inspection_paragraph(total: dict, label: str) -> str:
-    """Inspections, units, hazards found and rectified, 整改率 and 整改指令书复查率."""
-    if total["inspections"]:
+def inspection_paragraph(total: dict, label: str, government: str = "", extra: tuple[str, ...] = ()) -> str:
+    """Sectors and units inspected, hazards found (一般 and 重大) and rectified, 整改率, 整改指令书复查率,
+    then the `extra` clauses (非法违法行为, 重大危险源) that the seed puts in the same paragraph."""
+    if total.get("sectors_inspected"):
+        text = (
+            f"{label}，{government}按照重点行业领域，确定了{fmt_count(total['sectors_inspected'])}个行业领域，"
+            "按照“全覆盖、零容忍、严执法、重实效”的要求，督促各行业主管部门开展安全生产检查"
+            f"{fmt_count(total['inspections'])}次，检查企事业单位{fmt_count(total['units_inspected'])}家，"
+        )
+    elif total["inspections"]:
         text = (
             f"按照“全覆盖、零容忍、严执法、重实效”的要求，{label}，各行业主管部门开展安全生产检查"
             f"{fmt_count(total['inspections'])}次，检查企事业单位{fmt_count(total['units_inspected'])}家，"
         )
     else:
         text = f"{label}，暂无安全生产检查记录，"
+    clauses = [clause for clause in extra if clause]
     if not total["found"]:
-        return text + "未排查出安全隐患。"
-    text += f"排查安全隐患{fmt_count(total['found'])}条"
-    if total["major_found"]:
-        text += f"（其中重大事故隐患{fmt_count(total['major_found'])}条）"
+        return text + "未排查出安全隐患" + "".join(f"；{clause}" for clause in clauses) + "。"
+    general, major = total["general_found"], total["major_found"]
+    if not major:
+        text += f"排查一般安全隐患{fmt_count(total['found'])}条"
+    elif general:
+        # The seed's own words first ("排查一般安全隐患**条"), then the total the 整改率 is over.
+        text += (
+            f"排查一般安全隐患{fmt_count(general)}条、重大事故隐患{fmt_count(major)}条，"
+            f"共排查安全隐患{fmt_count(total['found'])}条"
+        )
+    else:
+        text += f"排查安全隐患{fmt_count(total['found'])}条，均为重大事故隐患"
     if total["rectified"]:
         text += (
             f"，已整改{fmt_count(total['rectified'])}条，隐患整改率达到{fmt_pct(total['rectification_rate'])}"
@@ -209,11 +285,12 @@ def inspection_paragraph(total: dict, label: str) -> str:
             )
         else:
             text += "，均未到整改期限"
-    return text + "。"
+    return text + "".join(f"；{clause}" for clause in clauses) + "。"
 
 
-def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) -> str:
-    """Major and overdue hazards as of the period's as_of, and the suspensions ordered; '' when none apply."""
+def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str, listed: str = "") -> str:
+    """Major and overdue hazards as of the period's as_of, the `listed` clause (挂牌督办, 销号率) and the
+    suspensions ordered; '' when none apply."""
     parts = []
     if total["major_found"]:
         major = f"排查出的重大事故隐患{fmt_count(total['major_found'])}条"
@@ -234,6 +311,8 @@ def hazard_followup_paragraph(total: dict, suspensions: int, as_of_text: str) ->
     if total["avg_days_to_rectify"] is not None:
         parts.append(f"已整改隐患平均整改用时{total['avg_days_to_rectify']:.1f}天")
     text = (f"截至{as_of_text}，" + "，".join(parts) + "。") if parts else ""
+    if listed:
+        text += f"{listed}。"
     if suspensions:
         text += f"对{fmt_count(suspensions)}家存在严重违法违规问题的生产经营单位依法责令停产停业整改。"
     return text
@@ -284,205 +363,10 @@ def township_paragraph(rows: list[dict]) -> str:
     return text
 
 
-# ---- tables ---------------------------------------------------------------------------------
-
-
-def indicator_table(indicators_doc: dict, ranking_doc: dict | None, county: str) -> Table:
-    """附表1: the four indicators with 同期, 同比 and (when ranked) the county's 全市排位."""
-    header = ["指标", "本期", "去年同期", "同比"]
-    row_of_county = county_row(ranking_doc, county) if ranked(ranking_doc, county) else None
-    if row_of_county:
-        header.append("全市排位")
-    rows = []
-    for name in INDICATORS:
-        figure = indicators_doc["indicators"][name]
-        row = [
-            fields.label(name),
-            fields.fmt_value(name, figure["value"]),
-            fields.fmt_value(name, figure["previous"]),
-            table_change(figure["value"], figure["previous"], figure["change_pct"]),
-        ]
-        if row_of_county:
-            rank = row_of_county["rank"][name]
-            row.append(rank_phrase(rank, shared_rank(ranking_doc, name, rank)))
-        rows.append(tuple(row))
-    return tuple(header), tuple(rows)
-
-
-def sector_table(indicators_doc: dict) -> Table:
-    """附表2: accidents by sector with 同期 and 同比, then the 合计 row."""
-    header = (
-        fields.KEY_LABELS["sector"],
-        fields.label("accidents"),
-        "去年同期",
-        "同比",
-        *(fields.label(name) for name in ("deaths", "injuries", "direct_loss_wan")),
-    )
-    rows = []
-    for row in indicators_doc["by_sector"]:
-        rows.append(
-            (
-                row["sector"],
-                fmt_count(row["accidents"]),
-                fmt_count(row["previous"]["accidents"]),
-                table_change(row["accidents"], row["previous"]["accidents"], row["change_pct"]["accidents"]),
-                fmt_count(row["deaths"]),
-                fmt_count(row["injuries"]),
-                fmt_money(row["direct_loss_wan"]),
-            )
-        )
-    figures = indicators_doc["indicators"]
-    accidents = figures["accidents"]
-    rows.append(
-        (
-            "合计",
-            fmt_count(accidents["value"]),
-            fmt_count(accidents["previous"]),
-            table_change(accidents["value"], accidents["previous"], accidents["change_pct"]),
-            fmt_count(figures["deaths"]["value"]),
-            fmt_count(figures["injuries"]["value"]),
-            fmt_money(figures["direct_loss_wan"]["value"]),
-        )
-    )
-    return header, tuple(rows)
-
-
-TOWNSHIP_TABLE_FIELDS = (
-    "accidents",
-    "deaths",
-    "found",
-    "rectification_rate",
-    "overdue",
-    "cases",
-    "fine_wan",
-    "trained",
-    "coverage_pct",
-)
-
-
-def township_table(townships_doc: dict) -> Table:
-    """附表3: the township comparison, records without a township as 县直/未填乡镇, then 合计."""
-    header = (fields.KEY_LABELS["township"], *(fields.label(name) for name in TOWNSHIP_TABLE_FIELDS))
-    rows = []
-    for row in [*townships_doc["rows"], townships_doc["total"]]:
-        township = row["township"] or NO_TOWNSHIP
-        rows.append((township, *(fields.fmt_value(name, row[name]) for name in TOWNSHIP_TABLE_FIELDS)))
-    return header, tuple(rows)
-
-
-# ---- the document ---------------------------------------------------------------------------
+# ---- dates ---------------------------------------------------------------------------------
 
 
 def date_text(iso: str) -> str:
     """'2026-08-31' -> '2026年8月31日'."""
     day = dt.date.fromisoformat(iso)
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def coverage_blocks(figures: dict) -> list[Block]:
-    """A note under the subtitle naming each source whose data stop before the period ends."""
-    lines = coverage_notices({"period": figures["period"], "coverage": figures.get("coverage")})
-    lines += coverage_notices(figures["ranking"]) if "ranking" in figures else []
-    return [Block("note", f"数据说明：{'；'.join(dict.fromkeys(lines))}。")] if lines else []
-
-
-def report_blocks(figures: dict) -> list[Block]:
-    """The whole report in reading order, from the figures `report.report_figures` gathered."""
-    county = figures["county"]
-    period = Period(figures["period"]["year"], *figures["period"]["months"])
-    whole = area_word(county)
-    government = f"{whole.removeprefix('全')}政府"
-    label = period.label
-    hazards, enforcement = figures["hazards"], figures["enforcement"]
-    blocks = [
-        Block("title", "关于《安全生产法》贯彻实施情况的报告"),
-        Block("subtitle", f"（{county}{period.year}年{label}）"),
-        *coverage_blocks(figures),
-        Block("salutation", "主任、各位副主任及各位委员："),
-        Block(
-            "paragraph",
-            f"根据会议安排，下面，我代表{government}对{whole.removeprefix('全')}人大常委会"
-            "《关于安全生产法执法检查意见》的落实情况报告如下，请予审议。",
-        ),
-        Block(
-            "paragraph",
-            opening_paragraph(figures["indicators"], figures["ranking"], county, period, government),
-        ),
-        Block("heading", "一、关于进一步抓好《安全生产法》宣传教育的问题"),
-        Block("paragraph", training_paragraph(figures["training"], label, whole), lead="加强安全培训。"),
-        Block("heading", "二、关于不断加大安全监管工作力度的问题"),
-        Block(
-            "paragraph",
-            enforcement_paragraph(enforcement["total"], enforcement["top_department"], label),
-            lead="推进安全执法规范化。",
-        ),
-        Block("heading", "三、关于切实增强安全生产监管整体合力的问题"),
-    ]
-    followup = hazard_followup_paragraph(
-        hazards, enforcement["total"]["suspensions"], date_text(figures["period"]["as_of"])
-    )
-    # 一是/二是 only when there are two points to number.
-    first, second = ("一是", "二是") if followup else ("", "")
-    blocks.append(
-        Block("paragraph", inspection_paragraph(hazards, label), lead=f"{first}全面开展安全生产大检查。")
-    )
-    if followup:
-        blocks.append(Block("paragraph", followup, lead=f"{second}督促隐患整改落实。"))
-    townships = township_paragraph(figures["townships"]["rows"])
-    if townships:
-        blocks.append(Block("heading", "四、关于压实乡镇（街道）属地监管责任的问题"))
-        blocks.append(Block("paragraph", townships))
-    blocks.append(
-        Block(
-            "paragraph",
-            f"下一步，{government}将进一步加大《安全生产法》的宣传力度，强化监督检查，严格落实“一岗双责”，"
-            f"加强责任制考核，认真履行监管职责，不断提高监管水平，确保{whole}安全生产形势持续稳定。",
-        )
-    )
-    blocks.extend(_attachments(figures, county, f"{period.year}年{label}"))
-    return blocks
-
-
-def _attachments(figures: dict, county: str, period_text: str) -> list[Block]:
-    indicators_doc, ranking_doc = figures["indicators"], figures["ranking"]
-    blocks = [
-        Block("page_break"),
-        Block("attachment", f"{county}{period_text}“四项考核指标”情况", lead="附表1"),
-    ]
-    header, rows = indicator_table(indicators_doc, ranking_doc, county)
-    blocks.append(Block("table", header=header, rows=rows, widths=(28, 14, 14, 22, 22)[: len(header)]))
-    notes = []
-    if ranked(ranking_doc, county):
-        notes.append(
-            f"全市排位为本{area_word(county).removeprefix('全')}在全市{len(ranking_doc['counties'])}个县市区中的位次，"
-            "按各指标数值由小到大排列，数值相同者排位并列；"
-            f"{source_note(ranking_doc['source'].get(county))}。"
-        )
-    provisional = indicators_doc.get("provisional") or {}
-    if provisional.get("provisional"):
-        notes.append(
-            f"事故发生后{provisional['window_days']}日内伤亡人数可能更正，"
-            f"{date_text(provisional['until'])}前本表为初步统计数。"
-        )
-    if notes:
-        blocks.append(Block("note", "注：" + "".join(notes)))
-
-    blocks.append(Block("attachment", f"{county}{period_text}分行业领域生产安全事故情况", lead="附表2"))
-    if indicators_doc["by_sector"]:
-        header, rows = sector_table(indicators_doc)
-        blocks.append(Block("table", header=header, rows=rows, widths=(15, 12, 12, 19, 12, 12, 18)))
-    else:
-        blocks.append(Block("note", "本期及去年同期各行业领域均未发生生产安全事故。"))
-
-    blocks.append(Block("section", landscape=True))
-    blocks.append(Block("attachment", f"{county}{period_text}各乡镇（街道）安全生产监管情况", lead="附表3"))
-    header, rows = township_table(figures["townships"])
-    blocks.append(Block("table", header=header, rows=rows))
-    blocks.append(
-        Block(
-            "note",
-            f"注：隐患整改率、逾期未整改按截至{date_text(figures['period']['as_of'])}的整改情况统计；"
-            f"未填写乡镇（街道）的记录列为“{NO_TOWNSHIP}”；无法计算的比率记为“—”。",
-        )
-    )
-    return blocks
