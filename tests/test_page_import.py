@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
+from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file
 from tests.apptest_support import run_page
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
@@ -41,7 +42,8 @@ def test_page_renders_templates_and_history(page_db):
     assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
     assert any("八月事故.csv" in m.value for m in at.markdown)
-    assert len(at.get("download_button")) == 9
+    templates = sorted(b.key for b in at.get("download_button"))  # read column by column
+    assert templates == sorted(f"template-{name}" for name in DATASETS)  # one per dataset, the six new too
 
 
 def test_upload_preview_commit_and_undo(page_db):
