@@ -314,6 +314,13 @@ def test_only_the_broken_rule_is_reported(regions_db):
     assert [(e["row"], e["column"]) for e in bad["errors"]] == [(2, "统一社会信用代码")]
 
 
+def test_an_unreadable_condition_cell_is_reported_once(regions_db):
+    result = import_file(csv_bytes([STD, std(评审通过日期="八月")]), file_name="s.csv", db=regions_db)
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(2, "评审通过日期")]
+    result = import_file(csv_bytes([LISTED, major(1, rectified="8月10日")]), file_name="h.csv", db=regions_db)
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(2, "整改完成日期")]
+
+
 def _load(db, header, rows, mode="upsert"):
     result = import_file(csv_bytes([header, *rows]), file_name="f.csv", db=db, mode=mode)
     assert result["status"] in ("imported", "unchanged"), result["errors"]

@@ -51,8 +51,15 @@ def _filled(array: pa.Array) -> pa.Array:
     return pc.is_valid(array)
 
 
-def cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]) -> list[tuple[pa.Array, str, str]]:
-    """(mask, column, message) for every rule of the dataset whose column the file carries."""
+def cross_rules(
+    columns: dict[str, pa.Array], headers: dict[str, str], written: dict[str, pa.Array] | None = None
+) -> list[tuple[pa.Array, str, str]]:
+    """(mask, column, message) for every rule of the dataset whose column the file carries.
+
+    `written` (column -> cell not empty) keeps a condition cell that is filled but unreadable, and so
+    reported already, from also counting as empty.
+    """
+    written = written or {}
     rules = []
     for low, high, column, message in ORDER_RULES:
         if low in headers and high in headers:
@@ -62,9 +69,8 @@ def cross_rules(columns: dict[str, pa.Array], headers: dict[str, str]) -> list[t
         rules.append((pc.and_(_filled(columns["reviewed_on"]), no_order), "reviewed_on", REVIEW_RULE))
     for column, condition, message in PRESENCE_RULES:
         if column in headers:
-            rules.append(
-                (pc.and_(_filled(columns[column]), pc.invert(_filled(columns[condition]))), column, message)
-            )
+            present = written.get(condition, _filled(columns[condition]))
+            rules.append((pc.and_(_filled(columns[column]), pc.invert(present)), column, message))
     if "listed_level" in headers:
         not_major = pc.not_equal(pc.fill_null(columns["level"], "重大隐患"), "重大隐患")
         rules.append((pc.and_(_filled(columns["listed_level"]), not_major), "listed_level", LISTED_RULE))

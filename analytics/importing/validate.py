@@ -436,7 +436,8 @@ def validate(
         elif column.default is not None:
             typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
         columns[column.name] = typed
-    for mask, name, message in cross_rules(columns, headers):
+    written = {name: pc.not_equal(trimmed[name], "") for name in positions}
+    for mask, name, message in cross_rules(columns, headers, written):
         _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)
     table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
     if kept and all(c in positions for c in dataset.key if dataset.column(c).required):

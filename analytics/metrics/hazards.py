@@ -189,7 +189,9 @@ def hazards(
     without a township (`"township": null`) last. Rows by department list the
     departments seen in the period, sorted by name. `total` covers every record of
     the county (units_inspected counts distinct units over the whole county);
-    its key reads "合计".
+    its key reads "合计". `by_listed_level` gives the 挂牌督办 figures (listed,
+    listed_closed, closure_rate, listed_overdue) of the county for each listed level
+    in the contract's order (县级, 市级, 省级).
     """
     key_sql = _check_by(by, _HAZARD_KEYS)
     as_of = period.as_of(today)

@@ -69,7 +69,7 @@ def _monthly_ids(prefix: str, county: _County, days: np.ndarray) -> list[str]:
 
 
 def _ids_by_county(prefix: str, counties: list[_County], rows: list[tuple]) -> list[str]:
-    """IDs for rows sorted by county (in the city's order) then date, the date first and county second."""
+    """IDs for rows (date, county, ...) sorted by county in the city's order, then by date."""
     ids = []
     for county in counties:
         days = np.array([r[0] for r in rows if r[1] == county.name], dtype="datetime64[D]")
