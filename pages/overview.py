@@ -3,9 +3,9 @@
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.control import control
 
 from analytics.metrics.common import NO_TOWNSHIP
+from analytics.metrics.control import control
 from analytics.metrics.indicators import INDICATORS, indicators, major_accident_list
 from analytics.metrics.ranking import county_row
 from analytics.metrics.ranking import ranking as city_ranking

@@ -3,10 +3,10 @@ profile; the townships' 控制指标."""
 
 import pandas as pd
 import streamlit as st
-from analytics.metrics.control import control
 
 from analytics.charts import supervision as cs
 from analytics.metrics import townships as tm
+from analytics.metrics.control import control
 from analytics.metrics.townships import townships
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, supervision

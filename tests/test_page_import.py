@@ -42,7 +42,8 @@ def test_page_renders_templates_and_history(page_db):
     assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板", "数据库备份"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
     assert any("八月事故.csv" in m.value for m in at.markdown)
-    assert len(at.get("download_button")) == len(DATASETS)
+    templates = sorted(b.key for b in at.get("download_button"))  # read column by column
+    assert templates == sorted(f"template-{name}" for name in DATASETS)  # one per dataset, the six new too
 
 
 def test_upload_preview_commit_and_undo(page_db):
