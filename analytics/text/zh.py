@@ -14,6 +14,8 @@ domain wording built from figures — 同比 phrases, verdicts, rank sentences �
 
 from __future__ import annotations
 
+from analytics.text.zh_accounts import ACCOUNT_TEXT
+
 TEXT: dict[str, str] = {
     # ---- the app and its navigation (dashboard.py)
     "app.title": "安全生产监管数据看板",
@@ -438,6 +440,9 @@ TEXT: dict[str, str] = {
     "period.bad_months_text": "月份范围应写作 a-b，例如 1-8：{text}",
     "period.bad_months": "月份范围无效：{first}-{last}",
 }
+# The accounts' texts live in their own module (this one stays under the size limit); no key twice.
+assert not set(TEXT) & set(ACCOUNT_TEXT), set(TEXT) & set(ACCOUNT_TEXT)
+TEXT.update(ACCOUNT_TEXT)
 
 
 def t(key: str, **values: object) -> str:
