@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from analytics.accounts.roles import MANAGE_USERS
 from analytics.text.zh import t
-from ui import chinese, data, filters, meeting
+from ui import auth, chinese, data, filters, meeting
 
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
 chinese.install()
@@ -27,9 +28,15 @@ pages = {
         st.Page("pages/data_import.py", title=t("nav.data_import"), icon=":material/upload_file:"),
     ],
 }
+if auth.may(auth.actor(), MANAGE_USERS):
+    pages[t("nav.group.admin")] = [
+        st.Page("pages/admin_users.py", title=t("nav.admin_users"), icon=":material/group:"),
+        st.Page("pages/admin_audit.py", title=t("nav.admin_audit"), icon=":material/policy:"),
+    ]
 in_meeting = meeting.init()
 page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
 meeting.render_switch()
+auth.sidebar()
 filters.render_sidebar()
 data.sample_note()
 meeting.apply(leader_pages, page)

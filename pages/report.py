@@ -5,14 +5,16 @@ import html
 import pandas as pd
 import streamlit as st
 
+from analytics.accounts.roles import REPORT
 from analytics.documents.brief import build_brief
 from analytics.documents.report import build_report, report_content
 from analytics.text.zh import t
-from ui import data, filters, layout
+from ui import auth, data, filters, layout
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 selected = filters.current()
+auth.require(REPORT)
 layout.require_data(selected, "report")
 county, period = selected.county, selected.period
 layout.title(t("nav.report"), selected)
@@ -22,7 +24,7 @@ stem = t("report.stem", county=county, year=period.year, months=period.label)
 report_column, brief_column = st.columns(2)
 report_column.download_button(
     t("report.download_report"),
-    data=lambda: data.query(build_report, county=county, period=period),
+    data=auth.audited(lambda: data.query(build_report, county=county, period=period), f"report {stem}"),
     file_name=t("report.report_file", stem=stem),
     mime=DOCX,
     type="primary",
@@ -32,7 +34,7 @@ report_column.download_button(
 )
 brief_column.download_button(
     t("report.download_brief"),
-    data=lambda: data.query(build_brief, county=county, period=period),
+    data=auth.audited(lambda: data.query(build_brief, county=county, period=period), f"brief {stem}"),
     file_name=t("report.brief_file", stem=stem),
     mime=DOCX,
     icon=":material/summarize:",

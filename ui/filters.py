@@ -22,7 +22,7 @@ from analytics.metrics.common import counties as county_names
 from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.periods import Period, parse_months
 from analytics.text.zh import t
-from ui import data
+from ui import auth, data
 
 # Query parameter names (the URL contract of the dashboard).
 COUNTY, YEAR, MONTHS = "county", "year", "months"
@@ -182,12 +182,17 @@ def _notes(period: Period, default: Period) -> None:
 def render_sidebar() -> Filters:
     """Draw the filters in the sidebar, mirror them into the URL, and return them."""
     counties, years, default, home = _options()
+    fixed = auth.fixed_county()  # an account limited to one county sees only it
+    if fixed:
+        counties = [fixed]
     if default is None or not counties:
         st.session_state["filters"] = Filters(None, None, home)
         return st.session_state["filters"]
     if default.year not in years:
         years = [default.year, *years]
     _initial_state(counties, years, default, home)
+    if fixed:
+        st.session_state[_STATE_KEYS[COUNTY]] = fixed
     _follow(default)
     state = st.session_state
     for name in _STATE_KEYS:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import store
+from analytics.accounts.roles import Refused
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
 from analytics.importing import describe, import_file, preview_file
@@ -25,10 +26,12 @@ ERROR_COLUMNS = {
 
 
 @st.cache_data(show_spinner=t("import.checking"), max_entries=32)
-def preview(content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple) -> dict:
+def preview(
+    content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple, actor
+) -> dict:
     # `version` keys the cache to the database state: after any import the preview is recomputed.
     return preview_file(
-        content, file_name=name, dataset=dataset, db=db, covers=declared[0], county=declared[1]
+        content, file_name=name, dataset=dataset, db=db, covers=declared[0], county=declared[1], actor=actor
     )
 
 
@@ -86,7 +89,7 @@ def show_preview(result: dict, mode: str) -> None:
 FAILURES = "import_failures"  # shown in red at the top of the page after the rerun
 
 
-def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> list[str]:
+def commit(files, dataset: str | None, mode: str, db: str, declared: tuple, actor) -> list[str]:
     """Import each file as its own batch; one Chinese line per file, a store failure included."""
     if store.write_in_progress(db):
         st.info(t("import.waiting"), icon=":material/hourglass_top:")
@@ -102,8 +105,9 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
                     db=db,
                     covers=declared[0],
                     county=declared[1],
+                    actor=actor,
                 )
-            except store.StoreFailure as error:
+            except (store.StoreFailure, Refused) as error:
                 st.session_state.setdefault(FAILURES, []).append(
                     t("import.failed", file=file.name, error=error)
                 )

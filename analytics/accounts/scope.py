@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow.compute as pc
 
-from analytics.accounts.roles import UNDO_ANY, Actor, Refused
+from analytics.accounts.roles import UNDO_ANY, UNDO_OWN, Actor, Refused
 from analytics.text.zh import t
 
 
@@ -43,9 +43,19 @@ def record_owner(con, batch_id: int, actor: Actor | None) -> None:
         con.execute("INSERT OR REPLACE INTO batch_owners VALUES (?, ?)", [batch_id, actor.name])
 
 
-def owners(con) -> dict[int, str]:
+def owners(db=None) -> dict[int, str]:
     """batch id -> the account (or OS user) that imported it."""
-    return dict(con.execute("SELECT batch_id, name FROM batch_owners").fetchall())
+    from analytics import store
+
+    with store.connect(db, read_only=True) as con:
+        return dict(con.execute("SELECT batch_id, name FROM batch_owners").fetchall())
+
+
+def may_undo(actor: Actor | None, batch_id: int, owner_by_batch: dict[int, str]) -> bool:
+    """Whether the actor may undo this batch (admin: any; analyst: their own), for showing the button."""
+    if actor is None or not actor.may(UNDO_OWN):
+        return False
+    return actor.may(UNDO_ANY) or owner_by_batch.get(batch_id) == actor.name
 
 
 def check_undo(con, actor: Actor | None, batch_id: int) -> None:
