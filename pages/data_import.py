@@ -10,7 +10,7 @@ from analytics.documents.templates import template_file_name, template_xlsx
 from analytics.importing import list_batches
 from analytics.sample.lifecycle import load_sample
 from analytics.text.zh import t
-from ui import auth, coverage, data, imports, upload
+from ui import auth, coverage, data, imports, safe, upload
 
 AUTO = t("import.auto")
 MODES = {t("import.mode.upsert"): "upsert", t("import.mode.replace"): "replace"}
@@ -21,9 +21,9 @@ st.title(t("import.title"))
 who = auth.require(IMPORT)
 db = data.db_file()
 for message in st.session_state.pop("import_messages", []):
-    st.success(message)
+    st.success(safe.text(message))
 for message in st.session_state.pop(upload.FAILURES, []):
-    st.error(message)
+    st.error(safe.text(message))
 
 batches = list_batches(db)
 if not any(not b["undone"] for b in batches):
@@ -70,7 +70,7 @@ owners = scope.owners(db)
 for batch in batches[:HISTORY_SHOWN]:
     line = st.columns([1, 3, 2, 3, 2, 1.2], vertical_alignment="center")
     line[0].write(t("import.batch", batch=batch["batch_id"]))
-    line[1].write(batch["file"] + (t("import.sample_mark") if batch["is_sample"] else ""))
+    line[1].write(safe.text(batch["file"]) + (t("import.sample_mark") if batch["is_sample"] else ""))
     line[2].write(upload.dataset_label(batch["dataset"]))
     line[3].write(
         t(

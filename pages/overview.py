@@ -9,7 +9,7 @@ from analytics.metrics.ranking import county_row
 from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
-from ui import cards, data, filters, layout
+from ui import cards, data, filters, layout, safe
 
 selected = filters.current()
 layout.require_data(selected, "indicators")
@@ -35,7 +35,7 @@ st.write("")
 cards.show_cards(summary, per_row=len(summary))
 if row is not None:
     st.write("")
-    st.caption(t("overview.rank_caption", sentence=wording.rank_sentence(ranking, county)))
+    st.caption(t("overview.rank_caption", sentence=safe.text(wording.rank_sentence(ranking, county))))
 
 majors = data.query(major_accident_list, period=period, county=county)
 if majors:

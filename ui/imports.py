@@ -16,7 +16,7 @@ from analytics.contract.datasets import DATASETS
 from analytics.importing import UndoRefused, describe_undo, undo_batch, undo_preview
 from analytics.sample.lifecycle import remove_sample, sample_removal_preview
 from analytics.text.zh import t
-from ui import meeting
+from ui import meeting, safe
 
 PENDING = (
     "import_pending_removal"  # ("sample", None) or ("batch", batch_id) while a removal awaits confirmation
@@ -109,10 +109,10 @@ def undo_confirmation(db: str, batch_id: int, actor) -> None:
     lines = describe_undo(plan)
     with st.container(border=True):
         if plan["refused"]:
-            st.error(lines[0])
+            st.error(safe.text(lines[0]))
             st.button(t("imports.close"), key=f"cancel-undo-{batch_id}", on_click=_cancel)
             return
-        st.warning(t("imports.undo_question", plan=lines[0]), icon="⚠️")
+        st.warning(t("imports.undo_question", plan=safe.text(lines[0])), icon="⚠️")
         for line in lines[1:]:
-            st.error(line, icon=":material/warning:")
+            st.error(safe.text(line), icon=":material/warning:")
         _confirm_buttons(t("imports.undo_confirm"), f"undo-{batch_id}", _undo, (db, batch_id, actor))

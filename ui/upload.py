@@ -11,6 +11,7 @@ from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
 from analytics.importing import describe, import_file, preview_file
 from analytics.text.zh import t
+from ui import safe
 
 STATUS = {
     "imported": t("import.status.imported"),
@@ -47,7 +48,7 @@ def show_preview(result: dict, mode: str) -> None:
     st.markdown(
         t(
             "import.preview_line",
-            file=result["file"],
+            file=safe.text(result["file"]),
             dataset=dataset_label(result["dataset"]),
             status=STATUS[status_of(result, mode)],
         )
@@ -66,10 +67,14 @@ def show_preview(result: dict, mode: str) -> None:
         )
     if result.get("covers"):
         st.caption(
-            t("import.will_declare", month=result["covers"], counties="、".join(result["covers_counties"]))
+            t(
+                "import.will_declare",
+                month=result["covers"],
+                counties=safe.text("、".join(result["covers_counties"])),
+            )
         )
     for warning in result["warnings"]:
-        st.caption(t("import.warning", warning=warning))
+        st.caption(t("import.warning", warning=safe.text(warning)))
     if result["errors"]:
         st.error(t("import.errors_found", count=len(result["errors"])))
         table = pd.DataFrame(result["errors"], columns=list(ERROR_COLUMNS)).rename(columns=ERROR_COLUMNS)
