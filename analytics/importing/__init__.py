@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from analytics import store
+from analytics import settings, store
 from analytics.accounts import audit, scope
 from analytics.accounts.roles import IMPORT, PROCESS, UNDO_OWN, Actor, Refused, require
 from analytics.contract.datasets import DATASETS
@@ -129,6 +129,10 @@ def _import_file(
             return _result(
                 file_name, dataset, errors=[problem(None, None, str(path), f"无法读取文件：{error}")]
             )
+    if len(data) > settings.UPLOAD_LIMIT_MB * 1024 * 1024:
+        # The upload page's own limit (server.maxUploadSize) holds here too, for every caller.
+        message = f"文件太大：{len(data) / 1024 / 1024:,.1f} MB，超过上限 {settings.UPLOAD_LIMIT_MB} MB。请按月或按县市区拆分后分别导入"
+        return _result(file_name, dataset, errors=[problem(None, None, None, message)])
     sha256 = hashlib.sha256(data).hexdigest()
     extra = {"dry_run": dry_run, "mode": mode, "sha256": sha256}
 
