@@ -26,7 +26,7 @@ endef
 run: setup
 	$(call install_missing,$(RUN_PACKAGES))
 	$(PYTHON) -m analytics init
-	$(PYTHON) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PYTHON) -m streamlit run app.py --server.port $(PORT)
 
 test: setup-dev
 	$(call install_missing,$(TEST_PACKAGES))

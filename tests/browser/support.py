@@ -60,9 +60,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def run_server(db_path: Path, extra_env: dict[str, str] | None = None):
-    """`streamlit run dashboard.py` on a free port with SAFETY_DB=db_path; yields the base URL."""
-    port = _free_port()
+def run_server(
+    db_path: Path,
+    extra_env: dict[str, str] | None = None,
+    entry: str = "dashboard.py",
+    port: int | None = None,
+):
+    """`streamlit run ENTRY` on a free port (or `port`) with SAFETY_DB=db_path; yields the base URL.
+
+    `entry="app.py"` serves what `make run` serves: the dashboard behind the login routes and their gate.
+    """
+    port = port or _free_port()
     env = {**os.environ, "SAFETY_DB": str(db_path), **(extra_env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"server-{db_path.stem}.log").open("w")
@@ -72,7 +80,7 @@ def run_server(db_path: Path, extra_env: dict[str, str] | None = None):
             "-m",
             "streamlit",
             "run",
-            "dashboard.py",
+            entry,
             "--server.headless",
             "true",
             "--server.address",
