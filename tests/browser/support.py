@@ -53,6 +53,19 @@ ALL_PAGES = {
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+def sign_in(page, base_url: str, db_path: Path, role: str) -> None:
+    """Log the tab in as an account of `role` (created once): a real session's cookie, as the login route sets it.
+
+    Pages that change data (数据导入) or generate the report ask for a login; this stands in for
+    the login form where a test is about something else (tests/browser/test_accounts.py tests the form).
+    """
+    from tests.apptest_support import session_cookie
+
+    host = urlparse(base_url).hostname
+    cookie = session_cookie(role, db=db_path)
+    page.context.add_cookies([{"name": "safety_session", "value": cookie, "domain": host, "path": "/"}])
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

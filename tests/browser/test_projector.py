@@ -21,6 +21,7 @@ from tests.browser.support import (
     open_page,
     run_server,
     screenshot,
+    sign_in,
     wait_idle,
 )
 from tests.import_support import ACCIDENT_HEADER, csv_bytes
@@ -166,7 +167,8 @@ def test_wide_tables_fit_the_projector(page, november, path):
 
 
 def test_no_undo_in_meeting_mode(page, november):
-    base_url, _, _ = november
+    base_url, path, _ = november
+    sign_in(page, base_url, path, "admin")
     page.set_viewport_size(PROJECTOR)
     open_page(page, base_url, "/data_import?meeting=1", "导入记录", name="projector-data_import-meeting")
     assert page.get_by_role("button", name="撤销").count() == 0
