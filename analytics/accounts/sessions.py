@@ -18,9 +18,17 @@ from analytics.accounts.audit import now
 from analytics.accounts.roles import Actor
 
 _SECRET_KEY = "session_secret"
+_secrets: dict[str, bytes] = {}  # database file -> its secret, read once per process
 
 
 def _secret(db) -> bytes:
+    key = str(store.db_path(db).resolve())
+    if key not in _secrets:
+        _secrets[key] = _read_secret(db)
+    return _secrets[key]
+
+
+def _read_secret(db) -> bytes:
     with store.connect(db, read_only=True) as con:
         value = store.get_meta(con, _SECRET_KEY)
     if value is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote, urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -27,6 +28,10 @@ LOGIN = f"{PREFIX}/login"
 PASSWORD = f"{PREFIX}/password"
 LOGOUT = f"{PREFIX}/logout"
 _OPEN = (PREFIX + "/", "/_stcore/health", "/_stcore/host-config")
+# Files of the page itself (scripts, styles, fonts, images): with anonymous viewing on, anyone may
+# fetch them, so the gate does not look the session up for each one.
+_ASSETS = ("/static/", "/_stcore/", "/media/", "/component/", "/favicon")
+_STREAM = "/_stcore/stream"
 
 
 def _db():
@@ -182,6 +187,16 @@ def _cookie(scope) -> str | None:
     return None
 
 
+def _blocked_to(cookie: str | None, path: str, anonymous_viewing: bool) -> str | None:
+    """Where the gate sends a request instead (the login or the password form), or None to let it through."""
+    actor = sessions.resolve(_db(), cookie) if cookie else None
+    if actor is not None and sessions.must_change(_db(), actor):
+        return f"{PASSWORD}?next={quote(path)}"
+    if actor is None and not anonymous_viewing:
+        return f"{LOGIN}?next={quote(path)}"
+    return None
+
+
 class Gate:
     """ASGI middleware: without anonymous viewing, only a valid session passes; an unchanged initial password
     reaches only its change form. Every browser tab's websocket is checked when it opens."""
@@ -193,13 +208,13 @@ class Gate:
         if scope["type"] not in ("http", "websocket") or scope["path"].startswith(_OPEN):
             await self.app(scope, receive, send)
             return
-        cookie = _cookie(scope)
-        actor = sessions.resolve(_db(), cookie) if cookie else None
-        blocked_to = None
-        if actor is not None and sessions.must_change(_db(), actor):
-            blocked_to = f"{PASSWORD}?next={quote(scope['path'])}"
-        elif actor is None and not settings.anonymous_viewing():
-            blocked_to = f"{LOGIN}?next={quote(scope['path'])}"
+        anonymous_viewing = settings.anonymous_viewing()
+        path = scope["path"]
+        if anonymous_viewing and path.startswith(_ASSETS) and path != _STREAM:
+            await self.app(scope, receive, send)
+            return
+        # The store is opened in a worker thread: another process's write lock must not stall the server.
+        blocked_to = await run_in_threadpool(_blocked_to, _cookie(scope), path, anonymous_viewing)
         if blocked_to is None:
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":
