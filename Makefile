@@ -26,6 +26,7 @@ endef
 
 run: setup
 	$(call install_missing,$(RUN_PACKAGES))
+	$(PYTHON) -m analytics init
 	$(PYTHON) -m analytics serve --port $(PORT)
 
 test: setup-dev

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from analytics.accounts.roles import MANAGE_USERS
 from analytics.text.zh import t
-from ui import chinese, data, filters, meeting
+from ui import auth, chinese, data, filters, meeting
 
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide")
 chinese.install()
@@ -29,10 +30,16 @@ pages = {
         st.Page("pages/data_import.py", title=t("nav.data_import"), icon=":material/upload_file:"),
     ],
 }
-in_meeting = meeting.init()
-page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
-meeting.render_switch()
 with data.store_guard():  # a damaged or long-locked database file: a message on every page, not a traceback
+    if auth.may(auth.actor(), MANAGE_USERS):
+        pages[t("nav.group.admin")] = [
+            st.Page("pages/admin_users.py", title=t("nav.admin_users"), icon=":material/group:"),
+            st.Page("pages/admin_audit.py", title=t("nav.admin_audit"), icon=":material/policy:"),
+        ]
+    in_meeting = meeting.init()
+    page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
+    meeting.render_switch()
+    auth.sidebar()
     data.load_sample_once()
     filters.render_sidebar()
     data.sample_note()

@@ -21,6 +21,7 @@ DB_ENV = "SAFETY_DB"
 HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
 LOG_ENV = "SAFETY_LOG"
 BACKUP_DIR_ENV = "SAFETY_BACKUP_DIR"
+ANONYMOUS_ENV = "SAFETY_ANONYMOUS_VIEWING"
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
 DEFAULT_LOG = PROJECT_ROOT / "data" / "analytics.log"
 DEFAULT_BACKUP_DIR = PROJECT_ROOT / "data" / "backups"
@@ -47,6 +48,17 @@ MAX_WORKBOOK_PARTS = 10_000
 READER_MEMORY_MB = 4096  # the child's address space (RLIMIT_AS; no such limit on Windows)
 READER_TIME_SECONDS = 300.0
 IMPORT_MEMORY_MB = 256  # DuckDB's memory while it stages and compares an import (it spills beyond)
+
+# Accounts (analytics.accounts).
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MIN_CLASSES = 3  # of lower case, upper case, digits, other characters
+PASSWORD_HASH_TIME_COST = 2
+PASSWORD_HASH_MEMORY_KIB = 19456
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 10
+SESSION_HOURS = 12
+SESSION_COOKIE = "safety_session"
+INITIAL_PASSWORD_SUFFIX = ".admin-password"
 
 # Streamlit's settings in .streamlit/config.toml: (section, key) -> the value it must hold.
 STREAMLIT_CONFIG = PROJECT_ROOT / ".streamlit" / "config.toml"
@@ -95,6 +107,16 @@ def child_environment() -> dict[str, str]:
         filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")])
     )
     return environment
+
+
+def anonymous_viewing() -> bool:
+    """Whether a visitor who has not logged in may see the viewer pages ($SAFETY_ANONYMOUS_VIEWING, default on)."""
+    return (_env(ANONYMOUS_ENV) or "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def initial_password_file(db: Path) -> Path:
+    """Where the first start writes the initial `admin` password: beside the database, readable by root only."""
+    return db.with_name(db.name + INITIAL_PASSWORD_SUFFIX)
 
 
 def home_county_override() -> str | None:
@@ -154,6 +176,38 @@ SETTINGS: tuple[Setting, ...] = (
         "`python -m analytics serve --port`",
         f"{SERVER_PORT}",
         "the port the dashboard listens on (`--host` changes the address below)",
+        "anonymous viewing",
+        f"`{ANONYMOUS_ENV}` environment variable",
+        "on (`1`)",
+        "a visitor who has not logged in sees the leader and analysis pages (the meeting room's projector); "
+        "`0` asks everyone to log in first",
+    ),
+    Setting(
+        "initial admin password",
+        "the file beside the database, `analytics.settings.INITIAL_PASSWORD_SUFFIX`",
+        f"`data/safety.duckdb{INITIAL_PASSWORD_SUFFIX}`",
+        "the first start (no account yet) creates `admin` with a random password, prints it once and writes it "
+        "here, readable by the owner only (mode 600); it must be changed at the first login",
+    ),
+    Setting(
+        "password rule",
+        "`analytics.settings.PASSWORD_MIN_LENGTH`, `PASSWORD_MIN_CLASSES`",
+        f"{PASSWORD_MIN_LENGTH} characters, {PASSWORD_MIN_CLASSES} kinds",
+        "a new password has at least this many characters, of at least this many of the four kinds "
+        "(lower case, upper case, digits, other), and does not contain the account name",
+    ),
+    Setting(
+        "login lockout",
+        "`analytics.settings.LOCKOUT_FAILURES`, `LOCKOUT_MINUTES`",
+        f"{LOCKOUT_FAILURES} failures in {LOCKOUT_MINUTES} min",
+        "after this many failed logins of one account within the window, it refuses every login until "
+        "the window holds fewer",
+    ),
+    Setting(
+        "session length",
+        "`analytics.settings.SESSION_HOURS`",
+        f"{SESSION_HOURS} h",
+        "a login's cookie (HttpOnly, signed, backed by a session the logout ends) expires after this long",
     ),
     Setting(
         "lock wait",

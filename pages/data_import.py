@@ -3,12 +3,14 @@
 import streamlit as st
 
 from analytics import settings, store
+from analytics.accounts import scope
+from analytics.accounts.roles import CLEAR_SAMPLE, IMPORT
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import template_file_name, template_xlsx
 from analytics.importing import list_batches
 from analytics.sample.lifecycle import load_sample
 from analytics.text.zh import t
-from ui import backups, coverage, data, imports, upload
+from ui import auth, backups, coverage, data, imports, safe, upload
 
 AUTO = t("import.auto")
 MODES = {t("import.mode.upsert"): "upsert", t("import.mode.replace"): "replace"}
@@ -16,23 +18,24 @@ HISTORY_SHOWN = settings.IMPORT_HISTORY_SHOWN
 
 
 st.title(t("import.title"))
+who = auth.require(IMPORT)
 db = data.db_file()
 for message in st.session_state.pop("import_messages", []):
-    st.success(message)
+    st.success(safe.text(message))
 for message in st.session_state.pop(upload.FAILURES, []):
-    st.error(message)
+    st.error(safe.text(message))
 
 batches = list_batches(db)
 if not any(not b["undone"] for b in batches):
     st.info(t("import.empty"), icon="ℹ️")
     if st.button(t("import.load_sample")):
         with st.spinner(t("data.loading_sample")):
-            load_sample(db)
+            load_sample(db, actor=who)
         st.session_state["import_messages"] = [t("import.sample_loaded")]
         st.rerun()
-elif any(b["is_sample"] and not b["undone"] for b in batches):
+elif any(b["is_sample"] and not b["undone"] for b in batches) and auth.may(who, CLEAR_SAMPLE):
     st.info(t("import.sample_present"), icon="ℹ️")
-    imports.sample_button(db)
+    imports.sample_button(db, who)
 
 st.subheader(t("import.upload_heading"))
 left, right = st.columns(2)
@@ -45,14 +48,14 @@ files = st.file_uploader(t("import.uploader"), type=list(upload.UPLOAD_TYPES), a
 if files:
     version = store.data_version(db)
     dataset = None if choice == AUTO else choice
-    results = [upload.preview(f.getvalue(), f.name, dataset, db, version, declared) for f in files]
+    results = [upload.preview(f.getvalue(), f.name, dataset, db, version, declared, who) for f in files]
     for result in results:
         with st.container(border=True):
             upload.show_preview(result, mode)
     ready = [(f, r) for f, r in zip(files, results, strict=True) if upload.status_of(r, mode) == "imported"]
     if st.button(t("import.confirm", count=len(ready)), type="primary", disabled=not ready):
         st.session_state["import_messages"] = upload.commit(
-            [f for f, _ in ready], dataset, mode, db, declared
+            [f for f, _ in ready], dataset, mode, db, declared, who
         )
         st.rerun()
 
@@ -63,10 +66,11 @@ if not batches:
     st.caption(t("import.no_history"))
 elif len(batches) > HISTORY_SHOWN:
     st.caption(t("import.history_more", count=HISTORY_SHOWN))
+owners = scope.owners(db)
 for batch in batches[:HISTORY_SHOWN]:
     line = st.columns([1, 3, 2, 3, 2, 1.2], vertical_alignment="center")
     line[0].write(t("import.batch", batch=batch["batch_id"]))
-    line[1].write(batch["file"] + (t("import.sample_mark") if batch["is_sample"] else ""))
+    line[1].write(safe.text(batch["file"]) + (t("import.sample_mark") if batch["is_sample"] else ""))
     line[2].write(upload.dataset_label(batch["dataset"]))
     line[3].write(
         t(
@@ -77,8 +81,10 @@ for batch in batches[:HISTORY_SHOWN]:
         )
     )
     line[4].write(batch["imported_at"])
-    imports.undo_cell(line[5], batch)
-    imports.undo_confirmation(db, batch["batch_id"])
+    allowed = scope.may_undo(who, batch["batch_id"], owners)
+    imports.undo_cell(line[5], batch, allowed)
+    if allowed:
+        imports.undo_confirmation(db, batch["batch_id"], who)
 
 st.subheader(t("import.templates_heading"))
 st.caption(t("import.templates_caption"))

@@ -11,7 +11,7 @@ from analytics.metrics.ranking import county_row
 from analytics.metrics.ranking import ranking as city_ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
-from ui import cards, data, filters, layout
+from ui import cards, data, filters, layout, safe
 from ui import control as control_view
 
 selected = filters.current()
@@ -38,7 +38,7 @@ st.write("")
 cards.show_cards(summary, per_row=len(summary))
 if row is not None:
     st.write("")
-    st.caption(t("overview.rank_caption", sentence=wording.rank_sentence(ranking, county)))
+    st.caption(t("overview.rank_caption", sentence=safe.text(wording.rank_sentence(ranking, county))))
 
 control_view.county_section(data.query(control, period=period, county=county), period.year, period.last_month)
 

@@ -8,7 +8,7 @@ from analytics.metrics.indicators import INDICATORS
 from analytics.metrics.ranking import RATES, SOURCE_LABELS, county_row, ranking
 from analytics.text import fields, wording
 from analytics.text.zh import t
-from ui import cards, data, filters, layout, tables
+from ui import cards, data, filters, layout, safe, tables
 
 selected = filters.current()
 layout.require_data(selected, "ranking")
@@ -25,7 +25,13 @@ if not doc["counties"]:
 mark = tables.county_mark(county, county, home)
 row = county_row(doc, county)
 if row is not None:
-    st.markdown(t("ranking.headline", county=county, sentence=wording.rank_sentence(doc, county)))
+    st.markdown(
+        t(
+            "ranking.headline",
+            county=safe.text(county),
+            sentence=safe.text(wording.rank_sentence(doc, county)),
+        )
+    )
 st.caption(
     t(
         "ranking.caption",
@@ -83,7 +89,7 @@ for tab, name in zip(st.tabs([fields.short_label(n) for n in INDICATORS]), INDIC
         )
 
 sources = {SOURCE_LABELS.get(s, s) for s in doc["source"].values()}
-st.caption(t("ranking.sources", sources="、".join(sorted(sources))))
+st.caption(t("ranking.sources", sources=safe.text("、".join(sorted(sources)))))
 
 if any(doc["rates_available"].values()):
     st.subheader(t("ranking.rates_heading", year=doc["rates_year"]))

@@ -61,6 +61,7 @@ MARKERS = {
 }
 # What the application is: its code, settings, sample and documents (no tests, no caches).
 APP_PATHS = (
+    "app.py",
     "dashboard.py",
     "analytics",
     "pages",

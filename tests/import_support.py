@@ -92,10 +92,21 @@ def write_xlsx(
     return path
 
 
+# The audit trail grows with every attempt, refused ones included: that is its purpose.
+NOT_STATE = {"audit_events"}
+
+
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table (data, history, batches, meta), sorted, for before/after comparison."""
+    """Every row of every table (data, history, batches, meta, accounts), sorted, for before/after comparison.
+
+    The audit trail is left out: a refused or unchanged import is recorded there, and changes nothing else.
+    """
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            if r[0] not in NOT_STATE
+        ]
         result = {}
         for table in sorted(tables):
             rows = con.execute(f"SELECT * FROM {table}").fetchall()

@@ -37,7 +37,7 @@ def button(at: AppTest, label_start: str):
 
 def test_page_renders_templates_and_history(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="八月事故.csv", db=page_db)
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     assert at.title[0].value == "数据导入"
     assert [s.value for s in at.subheader] == ["上传文件", "数据覆盖", "导入记录", "导入模板", "数据库备份"]
     assert [b.label for b in at.button] == ["撤销", "撤销"]
@@ -47,7 +47,7 @@ def test_page_renders_templates_and_history(page_db):
 
 
 def test_upload_preview_commit_and_undo(page_db):
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     uploader = at.file_uploader[0]
     uploader.set_value(("八月.csv", csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), "text/csv")).run()
     assert not at.exception
@@ -77,7 +77,7 @@ def test_upload_preview_commit_and_undo(page_db):
 
 def test_undoing_the_regions_batch_warns_that_township_checks_stop(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), file_name="八月.csv", db=page_db)
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     regions_line = [b for b in at.button if b.label == "撤销"][-1]  # the oldest batch: the regions file
     regions_line.click().run()
     assert not at.exception
@@ -91,13 +91,13 @@ def test_undoing_the_regions_batch_warns_that_township_checks_stop(page_db):
 
 
 def test_no_undo_in_meeting_mode(page_db):
-    at = run_page(PAGE, {"meeting": "1"})
+    at = run_page(PAGE, {"meeting": "1"}, role="admin")
     assert not [b for b in at.button if b.label == "撤销"]
     assert at.title[0].value == "数据导入"
 
 
 def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     bad = csv_bytes([["甲县事故台账"], ACCIDENT_HEADER, accident(1), [*accident(2)[:5], "两人", 1, 1]])
     before = snapshot(page_db)
     at.file_uploader[0].set_value(("错误.csv", bad, "text/csv")).run()
@@ -113,7 +113,7 @@ def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
 
 
 def test_sample_data_can_be_removed_from_the_page(empty_db):
-    at = run_page(PAGE)  # the dashboard loads the sample into the empty database on first start
+    at = run_page(PAGE, role="admin")  # the dashboard loads the sample into the empty database on first start
     assert any("示例数据" in i.value for i in at.info)
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
@@ -140,7 +140,7 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
 
 def test_replace_mode_preview_counts_removals(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1), accident(2)]), file_name="a.csv", db=page_db)
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     at.file_uploader[0].set_value(("更正.csv", csv_bytes([ACCIDENT_HEADER, accident(1)]), "text/csv")).run()
     assert {m.label: m.value for m in at.metric}["将删除"] == "0"
     assert button(at, "确认导入").disabled  # upsert: nothing would change
@@ -153,7 +153,7 @@ def test_replace_mode_preview_counts_removals(page_db):
 
 def test_coverage_table_and_a_declared_month_with_no_accident(page_db):
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1, day="2026-10-08")]), file_name="十月.csv", db=page_db)
-    at = run_page(PAGE)
+    at = run_page(PAGE, role="admin")
     table = at.dataframe[0].value
     assert table.loc["甲县", "事故台账"] == "2026年10月"
 
@@ -178,8 +178,8 @@ def test_a_store_failure_during_the_import_is_a_message_and_changes_nothing(page
         raise store.StoreFailure("磁盘空间已满，数据未写入。请清理磁盘后重试。")
 
     monkeypatch.setattr(importing, "write", disk_full)
+    at = run_page(PAGE, role="admin")
     before = snapshot(page_db)
-    at = run_page(PAGE)
     at.file_uploader[0].set_value(("八月.csv", csv_bytes([ACCIDENT_HEADER, accident(1)]), "text/csv")).run()
     button(at, "确认导入").click().run()
     assert not at.exception

@@ -25,7 +25,7 @@ def sample(sample_db_path, monkeypatch):
 
 def test_page_shows_the_report_text_and_tables(sample, sample_db_path):
     county, period, _ = sample
-    app = run_page(PAGE)
+    app = run_page(PAGE, role="analyst")
     with store.connect(sample_db_path) as con:
         blocks = report_content(con, county, period)["blocks"]
     text = markdown_text(app)
@@ -42,7 +42,7 @@ def test_page_shows_the_report_text_and_tables(sample, sample_db_path):
 
 
 def test_page_offers_both_downloads(sample):
-    app = run_page(PAGE)
+    app = run_page(PAGE, role="analyst")
     labels = [str(button.proto.label) for button in app.get("download_button")]
     assert labels == ["下载报告（Word）", "下载会议简报（Word，一页）"]
 
@@ -50,7 +50,7 @@ def test_page_offers_both_downloads(sample):
 def test_page_follows_the_county_and_period_of_the_url(sample, sample_db_path):
     county, period, known = sample
     other = next(c for c in known if c != county)
-    app = run_page(PAGE, {"county": other, "year": str(period.year), "months": "2-5"})
+    app = run_page(PAGE, {"county": other, "year": str(period.year), "months": "2-5"}, role="analyst")
     text = markdown_text(app)
     assert f"（{other}{period.year}年2-5月）" in text
     with store.connect(sample_db_path) as con:
@@ -67,6 +67,6 @@ def test_empty_database_shows_no_data(tmp_path, monkeypatch):
     load_sample(path)
     remove_sample(path)
     monkeypatch.setenv("SAFETY_DB", str(path))
-    app = run_page(PAGE)
+    app = run_page(PAGE, role="analyst")
     assert "暂无数据" in [s.value for s in app.subheader]
     assert not app.get("download_button")

@@ -31,7 +31,7 @@ def _free_port() -> int:
 def test_the_command_names_the_entry_by_its_full_path_and_the_given_address():
     command = serve_command("0.0.0.0", 9000)
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
-    assert command[4] == str(ROOT / "dashboard.py")
+    assert command[4] == str(ROOT / "app.py")
     assert command[command.index("--server.address") + 1] == "0.0.0.0"
     assert command[command.index("--server.port") + 1] == "9000"
     assert command[command.index("--browser.gatherUsageStats") + 1] == "false"

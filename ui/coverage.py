@@ -22,6 +22,11 @@ def _month_label(key: str) -> str:
     return t("coverage.month", year=int(year), month=int(month))
 
 
+def _source_name(dataset: str) -> str:
+    # A ledger the wording does not name yet (a new dataset) shows its contract name.
+    return SOURCE_NAMES.get(dataset, DATASETS[dataset].zh)
+
+
 def show_table() -> None:
     """A small table: one row per county, one column per ledger, each cell the last covered month."""
     rows = data.query(coverage_rows)
@@ -31,11 +36,11 @@ def show_table() -> None:
         return
     frame = pd.DataFrame(rows)
     ledger = t("coverage.ledger")
-    frame[ledger] = frame["dataset"].map(SOURCE_NAMES)
+    frame[ledger] = frame["dataset"].map(_source_name)
     table = frame.pivot(index="county", columns=ledger, values="month").map(
         lambda key: _month_label(key) if isinstance(key, str) else "—"
     )
-    order = [SOURCE_NAMES[s] for s in MONTHLY_SOURCES if SOURCE_NAMES[s] in table.columns]
+    order = [_source_name(s) for s in MONTHLY_SOURCES if _source_name(s) in table.columns]
     st.dataframe(table[order].rename_axis(index=t("coverage.table_county"), columns=None), width="stretch")
     st.caption(t("coverage.caption"))
 

@@ -22,7 +22,7 @@ from analytics.metrics.common import counties as county_names
 from analytics.metrics.common import data_years, default_period, home_county
 from analytics.metrics.periods import Period, parse_months
 from analytics.text.zh import t
-from ui import data
+from ui import auth, data, safe
 
 # Query parameter names (the URL contract of the dashboard).
 COUNTY, YEAR, MONTHS = "county", "year", "months"
@@ -163,7 +163,7 @@ def _to_default() -> None:
 def _notes(period: Period, default: Period) -> None:
     """On the page: what was wrong with the link, and that a chosen period is no longer the newest."""
     for problem in st.session_state.pop(_LINK_PROBLEMS, []):
-        st.warning(problem, icon=":material/link_off:")
+        st.warning(safe.text(problem), icon=":material/link_off:")
     seen = st.session_state.get(_SEEN_DEFAULT)
     if st.session_state.get(_FOLLOWS, True) or seen == default or period == default:
         return
@@ -182,12 +182,17 @@ def _notes(period: Period, default: Period) -> None:
 def render_sidebar() -> Filters:
     """Draw the filters in the sidebar, mirror them into the URL, and return them."""
     counties, years, default, home = _options()
+    fixed = auth.fixed_county()  # an account limited to one county sees only it
+    if fixed:
+        counties = [fixed]
     if default is None or not counties:
         st.session_state["filters"] = Filters(None, None, home)
         return st.session_state["filters"]
     if default.year not in years:
         years = [default.year, *years]
     _initial_state(counties, years, default, home)
+    if fixed:
+        st.session_state[_STATE_KEYS[COUNTY]] = fixed
     _follow(default)
     state = st.session_state
     for name in _STATE_KEYS:

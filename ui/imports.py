@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import store
+from analytics.accounts.roles import Refused
 from analytics.contract.datasets import DATASETS
 from analytics.importing import UndoRefused, describe_undo, undo_batch, undo_preview
 from analytics.sample.lifecycle import remove_sample, sample_removal_preview
 from analytics.text.zh import t
-from ui import meeting
+from ui import meeting, safe
 
 PENDING = (
     "import_pending_removal"  # ("sample", None) or ("batch", batch_id) while a removal awaits confirmation
@@ -31,19 +32,19 @@ def _cancel() -> None:
     st.session_state.pop(PENDING, None)
 
 
-def _remove_sample(db: str) -> None:
+def _remove_sample(db: str, actor) -> None:
     st.session_state.pop(PENDING, None)
     try:
-        undone = remove_sample(db)
+        undone = remove_sample(db, actor=actor)
         st.session_state[MESSAGES] = [t("imports.sample_removed", count=len(undone))]
-    except (UndoRefused, store.StoreFailure) as error:
+    except (UndoRefused, Refused, store.StoreFailure) as error:
         st.session_state[MESSAGES] = [t("imports.sample_refused", error=error)]
 
 
-def _undo(db: str, batch_id: int) -> None:
+def _undo(db: str, batch_id: int, actor) -> None:
     st.session_state.pop(PENDING, None)
     try:
-        result = undo_batch(batch_id, db)
+        result = undo_batch(batch_id, db, actor=actor)
         st.session_state[MESSAGES] = [
             t(
                 "imports.undone",
@@ -52,11 +53,11 @@ def _undo(db: str, batch_id: int) -> None:
                 restored=result["rows_restored"],
             )
         ]
-    except (UndoRefused, store.StoreFailure) as error:
+    except (UndoRefused, Refused, store.StoreFailure) as error:
         st.session_state[MESSAGES] = [t("imports.undo_refused", error=error)]
 
 
-def sample_button(db: str) -> None:
+def sample_button(db: str, actor) -> None:
     """清除示例数据: a first click lists the sample batches and their rows; 确认清除示例数据 removes them."""
     if meeting.active():
         return
@@ -78,7 +79,7 @@ def sample_button(db: str) -> None:
             ),
             hide_index=True,
         )
-        _confirm_buttons(t("imports.remove_sample_confirm"), "sample", _remove_sample, (db,))
+        _confirm_buttons(t("imports.remove_sample_confirm"), "sample", _remove_sample, (db, actor))
 
 
 def _confirm_buttons(label: str, key: str, action, args: tuple) -> None:
@@ -87,11 +88,11 @@ def _confirm_buttons(label: str, key: str, action, args: tuple) -> None:
     right.button(t("imports.cancel"), key=f"cancel-{key}", on_click=_cancel)
 
 
-def undo_cell(cell, batch: dict) -> None:
-    """The history line's last cell: 已撤销, or a 撤销 button (none in meeting mode)."""
+def undo_cell(cell, batch: dict, allowed: bool) -> None:
+    """The history line's last cell: 已撤销, or a 撤销 button (none in meeting mode, none for another's batch)."""
     if batch["undone"]:
         cell.write(t("imports.is_undone"))
-    elif not meeting.active():
+    elif allowed and not meeting.active():
         cell.button(
             t("imports.undo"),
             key=f"undo-{batch['batch_id']}",
@@ -100,7 +101,7 @@ def undo_cell(cell, batch: dict) -> None:
         )
 
 
-def undo_confirmation(db: str, batch_id: int) -> None:
+def undo_confirmation(db: str, batch_id: int, actor) -> None:
     """Under the history line whose 撤销 was clicked: what the undo would do, and 确认撤销 / 取消."""
     if meeting.active() or st.session_state.get(PENDING) != ("batch", batch_id):
         return
@@ -108,10 +109,10 @@ def undo_confirmation(db: str, batch_id: int) -> None:
     lines = describe_undo(plan)
     with st.container(border=True):
         if plan["refused"]:
-            st.error(lines[0])
+            st.error(safe.text(lines[0]))
             st.button(t("imports.close"), key=f"cancel-undo-{batch_id}", on_click=_cancel)
             return
-        st.warning(t("imports.undo_question", plan=lines[0]), icon="⚠️")
+        st.warning(t("imports.undo_question", plan=safe.text(lines[0])), icon="⚠️")
         for line in lines[1:]:
-            st.error(line, icon=":material/warning:")
-        _confirm_buttons(t("imports.undo_confirm"), f"undo-{batch_id}", _undo, (db, batch_id))
+            st.error(safe.text(line), icon=":material/warning:")
+        _confirm_buttons(t("imports.undo_confirm"), f"undo-{batch_id}", _undo, (db, batch_id, actor))

@@ -11,7 +11,7 @@ from analytics.metrics.common import data_years
 from analytics.metrics.coverage import SOURCES, no_data_reason
 from analytics.text.wording import coverage_notices
 from analytics.text.zh import t
-from ui import chinese, data, meeting
+from ui import chinese, data, meeting, safe
 from ui.filters import Filters
 
 IMPORT_PAGE = "pages/data_import.py"
@@ -58,7 +58,12 @@ def show_empty(text: str = EMPTY_TEXT) -> None:
 
 def title(text: str, filters: Filters, note: str | None = None) -> None:
     """The page title with the county and period it shows (and a short note, e.g. 数据截至 …)."""
-    scope = t("layout.scope", county=filters.county, year=filters.period.year, months=filters.period.label)
+    scope = t(
+        "layout.scope",
+        county=safe.text(filters.county),
+        year=filters.period.year,
+        months=filters.period.label,
+    )
     if meeting.active():
         # One line on the projector: the figures need the height.
         st.markdown(f"## {text}　<small>{scope}{'　' + note if note else ''}</small>", unsafe_allow_html=True)

@@ -20,7 +20,7 @@ from analytics.metrics.training import gap_to_time_progress, still_to_train
 from analytics.text import fields as catalogue
 from analytics.text import wording
 from analytics.text.zh import t
-from ui import cards, layout, meeting
+from ui import auth, cards, layout, meeting
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -113,7 +113,9 @@ def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> 
     st.download_button(
         t("supervision.download_xlsx"),
         # Built on click only: a long list costs about 0.6 s per 20,000 rows, too much for every rerun.
-        data=lambda: dataframe_to_xlsx(table, sheet_name=title[:31], title=title),
+        data=auth.audited(
+            lambda: dataframe_to_xlsx(table, sheet_name=title[:31], title=title), f"{file_stem}.xlsx"
+        ),
         file_name=f"{file_stem}.xlsx",
         mime=XLSX_MIME,
         key=key,

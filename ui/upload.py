@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics import store
+from analytics.accounts.roles import Refused
 from analytics.contract.datasets import DATASETS
 from analytics.documents.templates import errors_xlsx
 from analytics.importing import describe, import_file, preview_file
 from analytics.importing.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES
 from analytics.text.zh import t
+from ui import safe
 
 STATUS = {
     "imported": t("import.status.imported"),
@@ -26,10 +28,12 @@ ERROR_COLUMNS = {
 
 
 @st.cache_data(show_spinner=t("import.checking"), max_entries=32)
-def preview(content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple) -> dict:
+def preview(
+    content: bytes, name: str, dataset: str | None, db: str, version: str, declared: tuple, actor
+) -> dict:
     # `version` keys the cache to the database state: after any import the preview is recomputed.
     return preview_file(
-        content, file_name=name, dataset=dataset, db=db, covers=declared[0], county=declared[1]
+        content, file_name=name, dataset=dataset, db=db, covers=declared[0], county=declared[1], actor=actor
     )
 
 
@@ -45,7 +49,7 @@ def show_preview(result: dict, mode: str) -> None:
     st.markdown(
         t(
             "import.preview_line",
-            file=result["file"],
+            file=safe.text(result["file"]),
             dataset=dataset_label(result["dataset"]),
             status=STATUS[status_of(result, mode)],
         )
@@ -64,10 +68,14 @@ def show_preview(result: dict, mode: str) -> None:
         )
     if result.get("covers"):
         st.caption(
-            t("import.will_declare", month=result["covers"], counties="、".join(result["covers_counties"]))
+            t(
+                "import.will_declare",
+                month=result["covers"],
+                counties=safe.text("、".join(result["covers_counties"])),
+            )
         )
     for warning in result["warnings"]:
-        st.caption(t("import.warning", warning=warning))
+        st.caption(t("import.warning", warning=safe.text(warning)))
     if result["errors"]:
         st.error(t("import.errors_found", count=len(result["errors"])))
         table = pd.DataFrame(result["errors"], columns=list(ERROR_COLUMNS)).rename(columns=ERROR_COLUMNS)
@@ -113,7 +121,7 @@ def progress_reporter(bar, file_name: str, index: int, count: int):
     return report
 
 
-def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> list[str]:
+def commit(files, dataset: str | None, mode: str, db: str, declared: tuple, actor) -> list[str]:
     """Import each file as its own batch; one Chinese line per file, a store failure included."""
     if store.write_in_progress(db):
         st.info(t("import.waiting"), icon=":material/hourglass_top:")
@@ -131,8 +139,9 @@ def commit(files, dataset: str | None, mode: str, db: str, declared: tuple) -> l
                     covers=declared[0],
                     county=declared[1],
                     progress=progress_reporter(bar, file.name, index, len(files)),
+                    actor=actor,
                 )
-            except store.StoreFailure as error:
+            except (store.StoreFailure, Refused) as error:
                 st.session_state.setdefault(FAILURES, []).append(
                     t("import.failed", file=file.name, error=error)
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analytics import store
+from analytics.cli.accounts import actor_of, report_first_admin
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.importing import UndoRefused, UnknownDataset, dataset_status, describe, import_file, undo_batch
 from analytics.text.zh import t
@@ -13,7 +14,7 @@ from analytics.text.zh import t
 def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Create the database and, with --sample, load the bundled sample data."""
     path = store.ensure_schema(args.db)
-    document: dict = {"db": str(path), "sample": bool(args.sample)}
+    document: dict = {"db": str(path), "sample": bool(args.sample), "initial_admin": report_first_admin(path)}
     lines = [t("cli.db_ready", path=path)]
     if args.sample:
         from analytics.sample.lifecycle import SampleRejected, load_sample
@@ -31,6 +32,7 @@ def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Import each file as its own batch; exit 1 if any file is rejected."""
     if args.county and not args.covers:
         raise UsageError(t("cli.county_needs_covers"))
+    actor = actor_of(args)
     results = []
     for file in args.files:
         try:
@@ -42,6 +44,7 @@ def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
                 db=args.db,
                 covers=args.covers,
                 county=args.county,
+                actor=actor,
             )
         except UnknownDataset as error:
             raise UsageError(str(error)) from error
@@ -53,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> tuple[int, dict, str]:
 def cmd_undo(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Reverse one import batch exactly."""
     try:
-        result = undo_batch(args.batch_id, db=args.db)
+        result = undo_batch(args.batch_id, db=args.db, actor=actor_of(args))
     except UndoRefused as error:
         raise RejectedInput(str(error)) from error
     text = t(

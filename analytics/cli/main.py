@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analytics import settings, store
-from analytics.cli import data, metrics, ops, registers, report, supervision
+from analytics.accounts.roles import Refused
+from analytics.cli import accounts, data, metrics, ops, registers, report, supervision
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
@@ -43,6 +44,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
     "serve": ops.cmd_serve,
     "backup": ops.cmd_backup,
     "restore": ops.cmd_restore,
+    "users": accounts.cmd_users,
+    "audit": accounts.cmd_audit,
 }
 
 
@@ -116,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run_help"))
     p.add_argument("--covers", metavar=t("cli.covers_metavar"), help=t("cli.covers_help"))
     p.add_argument("--county", metavar=t("cli.county_metavar"), help=t("cli.covers_county_help"))
+    accounts.add_as_option(p)
 
     p = sub.add_parser("undo", parents=[common], help=t("cli.undo_help"))
     p.add_argument("batch_id", type=integer, metavar=t("cli.batch_metavar"), help=t("cli.batch_help"))
+    accounts.add_as_option(p)
 
     sub.add_parser("status", parents=[common], help=t("cli.status_help"))
 
@@ -172,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help=t("cli.restore_help"))
     p.add_argument("file", type=Path, metavar=t("cli.file_metavar"), help=t("cli.restore_file_help"))
     p.add_argument("--yes", action="store_true", help=t("cli.yes_help"))
+    accounts.add_parsers(sub, common)
     return parser
 
 
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(t("cli.usage_error", message=error), file=sys.stderr)
         return 2
-    except (RejectedInput, NoData) as error:
+    except (RejectedInput, NoData, Refused) as error:
         return _failed(args, str(error))
     except store.StoreFailure as error:
         log.error("%s failed: %s", args.command, error, exc_info=True)

@@ -11,7 +11,7 @@ from analytics.cli.errors import RejectedInput
 from analytics.store.backup import NotABackup, create_backup, prune_backups, read_manifest, restore_backup
 from analytics.text.zh import t
 
-ENTRY = settings.PROJECT_ROOT / "dashboard.py"
+ENTRY = settings.PROJECT_ROOT / "app.py"  # the dashboard behind the login routes (analytics.accounts.web)
 
 
 def serve_command(host: str, port: int) -> list[str]:

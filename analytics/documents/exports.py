@@ -21,6 +21,13 @@ DATE_FORMAT = "yyyy-mm-dd"
 # Excel caps sheet names at 31 characters and forbids these.
 _SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 _MAX_COLUMN_WIDTH = 60
+# A cell from a user's file that begins with = + - @ stays text: never a formula, a link or a number.
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 def _display_width(text: str) -> int:
@@ -72,7 +79,7 @@ def dataframe_to_xlsx(
     """
     number_formats = number_formats or {}
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     sheet = workbook.add_worksheet(_sheet_name(sheet_name))
     header_format = workbook.add_format(
         {"bold": True, "bg_color": "#D9E1F2", "border": 1, "align": "center", "valign": "vcenter"}

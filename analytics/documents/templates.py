@@ -10,6 +10,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from analytics import settings
 from analytics.contract.datasets import BOOL, DATASETS, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.documents.exports import WORKBOOK_OPTIONS
 from analytics.importing.credit_code import check_character, organization_check
 from analytics.importing.rules import column_rules
 
@@ -190,7 +191,7 @@ def template_xlsx(dataset_name: str) -> bytes:
     """An import template: Chinese headers, an example row, drop-down lists and a 说明 sheet."""
     dataset = DATASETS[dataset_name]
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     required = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_color": "#C00000"}
@@ -270,7 +271,7 @@ def template_file_name(dataset_name: str) -> str:
 def errors_xlsx(errors: list[dict]) -> bytes:
     """A rejected file's problems (行号, 列, 值, 问题) as a workbook the analyst can sort and tick off."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     header = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     sheet = workbook.add_worksheet("问题清单")
     for index, (title, width) in enumerate((("行号", 8), ("列", 20), ("值", 24), ("问题", 80))):

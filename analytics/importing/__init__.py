@@ -14,7 +14,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from analytics import store
+from analytics import settings, store
+from analytics.accounts import audit, scope
+from analytics.accounts.roles import IMPORT, PROCESS, UNDO_OWN, Actor, Refused, require
 from analytics.contract.datasets import DATASETS
 from analytics.importing.commit import (
     UndoRefused,
@@ -75,6 +77,32 @@ def _result(file_name: str, dataset: str | None, **fields) -> dict:
 def import_file(
     source: str | os.PathLike | bytes,
     *,
+    actor: Actor | None = PROCESS,
+    **options,
+) -> dict:
+    """Validate one file and import it as one batch (or report what would change, for a dry run).
+
+    `actor` (default: this process's OS user) must have the import right; an account limited to
+    one county may import only rows of that county. A real import is written to the audit trail.
+    `progress(stage, done, total)` hears each stage ("read", "validate", "write"); `done`/`total`
+    count rows while a workbook is read, else 0/1 at a stage's start and 1/1 at the end.
+    `covers` ("2026-11") declares the ledger complete through that month for the counties in
+    the file, or for `county` when the file has a header and no data row (a month with no record).
+    """
+    db = options.get("db")
+    name = options.get("file_name") or (None if isinstance(source, bytes | bytearray) else Path(source).name)
+    require(actor, IMPORT, db, target=name)
+    result = _import_file(source, actor=actor, **options)
+    if not options.get("dry_run"):
+        target = f"{result['file']} #{result['batch_id']}" if result.get("batch_id") else result["file"]
+        audit.record(db, actor, "import", target, result["status"])
+    return result
+
+
+def _import_file(
+    source: str | os.PathLike | bytes,
+    *,
+    actor: Actor | None,
     dataset: str | None = None,
     mode: str = "upsert",
     dry_run: bool = False,
@@ -86,14 +114,6 @@ def import_file(
     county: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:
-    """Validate one file and import it as one batch (or report what would change, for a dry run).
-
-    `progress(stage, done, total)` hears each stage ("read", "validate", "write"); `done`/`total`
-    count rows while a workbook is read, else 0/1 at a stage's start and 1/1 at the end.
-
-    `covers` ("2026-11") declares the ledger complete through that month for the counties in
-    the file, or for `county` when the file has a header and no data row (a month with no record).
-    """
     if mode not in MODES:
         raise ValueError(f"未知的导入方式：{mode}（应为 upsert 或 replace）")
     chosen = None
@@ -114,6 +134,10 @@ def import_file(
             return _result(
                 file_name, dataset, errors=[problem(None, None, str(path), f"无法读取文件：{error}")]
             )
+    if len(data) > settings.UPLOAD_LIMIT_MB * 1024 * 1024:
+        # The upload page's own limit (server.maxUploadSize) holds here too, for every caller.
+        message = f"文件太大：{len(data) / 1024 / 1024:,.1f} MB，超过上限 {settings.UPLOAD_LIMIT_MB} MB。请按月或按县市区拆分后分别导入"
+        return _result(file_name, dataset, errors=[problem(None, None, None, message)])
     sha256 = hashlib.sha256(data).hexdigest()
     extra = {"dry_run": dry_run, "mode": mode, "sha256": sha256}
 
@@ -150,6 +174,9 @@ def import_file(
     warnings = checked.warnings
     extra["rows_in_file"] = checked.table.num_rows
     problems = checked.problems
+    scope.county_problems(
+        actor, checked, problems, county if covers_month and not checked.table.num_rows else None
+    )
     declared: tuple[tuple[str, dt.date], ...] = ()
     if covers_month is not None and not problems.items:
         declared_counties = _declared_counties(checked, county)
@@ -200,6 +227,7 @@ def import_file(
                 is_sample=is_sample,
                 covers=declared,
             )
+            scope.record_owner(con, batch_id, actor)
             con.execute("COMMIT")
         except BaseException:
             store.rollback(con)  # a failed write may have ended the transaction already (disk full)
@@ -249,8 +277,9 @@ def preview_file(
     file_name: str | None = None,
     covers: str | None = None,
     county: str | None = None,
+    actor: Actor | None = PROCESS,
 ) -> dict:
-    """What importing a file would change in either mode, from one dry run.
+    """What importing a file would change in either mode, from one dry run (needs the import right).
 
     Both modes insert and update the same records; only `replace` removes, so the
     replace dry run carries both answers. `status_by_mode` gives each mode's status.
@@ -264,6 +293,7 @@ def preview_file(
         file_name=file_name,
         covers=covers,
         county=county,
+        actor=actor,
     )
     if result["status"] != "rejected":
         # A new declaration is a change on its own (a month with no record is a real month).
@@ -275,17 +305,27 @@ def preview_file(
     return result
 
 
-def undo_batch(batch_id: int, db: str | os.PathLike | None = None) -> dict:
-    """Return the data to its exact state before a batch; raises UndoRefused with a Chinese reason."""
+def undo_batch(batch_id: int, db: str | os.PathLike | None = None, actor: Actor | None = PROCESS) -> dict:
+    """Return the data to its exact state before a batch; raises UndoRefused with a Chinese reason.
+
+    An analyst may undo only their own batches (`Refused` otherwise); the outcome goes to the audit trail.
+    """
+    require(actor, UNDO_OWN, db, target=f"#{batch_id}")
     store.ensure_schema(db)
-    with store.connect(db, read_only=False) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = undo(con, int(batch_id))
-            con.execute("COMMIT")
-        except BaseException:
-            store.rollback(con)  # a failed write may have ended the transaction already (disk full)
-            raise
+    try:
+        with store.connect(db, read_only=False) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                scope.check_undo(con, actor, int(batch_id))
+                result = undo(con, int(batch_id))
+                con.execute("COMMIT")
+            except BaseException:
+                store.rollback(con)  # a failed write may have ended the transaction already (disk full)
+                raise
+    except (UndoRefused, Refused):
+        audit.record(db, actor, "undo", f"#{batch_id}", "refused")
+        raise
+    audit.record(db, actor, "undo", f"{result['file']} #{batch_id}", "ok")
     return result
 
 

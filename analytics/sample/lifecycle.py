@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 from analytics import store
+from analytics.accounts import audit
+from analytics.accounts.roles import CLEAR_SAMPLE, IMPORT, PROCESS, Actor, require
 from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file, undo_batch
 from analytics.importing.commit import undo_plan
@@ -17,13 +19,16 @@ class SampleRejected(RuntimeError):
 
 
 def load_sample(
-    db: str | os.PathLike | None = None, sample_dir: str | os.PathLike | None = None
+    db: str | os.PathLike | None = None,
+    sample_dir: str | os.PathLike | None = None,
+    actor: Actor | None = PROCESS,
 ) -> list[dict]:
     """Import the committed sample files, each as one sample batch, and make its home county the default."""
+    require(actor, IMPORT, db, target="sample")
     folder = Path(sample_dir) if sample_dir else SAMPLE_DIR
     results = []
     for name in LOAD_ORDER:
-        result = import_file(folder / f"{name}.csv", dataset=name, db=db, is_sample=True)
+        result = import_file(folder / f"{name}.csv", dataset=name, db=db, is_sample=True, actor=actor)
         if result["status"] == "rejected":
             shown = "；".join(
                 f"第{e['row']}行 {e['column'] or ''} {e['value'] or ''}：{e['message']}"
@@ -61,11 +66,13 @@ def sample_loaded(db: str | os.PathLike | None = None) -> bool:
     return row[0] > 0
 
 
-def remove_sample(db: str | os.PathLike | None = None) -> list[dict]:
-    """Undo every sample batch still in effect, newest first, and forget the sample's home county."""
+def remove_sample(db: str | os.PathLike | None = None, actor: Actor | None = PROCESS) -> list[dict]:
+    """Undo every sample batch still in effect, newest first, and forget the sample's home county (admin)."""
+    require(actor, CLEAR_SAMPLE, db, target="sample")
     with store.connect(db, read_only=True) as con:
         ids = _sample_batches(con)
-    results = [undo_batch(batch_id, db=db) for batch_id in ids]
+    results = [undo_batch(batch_id, db=db, actor=actor) for batch_id in ids]
+    audit.record(db, actor, "clear_sample", f"{len(results)} batches", "ok")
     with store.connect(db, read_only=False) as con:
         if store.get_meta(con, "home_county") == HOME_COUNTY:
             store.set_meta(con, "home_county", None)

@@ -25,11 +25,12 @@ from pathlib import Path
 import duckdb
 
 from analytics import settings
+from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: users, sessions and the audit trail (analytics.accounts.schema)
 BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
@@ -317,6 +318,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for column in dataset.columns:
                 if column.name not in present:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
+    accounts_schema.create_tables(con)
     _clean_text_keys(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
@@ -377,6 +379,7 @@ def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
     return (
         "coverage_declarations" in names
         and _has_sequence(con)
+        and accounts_schema.has_tables(con, names)
         and all(n in names and f"history_{n}" in names for n in DATASETS)
     )
 

@@ -67,12 +67,17 @@ def cleared_database(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def empty_server(tmp_path_factory):
-    """The app on a database with no records (the sample was removed, so it is not reloaded); the base URL."""
+def browser_empty_db(tmp_path_factory) -> Path:
+    """The database the empty server reads (tests sign in against it)."""
     _require_chromium()
+    return cleared_database(tmp_path_factory.mktemp("browser-empty") / "empty.duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_server(browser_empty_db):
+    """The app on a database with no records (the sample was removed, so it is not reloaded); the base URL."""
     ARTIFACTS.mkdir(exist_ok=True)
-    path = cleared_database(tmp_path_factory.mktemp("browser-empty") / "empty.duckdb")
-    with run_server(path) as base_url:
+    with run_server(browser_empty_db) as base_url:
         yield base_url
 
 

@@ -62,6 +62,21 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PORTS_ENV = "BROWSER_TEST_PORTS"
 
 
+def sign_in(page, base_url: str, db_path: Path, role: str) -> None:
+    """Log the tab in as an account of `role` (created once): a real session's cookie, as the login route sets it.
+
+    Pages that change data (数据导入) or generate the report ask for a login; this stands in for
+    the login form where a test is about something else (tests/browser/test_accounts.py tests the form).
+    """
+    from tests.apptest_support import session_cookie
+
+    host = urlparse(base_url).hostname
+    # A Chinese account name: the Chinese-UI tests read the sidebar's 已登录 line too.
+    names = {"viewer": "测试查看", "analyst": "测试分析", "admin": "测试管理"}
+    cookie = session_cookie(role, db=db_path, name=names[role])
+    page.context.add_cookies([{"name": "safety_session", "value": cookie, "domain": host, "path": "/"}])
+
+
 def _free_port() -> int:
     first, _, last = os.environ.get(PORTS_ENV, "").partition("-")
     candidates = range(int(first), int(last or first) + 1) if first.isdigit() else [0]
@@ -76,9 +91,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def run_server(db_path: Path, extra_env: dict[str, str] | None = None):
-    """`streamlit run dashboard.py` on a free port with SAFETY_DB=db_path; yields the base URL."""
-    port = _free_port()
+def run_server(
+    db_path: Path,
+    extra_env: dict[str, str] | None = None,
+    entry: str = "dashboard.py",
+    port: int | None = None,
+):
+    """`streamlit run ENTRY` on a free port (or `port`) with SAFETY_DB=db_path; yields the base URL.
+
+    `entry="app.py"` serves what `make run` serves: the dashboard behind the login routes and their gate.
+    """
+    port = port or _free_port()
     env = {**os.environ, "SAFETY_DB": str(db_path), **(extra_env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"server-{db_path.stem}.log").open("w")
@@ -88,7 +111,7 @@ def run_server(db_path: Path, extra_env: dict[str, str] | None = None):
             "-m",
             "streamlit",
             "run",
-            "dashboard.py",
+            entry,
             "--server.headless",
             "true",
             "--server.address",

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.support import ALL_PAGES, open_page, screenshot, wait_idle
+from tests.browser.support import ALL_PAGES, open_page, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +124,8 @@ def test_chart_tool_bar_is_chinese(page, sample_server):
     assert_chinese(page, "chart-tool-bar")
 
 
-def test_select_box_and_uploader_are_chinese(page, sample_server):
+def test_select_box_and_uploader_are_chinese(page, sample_server, browser_sample_db):
+    sign_in(page, sample_server, browser_sample_db, "analyst")
     open_page(page, sample_server, "/data_import", "上传文件", name="chinese-data-import")
     uploader = page.locator('[data-testid="stFileUploader"]')
     assert "选择文件" in uploader.inner_text() and "每个文件不超过 200MB" in uploader.inner_text()
@@ -142,6 +143,7 @@ def test_select_box_and_uploader_are_chinese(page, sample_server):
 
 
 @pytest.mark.parametrize(("path", "expect"), [("", "暂无数据"), ("data_import", "载入示例数据")])
-def test_empty_database_pages_are_chinese(page, empty_server, path, expect):
+def test_empty_database_pages_are_chinese(page, empty_server, browser_empty_db, path, expect):
+    sign_in(page, empty_server, browser_empty_db, "admin")
     open_page(page, empty_server, path, expect, name=f"chinese-empty-{path or 'overview'}")
     assert_chinese(page, f"empty-{path or 'overview'}")

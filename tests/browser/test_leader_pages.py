@@ -26,6 +26,7 @@ from tests.browser.support import (
     open_page,
     run_server,
     screenshot,
+    sign_in,
     wait_idle,
 )
 
@@ -172,7 +173,8 @@ def test_meeting_mode_cycles_through_leader_pages(page, sample_server):
 
 
 @pytest.mark.parametrize("path", list(ALL_PAGES))
-def test_every_page_without_data(page, empty_server, path):
+def test_every_page_without_data(page, empty_server, browser_empty_db, path):
+    sign_in(page, empty_server, browser_empty_db, "admin")  # 报告生成 and 数据导入 ask for a login
     shown = ALL_PAGES[path] if path == "data_import" else "暂无数据"
     open_page(page, empty_server, f"/{path}", shown, name=f"empty-{path or 'overview'}")
     expect(page.locator('[data-testid="stMain"]')).not_to_contain_text("示例数据：", use_inner_text=True)

@@ -13,7 +13,7 @@ import pytest
 from analytics import store
 from analytics.documents.report import report_content
 from analytics.metrics.common import default_period, home_county
-from tests.browser.support import expect_text, open_page
+from tests.browser.support import expect_text, open_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,8 @@ def _download(page, label: str) -> docx.Document:
     return docx.Document(io.BytesIO(open(path, "rb").read())), info.value.suggested_filename
 
 
-def test_report_page_shows_the_report_and_downloads_it(page, sample_server, expected):
+def test_report_page_shows_the_report_and_downloads_it(page, sample_server, browser_sample_db, expected):
+    sign_in(page, sample_server, browser_sample_db, "analyst")
     county, period, blocks = expected
     open_page(page, sample_server, "/report", TITLE, name="report-1440x2400")
     body = page.locator('[data-testid="stMain"]')
