@@ -176,6 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
         "`python -m analytics serve --port`",
         f"{SERVER_PORT}",
         "the port the dashboard listens on (`--host` changes the address below)",
+    ),
+    Setting(
         "anonymous viewing",
         f"`{ANONYMOUS_ENV}` environment variable",
         "on (`1`)",

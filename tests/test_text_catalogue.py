@@ -28,7 +28,7 @@ SOURCES = sorted(
     ]
 )
 CATALOGUE = ROOT / "analytics" / "text" / "zh.py"
-CATALOGUES = (CATALOGUE, ROOT / "analytics" / "text" / "zh_pages.py")  # zh.TEXT is both tables
+CATALOGUES = tuple(sorted((ROOT / "analytics" / "text").glob("zh*.py")))  # zh.TEXT is all of these tables
 # Files that must hold no Chinese string of their own. ui/chinese.py is itself a catalogue: Streamlit's
 # English words and their Chinese.
 NO_OWN_TEXT = sorted(
@@ -109,7 +109,7 @@ def test_no_key_is_written_twice():
         table = next(
             node.value
             for node in tree.body
-            if isinstance(node, ast.AnnAssign) and node.target.id in ("TEXT", "PAGE_TEXT")
+            if isinstance(node, ast.AnnAssign) and node.target.id.endswith("TEXT")
         )
         keys += [k.value for k in table.keys]
     assert len(keys) == len(set(keys)) == len(TEXT)
