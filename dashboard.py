@@ -37,7 +37,7 @@ with data.store_guard():  # a damaged or long-locked database file: a message on
             st.Page("pages/admin_audit.py", title=t("nav.admin_audit"), icon=":material/policy:"),
         ]
     in_meeting = meeting.init()
-    page = st.navigation(pages, position="hidden" if in_meeting else "sidebar")
+    page = st.navigation(pages, position="hidden" if in_meeting else "sidebar", expanded=True)
     meeting.render_switch()
     auth.sidebar()
     data.load_sample_once()

@@ -32,7 +32,7 @@ def regions_db(tmp_path, monkeypatch):
 
 
 def test_uploader_accepts_xls_and_ods(regions_db):
-    at = run_page("pages/data_import.py")
+    at = run_page("pages/data_import.py", role="analyst")
     accepted = set(at.file_uploader[0].proto.type)
     assert {".xls", ".ods", ".xlsx", ".csv"} <= accepted
     assert accepted == {f".{suffix}" for suffix in upload.UPLOAD_TYPES}

@@ -16,7 +16,27 @@ from tests.browser.support import ALL_PAGES, open_page, screenshot, sign_in, wai
 pytestmark = pytest.mark.browser
 
 # Format names, units and abbreviations that are the same in Chinese text.
-ALLOWED = {"CSV", "TXT", "XLSX", "XLS", "csv", "xlsx", "docx", "MB", "KB", "PNG", "Excel", "Word", "GDP"}
+ALLOWED = {
+    "CSV",
+    "TXT",
+    "XLSX",
+    "XLS",
+    "XLSM",
+    "XLSB",
+    "ODS",
+    "TSV",
+    "xls",
+    "ods",
+    "csv",
+    "xlsx",
+    "docx",
+    "MB",
+    "KB",
+    "PNG",
+    "Excel",
+    "Word",
+    "GDP",
+}
 FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|txt|xlsx|xls|docx|png|json|pdf)\b", re.IGNORECASE)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
