@@ -6,7 +6,7 @@ PORT ?= 8501
 # LibreOffice and poppler check the Word report in the tests; nginx (and openssl for its test certificate)
 # runs the deployment guide's reverse proxy in a test.
 RUN_PACKAGES = chromium fonts-noto-cjk
-TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui poppler-utils nginx openssl
+TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils nginx openssl
 
 .PHONY: run test setup setup-dev lint bench bundle
 
