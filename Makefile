@@ -3,7 +3,7 @@
 PYTHON ?= python3
 PORT ?= 8501
 # Chromium renders chart images (PNG downloads, the meeting brief) and drives the browser tests;
-# LibreOffice and poppler check the Word report in the tests; nginx (and openssl for its test certificate)
+# LibreOffice and poppler check the Word report (and Calc saves .xls/.ods) in the tests; nginx (and openssl for its test certificate)
 # runs the deployment guide's reverse proxy in a test.
 RUN_PACKAGES = chromium fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils nginx openssl
