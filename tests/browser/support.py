@@ -77,6 +77,18 @@ def sign_in(page, base_url: str, db_path: Path, role: str) -> None:
     page.context.add_cookies([{"name": "safety_session", "value": cookie, "domain": host, "path": "/"}])
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End a server's own process group: streamlit (or nginx) and anything it started (kaleido's browser)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def _free_port() -> int:
     first, _, last = os.environ.get(PORTS_ENV, "").partition("-")
     candidates = range(int(first), int(last or first) + 1) if first.isdigit() else [0]
@@ -146,15 +158,7 @@ def run_server(
             time.sleep(0.3)
         yield base_url
     finally:
-        # The server's own process group only: streamlit and anything it started (kaleido's browser).
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop(process)
         log.close()
 
 
@@ -260,12 +264,5 @@ def process_server(
         wait_healthy(health_url, process, log.name)
         yield process
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop(process)
         log.close()
