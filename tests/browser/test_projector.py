@@ -131,15 +131,15 @@ def test_chart_text_is_18px_or_more_in_meeting_mode(page, november, path):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
     open_page(page, base_url, f"/{path}?meeting=1", ALL_PAGES[path], name=f"projector-{path}-meeting")
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached")
     # The font size set, and the size drawn (Plotly scales a label down with a transform to fit a bar).
-    sizes = page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot svg text')]
+    # Plotly attaches its svg before it lays the text out: wait until some text is drawn.
+    drawn = """() => [...document.querySelectorAll('.js-plotly-plot svg text')]
                 .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)  // drawn, not in a hidden tab
                 .map(t => { const r = t.getBoundingClientRect();
                             return [t.textContent.slice(0, 20), parseFloat(getComputedStyle(t).fontSize),
                                     Math.max(r.width, r.height)]; })"""
-    )
+    page.wait_for_function(f"() => ({drawn})().length > 0")
+    sizes = page.evaluate(drawn)
     assert sizes
     small = [item for item in sizes if item[1] < MIN_CHART_TEXT_PX or item[2] < 0.9 * MIN_CHART_TEXT_PX]
     assert not small, small[:5]
