@@ -44,3 +44,4 @@ lint:
 bench:
 	$(PYTHON) -m scripts.bench_import
 	$(PYTHON) -m scripts.bench_metrics
+	$(PYTHON) -m scripts.bench_pages

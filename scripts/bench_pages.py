@@ -336,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the generated files and database here")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--sessions", default="10,30", help="concurrent session counts (comma-separated)")
-    parser.add_argument("--rounds", type=int, default=2, help="leader-page rounds per concurrent session")
+    parser.add_argument("--rounds", type=int, default=1, help="leader-page rounds per concurrent session")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
