@@ -299,3 +299,31 @@ def test_declarable_months_start_at_the_last_full_month(today, first, last, olde
     assert (months[0], months[-1], months[-2]) == (first, last, oldest)
     assert months[0] == "{:04d}-{:02d}".format(*last_full_month(today))
     assert months[:-1] == sorted(months[:-1], reverse=True)
+
+
+def test_metrics_of_one_data_state_share_one_coverage_scan(october, tmp_path, monkeypatch):
+    from analytics.metrics import coverage as module
+
+    scans = []
+    original = module._coverage
+    monkeypatch.setattr(module, "_coverage", lambda con, today: scans.append(today) or original(con, today))
+    period = Period(2026, 1, 10)
+    with store.connect(october) as con:
+        alone = (indicators(con, period, "甲县", today=TODAY), hazards(con, period, "甲县", today=TODAY))
+    scanned_alone = len(scans)
+    assert scanned_alone >= 2, "each metric scans the coverage on its own"
+    scans.clear()
+    state = (str(october), store.data_version(october))
+    with store.connect(october) as con, module.reuse(state):
+        shared = (indicators(con, period, "甲县", today=TODAY), hazards(con, period, "甲县", today=TODAY))
+    assert shared == alone and len(scans) == 1
+    expected = default_of(october)  # outside `reuse`: its own scan
+    with store.connect(october) as con, module.reuse(state):
+        assert default_period(con, today=TODAY) == expected  # inside: the shared one
+    assert len(scans) == 2
+    # A write is a new state: its coverage is scanned afresh and sees the new record.
+    load(october, tmp_path, "acc2.csv", [ACCIDENT_HEADER, accident(9, "2026-11-03")])
+    scans.clear()
+    with store.connect(october) as con, module.reuse((str(october), store.data_version(october))):
+        assert coverage(con, TODAY).county_month("accidents", "甲县") == (2026, 11)
+    assert len(scans) == 1

@@ -26,7 +26,10 @@ Decided here, where the spec is silent:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import duckdb
@@ -167,9 +170,44 @@ class Coverage:
         return {source: month_key(self.county_month(source, county)) for source in sources}
 
 
+# coverage() scans every monthly source (about a second on ten million hazards) and nearly every metric
+# calls it; a caller that knows which state of the data its connection sees names it with `reuse`, and
+# coverage() is then computed once per state and day, however many metrics ask.
+_REUSE: ContextVar[Hashable | None] = ContextVar("coverage_reuse", default=None)
+_KEPT: dict[tuple[Hashable, dt.date], Coverage] = {}
+_KEPT_LOCK = threading.Lock()
+_KEEP = 8
+
+
+@contextmanager
+def reuse(state: Hashable) -> Iterator[None]:
+    """Within this block, coverage() for the data state `state` (e.g. the file and its data version) is
+    computed once per day and shared; the caller promises that every connection used here sees that state."""
+    token = _REUSE.set(state)
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
 def coverage(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> Coverage:
     """Every monthly source's first and last covered month, per county."""
     today = today or dt.date.today()
+    state = _REUSE.get()
+    if state is None:
+        return _coverage(con, today)
+    with _KEPT_LOCK:
+        kept = _KEPT.get((state, today))
+    if kept is None:
+        kept = _coverage(con, today)
+        with _KEPT_LOCK:
+            _KEPT[(state, today)] = kept
+            while len(_KEPT) > _KEEP:
+                del _KEPT[next(iter(_KEPT))]
+    return kept
+
+
+def _coverage(con: duckdb.DuckDBPyConnection, today: dt.date) -> Coverage:
     sql = " UNION ALL ".join(_source_sql(name) for name in MONTHLY_SOURCES)
     first: dict[str, dict[str, Month]] = {}
     last: dict[str, dict[str, Month]] = {}
