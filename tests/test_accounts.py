@@ -303,3 +303,21 @@ def test_a_file_over_the_upload_limit_is_rejected_with_a_chinese_message(db, mon
     monkeypatch.setattr(settings, "UPLOAD_LIMIT_MB", 0)
     result = import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="big.csv", db=db)
     assert result["status"] == "rejected" and "文件太大" in result["errors"][0]["message"]
+
+
+def test_a_visitor_is_looked_up_once_per_state_of_the_file_and_a_change_at_once(db, monkeypatch):
+    actor, cookie, _ = users.authenticate(db, "ana", GOOD)
+    assert sessions.resolve(db, cookie).name == "ana"  # the signing secret is read by now
+    opened = []
+    connect = store.connect
+    monkeypatch.setattr(store, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k))
+    assert [sessions.resolve(db, cookie).name for _ in range(3)] == ["ana"] * 3
+    first = sessions.must_change(db, actor)
+    assert sessions.must_change(db, actor) == first
+    assert len(opened) == 1  # must_change once; the session was asked before the count began
+    assert sessions.still_valid(db, actor) and len(opened) == 2  # a data-changing call asks the file itself
+    clock = sessions.time.monotonic()
+    monkeypatch.setattr(sessions.time, "monotonic", lambda: clock + sessions.REUSE_SECONDS + 1)
+    assert sessions.resolve(db, cookie).name == "ana" and len(opened) == 3  # an old answer is asked again
+    assert users.logout(db, actor, cookie)
+    assert sessions.resolve(db, cookie) is None  # the logout wrote to the file: asked afresh

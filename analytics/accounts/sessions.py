@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 
 from analytics import settings, store
 from analytics.accounts.audit import now
@@ -19,6 +21,30 @@ from analytics.accounts.roles import Actor
 
 _SECRET_KEY = "session_secret"
 _secrets: dict[str, bytes] = {}  # database file -> its secret, read once per process
+# Every page view asks who the visitor is several times (the gate for the page and for its websocket, then
+# the page's run), and each answer opened the database: about 0.2 s on a large file. An answer is kept
+# for the same state of the file (a login, logout, revocation or account change writes to it, so it is
+# asked again) and at most REUSE_SECONDS, so an expiry is noticed within that. A data-changing call checks
+# its actor again through still_valid, which always asks the file.
+REUSE_SECONDS = 30.0
+_answers: dict[tuple, tuple[float, object]] = {}
+_answers_lock = threading.Lock()
+_KEEP_ANSWERS = 256
+
+
+def _reused(db, question: tuple, ask):
+    """`ask()`, or its answer of the last REUSE_SECONDS for the same question and state of the file."""
+    key = (str(store.db_path(db)), store.data_version(db), *question)
+    with _answers_lock:
+        kept = _answers.get(key)
+    if kept is not None and time.monotonic() - kept[0] < REUSE_SECONDS:
+        return kept[1]
+    answer = ask()
+    with _answers_lock:
+        _answers[key] = (time.monotonic(), answer)
+        while len(_answers) > _KEEP_ANSWERS:
+            del _answers[next(iter(_answers))]
+    return answer
 
 
 def _secret(db) -> bytes:
@@ -74,12 +100,17 @@ def resolve(db, cookie: str | None, client: str | None = None, at: dt.datetime |
     token = _token(db, cookie)
     if token is None:
         return None
-    with store.connect(db, read_only=True) as con:
-        row = con.execute(
-            "SELECT u.name, u.role, u.county FROM sessions s JOIN users u ON u.name = s.name "
-            "WHERE s.token_digest = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND NOT u.disabled",
-            [_digest(token), at or now()],
-        ).fetchone()
+
+    def ask(when: dt.datetime):
+        with store.connect(db, read_only=True) as con:
+            return con.execute(
+                "SELECT u.name, u.role, u.county FROM sessions s JOIN users u ON u.name = s.name "
+                "WHERE s.token_digest = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND NOT u.disabled",
+                [_digest(token), when],
+            ).fetchone()
+
+    # A given moment (`at`) is always asked; "now" may be answered from the last REUSE_SECONDS.
+    row = ask(at) if at is not None else _reused(db, ("session", _digest(token)), lambda: ask(now()))
     if row is None:
         return None
     return Actor(name=row[0], role=row[1], county=row[2], client=client or "web", session=cookie)
@@ -87,7 +118,7 @@ def resolve(db, cookie: str | None, client: str | None = None, at: dt.datetime |
 
 def still_valid(db, actor: Actor, at: dt.datetime | None = None) -> bool:
     """Whether a browser actor's session is still in force with the same role and county."""
-    current = resolve(db, actor.session, actor.client, at)
+    current = resolve(db, actor.session, actor.client, at or now())  # asked afresh, never reused
     return current is not None and (current.name, current.role, current.county) == (
         actor.name,
         actor.role,
@@ -97,8 +128,12 @@ def still_valid(db, actor: Actor, at: dt.datetime | None = None) -> bool:
 
 def must_change(db, actor: Actor) -> bool:
     """Whether the account still has its initial (or reset) password, to be changed before anything else."""
-    with store.connect(db, read_only=True) as con:
-        row = con.execute("SELECT must_change FROM users WHERE name = ?", [actor.name]).fetchone()
+
+    def ask():
+        with store.connect(db, read_only=True) as con:
+            return con.execute("SELECT must_change FROM users WHERE name = ?", [actor.name]).fetchone()
+
+    row = _reused(db, ("must_change", actor.name), ask)
     return bool(row and row[0])
 
 
