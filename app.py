@@ -6,6 +6,7 @@ visitor is then anonymous and may only look, as every data-changing call checks 
 """
 
 import sys
+import threading
 
 import streamlit as st
 from starlette.middleware import Middleware
@@ -18,3 +19,28 @@ from analytics.text.zh import t
 if created := ensure_first_admin(db_path()):
     print(t("cli.first_admin", name=FIRST_ADMIN, password=created[0], file=created[1]), file=sys.stderr)
 app = st.App("dashboard.py", routes=web.ROUTES, middleware=[Middleware(web.Gate)])
+
+
+def _ready_for_first_page() -> None:
+    """Off the first paint, while the server starts: import what the pages import (Plotly with the charts,
+    pandas with the metrics: seconds on a busy machine) and scan the coverage the first page's metrics share
+    (ui.data asks analytics.metrics.coverage under the same name). The ui modules are left to the first run:
+    they belong to Streamlit's script runs (ui.runtime)."""
+    import analytics.charts.leader
+    import analytics.charts.progress
+    import analytics.charts.supervision
+    import analytics.documents.brief
+    import analytics.metrics.indicators
+    import analytics.metrics.ranking  # noqa: F401
+    from analytics import store
+    from analytics.metrics.coverage import coverage, reuse
+
+    db = str(store.db_path())
+    try:
+        with store.connect(db, read_only=True) as con, reuse((db, store.data_version(db))):
+            coverage(con)
+    except store.StoreFailure:  # the first page shows what is wrong with the file
+        pass
+
+
+threading.Thread(target=_ready_for_first_page, name="first-page", daemon=True).start()

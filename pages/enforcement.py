@@ -83,11 +83,17 @@ def flat(row: dict) -> dict:
 st.subheader(t("enforcement.by_department"))
 departments = {"rows": [flat(r) for r in by_department["rows"]], "total": flat(total)}
 supervision.show_breakdown(departments, "department", [*FIELDS, "suspensions", "closures"], shade=CHANGES)
-department_frame = pd.DataFrame(departments["rows"])
+department_frame = pd.DataFrame(departments["rows"], columns=["department", "cases", "previous_cases"])
 if not department_frame.empty:
     layout.chart(
-        cs.year_compare_bars(
-            department_frame, "department", "cases", "previous_cases", year, t("enforcement.department_title")
+        data.figure(
+            cs.year_compare_bars,
+            department_frame,
+            "department",
+            "cases",
+            "previous_cases",
+            year,
+            t("enforcement.department_title"),
         ),
         file_stem=t("enforcement.file.departments", county=county, year=year, months=period.label),
         key="departments",
@@ -95,8 +101,14 @@ if not department_frame.empty:
 
 st.subheader(t("enforcement.by_measure"))
 layout.chart(
-    cs.year_compare_bars(
-        measures, "measure", "cases", "previous_cases", year, t("enforcement.measure_title")
+    data.figure(
+        cs.year_compare_bars,
+        measures,
+        "measure",
+        "cases",
+        "previous_cases",
+        year,
+        t("enforcement.measure_title"),
     ),
     file_stem=t("enforcement.file.measures", county=county, year=year, months=period.label),
     key="measures",
@@ -111,28 +123,21 @@ monthly = data.query(
     county=county,
     last_month=period.last_month,
 )
-for tab, field, previous in zip(
-    st.tabs([fields.short_label("cases"), fields.short_label("fine_wan")]),
-    ["cases", "fine_wan"],
-    ["previous_cases", "previous_fine_wan"],
-    strict=True,
-):
-    with tab:
-        table = pd.DataFrame(
-            {
-                t("tables.month"): [t("tables.month_value", month=m) for m in monthly["month"]],
-                t("enforcement.year_column", year=year): [cs.fmt_value(field, v) for v in monthly[field]],
-                t("enforcement.previous_column", year=year - 1): [
-                    cs.fmt_value(field, v) for v in monthly[previous]
-                ],
-            }
-        )
-        layout.chart(
-            cs.monthly_compare(monthly, field, previous, year),
-            table,
-            file_stem=t("enforcement.file.monthly", county=county, year=year, label=cs.short_label(field)),
-            key=f"monthly-{field}",
-        )
+field = layout.one_of(t("layout.indicator"), ["cases", "fine_wan"], "enforcement-monthly", fields.short_label)
+previous = f"previous_{field}"
+table = pd.DataFrame(
+    {
+        t("tables.month"): [t("tables.month_value", month=m) for m in monthly["month"]],
+        t("enforcement.year_column", year=year): [cs.fmt_value(field, v) for v in monthly[field]],
+        t("enforcement.previous_column", year=year - 1): [cs.fmt_value(field, v) for v in monthly[previous]],
+    }
+)
+layout.chart(
+    data.figure(cs.monthly_compare, monthly, field, previous, year),
+    table,
+    file_stem=t("enforcement.file.monthly", county=county, year=year, label=cs.short_label(field)),
+    key=f"monthly-{field}",
+)
 
 monthly_reports.section(
     report_items, data.query(reports, period=period, county=county, by="department"), year, period.label

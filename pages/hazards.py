@@ -80,7 +80,8 @@ else:
         }
     )
     st.caption(t("hazards.overdue_caption", count=f"{len(listing):,}", unit=fields.unit("found")))
-    layout.table(listing, hide_index=True, width="stretch", height=min(38 + 35 * len(listing), 460))
+    on_screen = layout.first_rows(listing)
+    layout.table(on_screen, hide_index=True, width="stretch", height=min(38 + 35 * len(on_screen), 460))
     supervision.download_xlsx(
         listing,
         t("hazards.file.overdue", county=county, year=period.year, months=period.label),
@@ -105,7 +106,7 @@ trend_table = pd.DataFrame(
     }
 )
 layout.chart(
-    cs.rectification_trend(monthly, period.year),
+    data.figure(cs.rectification_trend, monthly, period.year),
     trend_table,
     file_stem=t("hazards.file.trend", county=county, year=period.year),
     key="hazard-trend",
@@ -132,8 +133,12 @@ for column, by, name in (
             continue
         shown = supervision.frame(inspections.to_dict("records"), by, ["inspections", "units_inspected"])
         layout.chart(
-            cs.grouped_bars(
-                inspections, by, ["inspections", "units_inspected"], t("hazards.inspections_title", by=name)
+            data.figure(
+                cs.grouped_bars,
+                inspections,
+                by,
+                ["inspections", "units_inspected"],
+                t("hazards.inspections_title", by=name),
             ),
             shown,
             file_stem=t(

@@ -27,7 +27,7 @@ cards.show_cards(programmes.project_cards(total, previous))
 st.subheader(t("projects.by_township"))
 rows = [row for row in doc["rows"] if row["projects"]]
 layout.chart(
-    charts.project_bars(pd.DataFrame(rows), "township", t("projects.chart_title")),
+    data.figure(charts.project_bars, pd.DataFrame(rows), "township", t("projects.chart_title")),
     file_stem=t("projects.file", county=county, year=year, months=period.label),
     key="projects-townships",
 )

@@ -42,51 +42,52 @@ st.caption(
     )
 )
 
-for tab, name in zip(st.tabs([fields.short_label(n) for n in INDICATORS]), INDICATORS, strict=True):
-    with tab:
-        frame = pd.DataFrame(
-            {
-                "county": [r["county"] for r in doc["counties"]],
-                name: [r[name] for r in doc["counties"]],
-                "rank": [r["rank"][name] for r in doc["counties"]],
-                "change_pct": [r["change_pct"][name] for r in doc["counties"]],
-                "change_rank": [r["change_rank"][name] for r in doc["counties"]],
-            }
-        )
-        unit, label = fields.unit(name), fields.short_label(name)
-        left, right = st.columns(2)
-        with left:
-            layout.chart(
-                charts.ranking_bars(
-                    frame,
-                    name,
-                    county,
-                    t("ranking.value_title", year=year, months=period.label, label=label, unit=unit),
-                    unit,
-                    mark,
-                ),
-                file_stem=t("ranking.file.value", year=year, months=period.label, label=label),
-                key=f"rank-{name}",
-            )
-        with right:
-            changes = frame.rename(columns={"rank": "value_rank", "change_rank": "rank"})
-            layout.chart(
-                charts.ranking_bars(
-                    changes,
-                    "change_pct",
-                    county,
-                    t("ranking.change_title", year=year, months=period.label, label=label),
-                    t("ranking.change_axis"),
-                    mark,
-                ),
-                file_stem=t("ranking.file.change", year=year, months=period.label, label=label),
-                key=f"change-{name}",
-            )
-        layout.table(
-            tables.highlight_home(tables.ranking_table(doc, name, county, home)),
-            hide_index=True,
-            width="stretch",
-        )
+name = layout.one_of(t("layout.indicator"), INDICATORS, "ranking-indicator", fields.short_label)
+frame = pd.DataFrame(
+    {
+        "county": [r["county"] for r in doc["counties"]],
+        name: [r[name] for r in doc["counties"]],
+        "rank": [r["rank"][name] for r in doc["counties"]],
+        "change_pct": [r["change_pct"][name] for r in doc["counties"]],
+        "change_rank": [r["change_rank"][name] for r in doc["counties"]],
+    }
+)
+unit, label = fields.unit(name), fields.short_label(name)
+left, right = st.columns(2)
+with left:
+    layout.chart(
+        data.figure(
+            charts.ranking_bars,
+            frame,
+            name,
+            county,
+            t("ranking.value_title", year=year, months=period.label, label=label, unit=unit),
+            unit,
+            mark,
+        ),
+        file_stem=t("ranking.file.value", year=year, months=period.label, label=label),
+        key=f"rank-{name}",
+    )
+with right:
+    changes = frame.rename(columns={"rank": "value_rank", "change_rank": "rank"})
+    layout.chart(
+        data.figure(
+            charts.ranking_bars,
+            changes,
+            "change_pct",
+            county,
+            t("ranking.change_title", year=year, months=period.label, label=label),
+            t("ranking.change_axis"),
+            mark,
+        ),
+        file_stem=t("ranking.file.change", year=year, months=period.label, label=label),
+        key=f"change-{name}",
+    )
+layout.table(
+    tables.highlight_home(tables.ranking_table(doc, name, county, home)),
+    hide_index=True,
+    width="stretch",
+)
 
 sources = {SOURCE_LABELS.get(s, s) for s in doc["source"].values()}
 st.caption(t("ranking.sources", sources=safe.text("、".join(sorted(sources)))))

@@ -32,7 +32,7 @@ for doc, key, name in (
     rows = [row for row in doc["rows"] if row["in_force"] or row["new"]]
     if rows:
         layout.chart(
-            charts.source_bars(pd.DataFrame(rows), key, t("sources.chart_title", by=name)),
+            data.figure(charts.source_bars, pd.DataFrame(rows), key, t("sources.chart_title", by=name)),
             file_stem=t("sources.file", county=county, year=year, months=period.label, by=name),
             key=f"sources-{key}",
         )

@@ -41,7 +41,9 @@ st.subheader(t("standardization.by_grade"))
 grades = programmes.shown_grades(by_grade)
 if grades:
     layout.chart(
-        charts.target_bars(pd.DataFrame(grades), "grade", t("standardization.chart_title", year=year)),
+        data.figure(
+            charts.target_bars, pd.DataFrame(grades), "grade", t("standardization.chart_title", year=year)
+        ),
         file_stem=t("standardization.file.grades", county=county, year=year, months=period.label),
         key="standardization-grades",
     )

@@ -52,8 +52,11 @@ field = st.selectbox(
     t("townships.ranking_field"), fields, format_func=cs.short_label, key="townships-rank-field"
 )
 layout.chart(
-    cs.township_ranking(
-        doc, field, t("townships.ranking_scope", county=county, year=year, months=period.label)
+    data.figure(
+        cs.township_ranking,
+        doc,
+        field,
+        t("townships.ranking_scope", county=county, year=year, months=period.label),
     ),
     file_stem=t(
         "townships.file.ranking", county=county, year=year, months=period.label, label=cs.short_label(field)

@@ -45,7 +45,8 @@ for doc, key, name in (
 ):
     st.subheader(name)
     layout.chart(
-        cs.coverage_bars(
+        data.figure(
+            cs.coverage_bars,
             pd.DataFrame([r for r in doc["rows"] if r[key] != COUNTY_WIDE]),
             key,
             progress,

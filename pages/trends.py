@@ -26,25 +26,22 @@ scope = t("trends.scope", county=county, year=year)
 shown = monthly[monthly["month"] <= period.last_month].reset_index(drop=True)
 st.caption(t("trends.caption", year=year, previous=year - 1, last_month=period.last_month))
 
-for tab, name in zip(st.tabs([fields.short_label(n) for n in INDICATORS]), INDICATORS, strict=True):
-    with tab:
-        left, right = st.columns(2)
-        with left:
-            layout.chart(
-                charts.monthly_bars(shown, name, year, scope),
-                tables.monthly_table(shown, name, year),
-                file_stem=t("trends.file.monthly", county=county, year=year, label=fields.short_label(name)),
-                key=f"monthly-{name}",
-            )
-        with right:
-            layout.chart(
-                charts.cumulative_lines(shown, name, year, scope),
-                tables.monthly_table(shown, name, year, cumulative=True),
-                file_stem=t(
-                    "trends.file.cumulative", county=county, year=year, label=fields.short_label(name)
-                ),
-                key=f"cumulative-{name}",
-            )
+name = layout.one_of(t("trends.indicator"), INDICATORS, "trends-indicator", fields.short_label)
+left, right = st.columns(2)
+with left:
+    layout.chart(
+        data.figure(charts.monthly_bars, shown, name, year, scope),
+        tables.monthly_table(shown, name, year),
+        file_stem=t("trends.file.monthly", county=county, year=year, label=fields.short_label(name)),
+        key=f"monthly-{name}",
+    )
+with right:
+    layout.chart(
+        data.figure(charts.cumulative_lines, shown, name, year, scope),
+        tables.monthly_table(shown, name, year, cumulative=True),
+        file_stem=t("trends.file.cumulative", county=county, year=year, label=fields.short_label(name)),
+        key=f"cumulative-{name}",
+    )
 
 st.subheader(t("trends.breakdown_heading", year=year, months=period.label))
 indicator = st.segmented_control(
@@ -63,7 +60,8 @@ with left:
         st.info(t("trends.no_sectors", year=year, months=period.label))
     else:
         layout.chart(
-            charts.comparison_bars(
+            data.figure(
+                charts.comparison_bars,
                 sectors,
                 "sector",
                 indicator,
@@ -80,7 +78,8 @@ with right:
         st.info(t("trends.no_townships"))
     else:
         layout.chart(
-            charts.comparison_bars(
+            data.figure(
+                charts.comparison_bars,
                 by_township,
                 "township",
                 indicator,

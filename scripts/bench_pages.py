@@ -340,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
+    # A `timeout` or Ctrl-C ends the run through the finally blocks: no server is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
         folder = args.keep or scratch_dir
@@ -399,6 +402,10 @@ def main(argv: list[str] | None = None) -> int:
                 for count in (int(n) for n in args.sessions.split(",") if n.strip()):
                     row = _sessions(server, cookie, count, args.rounds, import_file, db)
                     result["sessions"].append(row)
+                    if args.json:  # what is measured so far, should a later step not finish
+                        args.json.write_text(
+                            json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+                        )
                     print(
                         f"{count} 个并发会话（导入同时进行）：{row['visits']} 次访问，p50 {row['p50']:.2f} 秒，"
                         f"p95 {row['p95']:.2f} 秒，错误 {row['errors']}，导入退出码 {row['import_status']}",

@@ -77,14 +77,20 @@ def test_trends_tables_equal_the_monthly_figures(sample, sample_db_path):
     with store.connect(sample_db_path) as con:
         frame = monthly(con, period.year, county)
     frame = frame[frame["month"] <= period.last_month]
+    # One indicator at a time (事故起数 first): its monthly and cumulative table; then sectors and townships.
+    chosen = app.button_group(key="trends-indicator")
+    assert chosen.value == INDICATORS[0] == "accidents"
     tables = [t.value for t in app.dataframe]
-    # Per indicator: a monthly and a cumulative table; then the sector and township tables.
-    assert len(tables) == 2 * len(INDICATORS) + 2
+    assert len(tables) == 2 + 2
     accidents_monthly, accidents_cumulative = tables[0], tables[1]
     assert list(accidents_monthly.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents"]]
     assert list(accidents_monthly.iloc[:, 2]) == [wording.fmt_count(v) for v in frame["accidents_previous"]]
     assert list(accidents_cumulative.iloc[:, 1]) == [wording.fmt_count(v) for v in frame["accidents_cum"]]
-    loss_monthly, loss_cumulative = tables[6], tables[7]
+    assert len(app.get("plotly_chart")) == 2 + 2
+    # Each indicator is one click away, and then its tables are the ones shown.
+    chosen.set_value("direct_loss_wan").run()
+    assert not app.exception, [e.value for e in app.exception]
+    loss_monthly, loss_cumulative = app.dataframe[0].value, app.dataframe[1].value
     assert list(loss_monthly.iloc[:, 1]) == [wording.fmt_money(v) for v in frame["direct_loss_wan"]]
     # 同比 is the metric's (from the exact sums), only put into words on the page.
     for table, suffix in ((loss_monthly, ""), (loss_cumulative, "_cum")):
@@ -98,7 +104,7 @@ def test_trends_tables_equal_the_monthly_figures(sample, sample_db_path):
             )
         ]
         assert list(table["同比"]) == expected
-    assert len(app.get("plotly_chart")) == 2 * len(INDICATORS) + 2
+    assert len(app.get("plotly_chart")) == 2 + 2
 
 
 def test_trends_sector_table_matches_by_sector(sample, sample_db_path):
@@ -106,7 +112,7 @@ def test_trends_sector_table_matches_by_sector(sample, sample_db_path):
     app = run_page("pages/trends.py")
     with store.connect(sample_db_path) as con:
         doc = indicators(con, period, county)
-    sectors = app.dataframe[2 * len(INDICATORS)].value
+    sectors = app.dataframe[2].value
     assert list(sectors["行业领域"]) == [row["sector"] for row in doc["by_sector"]]
     assert list(sectors.iloc[:, 1]) == [wording.fmt_count(row["accidents"]) for row in doc["by_sector"]]
     assert list(sectors["同比"]) == [
@@ -134,6 +140,13 @@ def test_ranking_table_lists_every_county_by_rank(sample, sample_db_path):
     assert list(table.iloc[:, 2]) == [wording.fmt_count(r["accidents"]) for r in expected]
     assert "数据来源" in table.columns and table["数据来源"].notna().all()
     assert len(table) == len(doc["counties"]) >= 2
+    # The other indicators are one click away: then the table ranks by that one.
+    app.button_group(key="ranking-indicator").set_value("deaths").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    expected = sorted(doc["counties"], key=lambda r: (r["rank"]["deaths"], r["county"]))
+    assert list(table["排位"]) == [r["rank"]["deaths"] for r in expected]
+    assert list(table.iloc[:, 2]) == [wording.fmt_count(r["deaths"]) for r in expected]
 
 
 def test_filters_follow_the_url(sample, sample_db_path):

@@ -13,7 +13,7 @@ from analytics.charts import progress as charts
 from analytics.charts.supervision import key_text
 from analytics.text import fields, wording
 from analytics.text.zh import t
-from ui import cards, layout, supervision
+from ui import cards, data, layout, supervision
 
 TONES = {charts.OVER_CAP: cards.BAD, charts.AHEAD_OF_TIME: cards.WARN, charts.NORMAL: cards.NEUTRAL}
 
@@ -102,14 +102,11 @@ def townships_section(doc: dict, scope: str, file_stem: str) -> None:
         st.info(t("control.no_township_caps"))
         return
     st.caption(t("control.townships_caption"))
-    for tab, name in zip(
-        st.tabs([fields.short_label(n) for n in charts.INDICATORS]), charts.INDICATORS, strict=True
-    ):
-        with tab:
-            layout.table(styled(township_frame(rows, name), name), hide_index=True, width="stretch")
-            title = t("control.chart_title", scope=scope, label=fields.short_label(name))
-            layout.chart(
-                charts.township_control(rows, name, doc["time_progress"], title),
-                file_stem=t("control.file", stem=file_stem, label=fields.short_label(name)),
-                key=f"control-{name}",
-            )
+    name = layout.one_of(t("layout.indicator"), charts.INDICATORS, "control-indicator", fields.short_label)
+    layout.table(styled(township_frame(rows, name), name), hide_index=True, width="stretch")
+    title = t("control.chart_title", scope=scope, label=fields.short_label(name))
+    layout.chart(
+        data.figure(charts.township_control, rows, name, doc["time_progress"], title),
+        file_stem=t("control.file", stem=file_stem, label=fields.short_label(name)),
+        key=f"control-{name}",
+    )

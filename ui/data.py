@@ -10,6 +10,7 @@ never held while the CLI wants to write.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from analytics import store
+from analytics.metrics.coverage import reuse as reuse_coverage
 from analytics.text.zh import t
 from ui import meeting, runtime
 
@@ -65,8 +67,9 @@ def _cached_call(
     db: str, version: str, key: str, arguments: tuple[tuple[str, Any], ...], _function: Callable
 ) -> Any:
     # `version` is part of the key only: a write to the file changes it. `key` names
-    # `_function`, which (leading underscore) st.cache_data does not hash.
-    with store.connect(db, read_only=True) as con:
+    # `_function`, which (leading underscore) st.cache_data does not hash. The metrics of one data
+    # version share one coverage scan (analytics.metrics.coverage.reuse): a page's run makes it once.
+    with store.connect(db, read_only=True) as con, reuse_coverage((db, version)):
         return _function(con, **dict(arguments))
 
 
@@ -83,17 +86,50 @@ def query(function: Callable[..., T], **arguments: Any) -> T:
     return _cached_call(db, store.data_version(db), key, tuple(sorted(arguments.items())), function)
 
 
-@st.cache_resource(show_spinner=t("data.loading_sample"))
-def _load_sample_guard(db: str) -> bool:
-    # Once per process and database file: an empty database gets the bundled sample.
-    from analytics.sample.lifecycle import load_sample_if_empty
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(key: str, arguments: tuple, keywords: tuple[tuple[str, Any], ...], _builder: Callable) -> Any:
+    # st.cache_resource hashes the inputs (small frames and values built from cached queries) and keeps
+    # the figure itself, not a copy: building one costs 0.1-0.2 s of Plotly validation on every run.
+    return _builder(*arguments, **dict(keywords))
 
-    return bool(load_sample_if_empty(db))
+
+def figure(builder: Callable[..., T], *arguments: Any, **keywords: Any) -> T:
+    """`builder(*arguments, **keywords)` (a module-level chart function), built once per distinct input.
+
+    The figure is shared by every session and run that asks with the same inputs: treat it as read-only
+    (ui.layout.chart copies it before changing it for the projector).
+    """
+    key = _key(builder)
+    if "<" in key:
+        raise ValueError(t("data.not_module_function", name=key))
+    return _figure(key, arguments, tuple(sorted(keywords.items())), builder)
+
+
+_sample_checked: set[str] = set()  # database files this process has checked (and filled if empty)
+_sample_lock = threading.Lock()
 
 
 def load_sample_once() -> None:
-    """On the first start of an empty database, load the bundled sample (once per process)."""
-    _load_sample_guard(db_file())
+    """On the first start of an empty database, load the bundled sample (once per process), with a
+    progress bar naming each ledger; a session arriving meanwhile waits under a spinner."""
+    db = db_file()
+    if db in _sample_checked:
+        return
+    from analytics.contract.datasets import DATASETS
+    from analytics.sample.lifecycle import load_sample_if_empty
+
+    with st.spinner(t("data.loading_sample")), _sample_lock:
+        if db in _sample_checked:
+            return
+        bar = st.empty()
+
+        def progress(done: int, total: int, dataset: str) -> None:
+            text = t("data.loading_sample_step", done=done + 1, total=total, name=DATASETS[dataset].zh)
+            bar.progress(done / total, text=text)
+
+        load_sample_if_empty(db, progress=progress)
+        bar.empty()
+        _sample_checked.add(db)
 
 
 SAMPLE_NOTE = t("data.sample_note") + t("data.sample_removal")

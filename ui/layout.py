@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.metrics.common import data_years
@@ -79,6 +80,7 @@ def chart(
     from analytics.charts.leader import figure_png
 
     if meeting.active():
+        figure = go.Figure(figure)  # a shared figure (ui.data.figure): the projector's sizes go on a copy
         meeting.projector_fonts(figure)
     # The tool bar shows on hover only: always on, it covers the right end of the chart title.
     # Plotly's own PNG button is left out: the 下载图片（PNG） button below exports the chart whole, titled.
@@ -99,6 +101,28 @@ def chart(
             key=f"png-{key or file_stem}",
             on_click="ignore",
         )
+
+
+def one_of(label: str, options, key: str, format_func=str):
+    """Which of several views to show (a segmented control in place of tabs): only the chosen one is built
+    and sent to the browser, where tabs would build and draw every one of them on each run."""
+    return st.segmented_control(
+        label, list(options), default=options[0], format_func=format_func, key=key, required=True
+    )
+
+
+LIST_ROWS = 500  # rows of a long list drawn on the page; its Excel download holds them all
+
+
+def first_rows(listing: pd.DataFrame) -> pd.DataFrame:
+    """A long list (most urgent first) cut to the LIST_ROWS the page draws, with a note when cut.
+
+    Ten thousand rows cost seconds to style, send and draw on every run, and nobody reads them on screen.
+    """
+    if len(listing) <= LIST_ROWS:
+        return listing
+    st.caption(t("layout.rows_shown", shown=f"{LIST_ROWS:,}", total=f"{len(listing):,}"))
+    return listing.head(LIST_ROWS)
 
 
 def table(data, **options) -> None:

@@ -100,13 +100,14 @@ def section(total: dict, by_level: list[dict], listing: pd.DataFrame, title: str
     )
     shown = listing_frame(listing)
     days = t("hazards.list.days_overdue")
+    on_screen = layout.first_rows(shown)
     layout.table(
-        shown.style.map(_overdue_shade, subset=[days]).format(
+        on_screen.style.map(_overdue_shade, subset=[days]).format(
             {days: lambda v: "" if pd.isna(v) else f"{v:,}"}
         ),
         hide_index=True,
         width="stretch",
-        height=min(38 + 35 * len(shown), 460),
+        height=min(38 + 35 * len(on_screen), 460),
     )
     st.caption(t("listed.caption"))
     supervision.download_xlsx(shown, file_stem, title, key="listed-xlsx")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from analytics import store
@@ -22,12 +23,18 @@ def load_sample(
     db: str | os.PathLike | None = None,
     sample_dir: str | os.PathLike | None = None,
     actor: Actor | None = PROCESS,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[dict]:
-    """Import the committed sample files, each as one sample batch, and make its home county the default."""
+    """Import the committed sample files, each as one sample batch, and make its home county the default.
+
+    `progress(done, total, dataset)` is told before each file (e.g. to show a progress bar).
+    """
     require(actor, IMPORT, db, target="sample")
     folder = Path(sample_dir) if sample_dir else SAMPLE_DIR
     results = []
-    for name in LOAD_ORDER:
+    for done, name in enumerate(LOAD_ORDER):
+        if progress is not None:
+            progress(done, len(LOAD_ORDER), name)
         result = import_file(folder / f"{name}.csv", dataset=name, db=db, is_sample=True, actor=actor)
         if result["status"] == "rejected":
             shown = "；".join(
@@ -49,13 +56,15 @@ def _is_empty(con) -> bool:
     return rows == 0 and batches == 0
 
 
-def load_sample_if_empty(db: str | os.PathLike | None = None) -> bool:
+def load_sample_if_empty(
+    db: str | os.PathLike | None = None, progress: Callable[[int, int, str], None] | None = None
+) -> bool:
     """On the first start of an empty database (no rows, no batch ever), load the sample; True if it did."""
     store.ensure_schema(db)
     with store.connect(db, read_only=True) as con:
         empty = _is_empty(con)
     if empty:
-        load_sample(db)
+        load_sample(db, progress=progress)
     return empty
 
 

@@ -37,6 +37,8 @@ TEXT: dict[str, str] = {
     "nav.report": "报告生成",
     "nav.data_import": "数据导入",
     # ---- page furniture (ui/layout.py)
+    "layout.indicator": "指标",
+    "layout.rows_shown": "页面列出最紧迫的前{shown}条（共{total}条），完整清单请下载 Excel。",
     "layout.empty_title": "暂无数据",
     "layout.empty_text": "数据库中还没有任何记录。请先在“数据导入”页上传事故、隐患、执法、培训等台账，或载入示例数据。",
     "layout.go_to_import": "前往“数据导入”",
@@ -51,6 +53,7 @@ TEXT: dict[str, str] = {
     "meeting.exit": "退出会议模式",
     # ---- the sample data note (ui/data.py)
     "data.loading_sample": "首次启动：正在载入示例数据……",
+    "data.loading_sample_step": "首次启动：正在载入示例数据（{done}/{total}：{name}）……",
     "data.sample_note": "示例数据：当前显示的是虚构城市的示例数据。",
     "data.sample_removal": "删除方法：在“数据导入”页点击“清除示例数据”，或运行 `python -m analytics undo …`（批次号见 `python -m analytics status`）。",
     "data.not_module_function": "只能缓存模块级函数：{name}",
