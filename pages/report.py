@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics.accounts.roles import REPORT
-from analytics.charts.leader import start_image_server_soon
 from analytics.documents.brief import build_brief
 from analytics.documents.report import build_report, report_content
 from analytics.text.zh import t
@@ -16,7 +15,6 @@ selected = filters.current()
 auth.require(REPORT)
 layout.require_data(selected, "report")
 county, period = selected.county, selected.period
-start_image_server_soon()  # the brief's two chart images need it; it starts while the page is read
 layout.title(t("nav.report"), selected)
 st.caption(t("report.caption"))
 

@@ -312,32 +312,16 @@ _png_lock = threading.Lock()
 _server_started = False
 
 
-def _start_image_server() -> None:
-    # Under _png_lock. One browser kept for the process: ~0.15 s per image instead of ~2 s.
-    global _server_started
-    if not _server_started:
-        import kaleido
-
-        kaleido.start_sync_server(silence_warnings=True)
-        _server_started = True
-
-
-def start_image_server_soon() -> None:
-    """Start the chart-image browser in the background (once per process), e.g. when the page that offers
-    the meeting brief opens: its first download then waits for no browser start."""
-
-    def start() -> None:
-        with _png_lock:
-            _start_image_server()
-
-    if not _server_started:
-        threading.Thread(target=start, name="chart-images", daemon=True).start()
-
-
 def figure_png(figure: go.Figure, width: int = 1200, height: int = 600) -> bytes:
     """The figure as PNG bytes (Chinese intact), through kaleido and the system Chromium."""
+    import kaleido
+
+    global _server_started
     with _png_lock:
-        _start_image_server()
+        if not _server_started:
+            # One browser kept for the process: ~0.15 s per image instead of ~2 s.
+            kaleido.start_sync_server(silence_warnings=True)
+            _server_started = True
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
             return figure.to_image(format="png", width=width, height=height, scale=1)
