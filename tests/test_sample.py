@@ -367,8 +367,12 @@ def test_load_then_remove_leaves_every_dataset_empty(empty_db):
 
 
 def test_load_if_empty_only_on_a_first_start(empty_db):
-    assert lifecycle.load_sample_if_empty(empty_db)
-    assert not lifecycle.load_sample_if_empty(empty_db)
+    told = []
+    assert lifecycle.load_sample_if_empty(empty_db, progress=lambda *step: told.append(step))
+    # The progress bar of a first start is told of every ledger before it is loaded, in load order.
+    assert told == [(done, len(sample.LOAD_ORDER), name) for done, name in enumerate(sample.LOAD_ORDER)]
+    assert not lifecycle.load_sample_if_empty(empty_db, progress=lambda *step: told.append(step))
+    assert len(told) == len(sample.LOAD_ORDER)  # nothing loaded, nothing told
     lifecycle.remove_sample(empty_db)
     # Removed on purpose: an empty database with import history is not a first start.
     assert not lifecycle.load_sample_if_empty(empty_db)
