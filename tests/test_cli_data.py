@@ -132,12 +132,12 @@ def test_init_sample_loads_every_dataset_as_sample_batches(tmp_path):
 
 
 def test_readers_keep_working_while_the_cli_imports(tmp_path):
-    from scripts.bench_import import write_csv as write_accidents
+    from scripts.bench_import import write_csv as write_hazards
 
     db = tmp_path / "busy.duckdb"
     store.ensure_schema(db)
     big = tmp_path / "big.csv"
-    write_accidents(big, 300_000)
+    write_hazards(big, 300_000)
     importer = subprocess.Popen(
         [sys.executable, "-m", "analytics", "import", str(big), "--json", "--db", str(db)],
         cwd=store.PROJECT_ROOT,
@@ -148,12 +148,12 @@ def test_readers_keep_working_while_the_cli_imports(tmp_path):
     seen = set()
     while importer.poll() is None:
         with store.connect(db, read_only=True) as con:
-            seen.add(con.execute("SELECT count(*) FROM accidents").fetchone()[0])
+            seen.add(con.execute("SELECT count(*) FROM hazards").fetchone()[0])
         time.sleep(0.05)
     out, err = importer.communicate()
     assert importer.returncode == 0, err
     assert json.loads(out)["files"][0]["rows_inserted"] == 300_000
     with store.connect(db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 300_000
+        assert con.execute("SELECT count(*) FROM hazards").fetchone()[0] == 300_000
     # Readers only ever saw the state before or after the batch, never half of it.
     assert seen and seen <= {0, 300_000}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics import store
 from analytics.accounts.schema import AUDIT_SEQUENCE
 from analytics.text.zh import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 ANONYMOUS = "anonymous"
@@ -102,6 +104,8 @@ def failures_since(db, name: str, since: dt.datetime) -> int:
 
 def table(rows: list[dict]) -> pd.DataFrame:
     """The trail as the admin page and its Excel download show it, with Chinese headers."""
+    import pandas as pd  # here, not at the top: every import and login records an event without pandas
+
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     return frame.rename(columns=HEADERS)
 

@@ -7,6 +7,7 @@ function elsewhere in `analytics`, the same one the pages call.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -15,37 +16,37 @@ from pathlib import Path
 
 from analytics import settings, store
 from analytics.accounts.roles import Refused
-from analytics.cli import accounts, data, metrics, ops, registers, report, supervision
+from analytics.cli import accounts
 from analytics.cli.argparse_zh import ChineseParser, integer
 from analytics.cli.errors import RejectedInput, UsageError
 from analytics.metrics.coverage import NoData
 from analytics.text.zh import t
 
+
+class _Handler:
+    """A subcommand's handler, imported when it runs: `import` never loads the report's docx and plotly."""
+
+    def __init__(self, module: str, function: str) -> None:
+        self.module, self.function = module, function
+
+    def __call__(self, args: argparse.Namespace) -> tuple[int, object, str]:
+        return getattr(importlib.import_module(f"analytics.cli.{self.module}"), self.function)(args)
+
+
 # subcommand -> handler; each takes the parsed args and returns
 # (exit_status, json_document, human_text).
 HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
-    "init": data.cmd_init,
-    "import": data.cmd_import,
-    "undo": data.cmd_undo,
-    "status": data.cmd_status,
-    "indicators": metrics.cmd_indicators,
-    "ranking": metrics.cmd_ranking,
-    "hazards": supervision.cmd_hazards,
-    "enforcement": supervision.cmd_enforcement,
-    "training": supervision.cmd_training,
-    "townships": supervision.cmd_townships,
-    "standardization": registers.cmd_standardization,
-    "sources": registers.cmd_sources,
-    "projects": registers.cmd_projects,
-    "reports": registers.cmd_reports,
-    "control": registers.cmd_control,
-    "report": report.cmd_report,
-    "brief": report.cmd_brief,
-    "serve": ops.cmd_serve,
-    "backup": ops.cmd_backup,
-    "restore": ops.cmd_restore,
-    "users": accounts.cmd_users,
-    "audit": accounts.cmd_audit,
+    name: _Handler(module, f"cmd_{name}")
+    for module, names in (
+        ("data", ("init", "import", "undo", "status")),
+        ("metrics", ("indicators", "ranking")),
+        ("supervision", ("hazards", "enforcement", "training", "townships")),
+        ("registers", ("standardization", "sources", "projects", "reports", "control")),
+        ("report", ("report", "brief")),
+        ("ops", ("serve", "backup", "restore")),
+        ("accounts", ("users", "audit")),
+    )
+    for name in names
 }
 
 

@@ -101,11 +101,17 @@ def _scope(dataset: Dataset, alias: str) -> list[str]:
 
 def stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
     """Load the file into temp tables `merged` and `removed` and count what would change."""
+    # The Arrow table is read in place while `merged` and `removed` are built, not copied to a temp table first.
+    con.register("incoming", checked.table)
+    try:
+        return _stage(con, checked, mode)
+    finally:
+        con.unregister("incoming")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
     dataset = checked.dataset
     name = dataset.name
-    con.register("incoming_arrow", checked.table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT {_columns(dataset)} FROM incoming_arrow")
-    con.unregister("incoming_arrow")
     present = set(checked.present)
     selected = []
     for column in dataset.column_names:
@@ -136,8 +142,9 @@ def stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict
     inserted, updated, unchanged = con.execute(
         "SELECT count(*) FILTER (WHERE NOT found), count(*) FILTER (WHERE changed), "
         "count(*) FILTER (WHERE found AND NOT changed) FROM merged"
-    ).fetchone()
-    removed = con.execute("SELECT count(*) FROM removed").fetchone()[0]
+    ).fetchall()[0]
+    # fetchall, not fetchone: a result left open would keep `incoming` from being unregistered.
+    removed = con.execute("SELECT count(*) FROM removed").fetchall()[0][0]
     return {
         "rows_inserted": int(inserted),
         "rows_updated": int(updated),

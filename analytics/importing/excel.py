@@ -55,17 +55,25 @@ def text_column(cells: tuple) -> pa.Array:
     kinds = set(map(type, cells))
     if kinds <= {str}:
         return pa.array(cells, pa.string())
-    texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
     if kinds <= {str, float}:
+        texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
         numbers = pa.array([c if type(c) is float else None for c in cells], pa.float64())
         # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
         integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
         as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
         return pc.coalesce(texts, pc.if_else(integral, as_int, numbers.cast(pa.string())))
-    if kinds <= {str, dt.date}:
-        dates = pa.array([c if type(c) is dt.date else None for c in cells], pa.date32())
-        return pc.coalesce(texts, dates.cast(pa.string()))
-    return pa.array([c if type(c) is str else cell_text(c) for c in cells], pa.string())
+    if bool in kinds and kinds & {int, float}:
+        # True == 1 == 1.0: here each cell is rendered on its own, not looked up by value.
+        return pa.array([c if type(c) is str else cell_text(c) for c in cells], pa.string())
+    # Dates, times, booleans: a ledger repeats a few hundred of them, so each distinct value is rendered once.
+    shown: dict = {}
+    return pa.array(
+        [
+            c if type(c) is str else shown[c] if c in shown else shown.setdefault(c, cell_text(c))
+            for c in cells
+        ],
+        pa.string(),
+    )
 
 
 def check_shape(rows: int, columns: int) -> None:
@@ -83,6 +91,8 @@ def check_shape(rows: int, columns: int) -> None:
 
 
 def _padded(row: list, left: int, width: int) -> list:
+    if not left and len(row) == width:  # calamine's rows span the used range: the usual case
+        return row
     return [""] * left + row + [""] * (width - left - len(row))
 
 

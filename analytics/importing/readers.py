@@ -9,10 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -83,27 +85,38 @@ _CHUNK = 1 << 22
 
 
 def _utf8(data: bytes) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes (no BOM) and its encoding's label, decoded a chunk at a time.
+    """The file as UTF-8 bytes (no BOM) and its encoding's label.
 
-    A large UTF-8 file is only checked, never held as one Python string; GB18030 is
-    re-encoded chunk by chunk.
+    UTF-8 is only checked (by Arrow, in place), never held as one Python string; GB18030 is
+    decoded strictly and re-encoded a chunk at a time.
     """
-    for codec, label in ENCODINGS:
-        if codec == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
-            continue
-        decoder = codecs.getincrementaldecoder(codec)()
-        parts: list[bytes] = []
-        try:
-            for start in range(0, len(data), _CHUNK):
-                text = decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
-                if codec == "gb18030":
-                    parts.append(text.encode("utf-8"))
-        except UnicodeDecodeError:
-            continue
-        if codec == "gb18030":
-            return b"".join(parts), label
-        return (data[3:] if codec == "utf-8-sig" else data), label
-    raise FileProblem("无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件")
+    if data.startswith(b"\xef\xbb\xbf") and _valid_utf8(data):
+        return data[3:], ENCODINGS[0][1]
+    if _valid_utf8(data):
+        return data, ENCODINGS[1][1]
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    parts: list[bytes] = []
+    try:
+        for start in range(0, len(data), _CHUNK):
+            parts.append(
+                decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data)).encode()
+            )
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件"
+        ) from None
+    return b"".join(parts), ENCODINGS[2][1]
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked by Arrow in place (no Python string is made)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _head_records(utf8: bytes, delimiter: str) -> tuple[str, list[list[str]], list[int]]:
@@ -147,9 +160,8 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
         raise _no_header()
     header = head[index]
     offset = _offset_after_lines(text, lines_after[index])
-    body = utf8[len(text[:offset].encode("utf-8")) :]
+    columns = _parse_csv_body(utf8, len(header), delimiter, start=len(text[:offset].encode("utf-8")))
     del utf8
-    columns = _parse_csv_body(body, len(header), delimiter)
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))
     n = len(columns[0]) if columns else 0
@@ -181,9 +193,15 @@ def _unreadable_record(line: int, below_header: bool = False) -> FileProblem:
     )
 
 
-def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Array]:
-    """UTF-8 bytes below the header as one string array per column, one entry per record."""
-    if not raw.strip():
+_NOT_BLANK = re.compile(rb"\S")
+
+
+def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",", start: int = 0) -> list[pa.Array]:
+    """UTF-8 bytes from `start` (below the header) as one string array per column, one entry per record.
+
+    The bytes are handed to Arrow in place, not copied from `start`.
+    """
+    if not _NOT_BLANK.search(raw, start):
         return [pa.array([], pa.string()) for _ in range(width)]
     names = [f"c{i}" for i in range(width)]
     irregular = []
@@ -194,12 +212,12 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Arr
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(raw),
+            pa.BufferReader(pa.py_buffer(raw).slice(start)),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 ignore_empty_lines=False,
-                newlines_in_values=b'"' in raw,
+                newlines_in_values=raw.find(b'"', start) >= 0,
                 invalid_row_handler=note_irregular,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -214,7 +232,7 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",") -> list[pa.Arr
         return [table.column(i).combine_chunks() for i in range(width)]
     # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
     # every record in place, so row numbers stay right.
-    reader = csv.reader(io.StringIO(raw.decode("utf-8")), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(raw[start:].decode("utf-8")), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as error:
