@@ -203,13 +203,11 @@ def _arrow_array(values, type_code: int) -> pa.Array:
 
 def open_connection(url: str, read_only: bool, wait: float) -> ServerConnection:
     """Connect; a read-write connection first takes the writers' advisory lock (StoreBusy after `wait`)."""
-    options = "-c default_transaction_read_only=on" if read_only else ""
     raw = psycopg.connect(
         url,
         autocommit=True,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         cursor_factory=psycopg.ClientCursor,
-        options=options,
         application_name="safety-analytics",
     )
     try:
