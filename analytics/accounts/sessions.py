@@ -22,7 +22,8 @@ _secrets: dict[str, bytes] = {}  # database file -> its secret, read once per pr
 
 
 def _secret(db) -> bytes:
-    key = str(store.db_path(db).resolve())
+    where = store.location(db)
+    key = store.display(where) if store.is_server(where) else str(where.resolve())
     if key not in _secrets:
         _secrets[key] = _read_secret(db)
     return _secrets[key]
