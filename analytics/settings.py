@@ -153,10 +153,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "database file",
+        "database",
         f"`{DB_ENV}` environment variable or `--db`",
         "`data/safety.duckdb`",
-        "the DuckDB file the dashboard and the command line read and write",
+        "where the dashboard and the command line read and write: a file path (the embedded DuckDB "
+        "store) or a `postgresql://user@host:port/db` URL (a PostgreSQL or PostgreSQL-compatible server; "
+        "the password comes from `PGPASSWORD` or `~/.pgpass`, never the URL; see docs/部署.md)",
     ),
     Setting(
         "home county (本县)",
