@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
@@ -220,3 +222,64 @@ def open_connection(url: str, read_only: bool, wait: float) -> ServerConnection:
         raw.close()
         raise
     return ServerConnection(raw)
+
+
+_ready: set[str] = set()  # server URLs whose schema this process has found current
+
+
+def ensure_schema(url: str) -> str:
+    """Bring the server's schema up to date, once per process: checked on a read-only connection
+    first (no wait behind a writer), created or upgraded in one transaction only when not current."""
+    from analytics import store
+
+    if url in _ready:
+        return url
+    _ready.add(url)  # (the read-only check below must not recurse)
+    try:
+        with store.connect(url, read_only=True) as con:
+            current = store._schema_current(con)
+        if not current:
+            with store.connect(url, read_only=False) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    if not store._schema_current(con):
+                        store.create_schema(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    store.rollback(con)
+                    raise
+    except BaseException:
+        _ready.discard(url)
+        raise
+    return url
+
+
+@contextmanager
+def connection(url: str, read_only: bool, wait: float) -> Iterator[ServerConnection]:
+    """`store.connect` for a server: the schema checked first, writers serialised, failures in Chinese."""
+    from analytics import store
+
+    if read_only and url not in _ready:
+        ensure_schema(url)
+    try:
+        if read_only:
+            con = open_connection(url, True, wait)
+            try:
+                yield con
+            finally:
+                con.close()
+        else:
+            with store._serialised(url, wait):
+                con = open_connection(url, False, wait)
+                try:
+                    yield con
+                finally:
+                    con.close()
+    except store.StoreFailure:
+        raise
+    except Exception as error:
+        failure = explain(error, url)
+        if failure is None:
+            raise
+        log.debug("database failure on %s", display(url), exc_info=True)
+        raise failure from error
