@@ -92,8 +92,9 @@ def write_xlsx(
     return path
 
 
-# The audit trail grows with every attempt, refused ones included: that is its purpose.
-NOT_STATE = {"audit_events"}
+# The audit trail grows with every attempt, refused ones included: that is its purpose. The server's
+# data version (store_version) moves with every write, the audit's too, as a file's mtime does.
+NOT_STATE = {"audit_events", "store_version"}
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:

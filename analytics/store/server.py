@@ -163,7 +163,7 @@ class ServerConnection:
     def register(self, name: str, table: pa.Table) -> None:
         """A temporary table `name` holding the Arrow table, loaded with COPY (CSV written by Arrow)."""
         columns = ", ".join(f'"{f.name}" {dialect.arrow_sql_type(f.type)}' for f in table.schema)
-        self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
         self._raw.execute(f'CREATE TEMP TABLE "{name}" ({columns})')
         if not table.num_rows:
             return
@@ -175,7 +175,7 @@ class ServerConnection:
                 copy.write(data[start : start + _COPY_CHUNK])
 
     def unregister(self, name: str) -> None:
-        self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
 
     def close(self) -> None:
         self._raw.close()
@@ -228,12 +228,14 @@ _ready: set[str] = set()  # server URLs whose schema this process has found curr
 
 
 def ensure_schema(url: str) -> str:
-    """Bring the server's schema up to date, once per process: checked on a read-only connection
-    first (no wait behind a writer), created or upgraded in one transaction only when not current."""
+    """Bring the server's schema up to date: checked on a read-only connection first (no wait behind
+    a writer), created or upgraded in one transaction only when not current.
+
+    Every call checks (as for a file); a read-only `connection` checks once per process.
+    """
     from analytics import store
 
-    if url in _ready:
-        return url
+    checked_before = url in _ready
     _ready.add(url)  # (the read-only check below must not recurse)
     try:
         with store.connect(url, read_only=True) as con:
@@ -249,7 +251,8 @@ def ensure_schema(url: str) -> str:
                     store.rollback(con)
                     raise
     except BaseException:
-        _ready.discard(url)
+        if not checked_before:
+            _ready.discard(url)
         raise
     return url
 
