@@ -119,16 +119,30 @@ def explain(error: BaseException, url: str):
     return None
 
 
+_READING = ("select", "with", "values", "begin", "commit", "rollback", "set", "reset", "show", "explain")
+_TEMPORARY = ("create temp table", "drop table if exists pg_temp.")
+
+
+def _reads_only(sql: str) -> bool:
+    """Whether a statement may run on a read-only connection: a query, a transaction or a temporary table."""
+    head = " ".join(sql.split()[:5]).lower()
+    return head.startswith(_READING) or head.startswith(_TEMPORARY)
+
+
 class ServerConnection:
     """A PostgreSQL connection with the DuckDB connection's calls the code uses (autocommit, like DuckDB)."""
 
     is_server = True
 
-    def __init__(self, raw: psycopg.Connection):
+    def __init__(self, raw: psycopg.Connection, read_only: bool = False):
         self._raw = raw
+        self._read_only = read_only
         self._cursor: psycopg.ClientCursor | None = None
 
     def execute(self, sql: str, params=None) -> ServerConnection:
+        if self._read_only and not _reads_only(sql):
+            # As DuckDB's read-only connection refuses it (a dry run's temporary tables are allowed).
+            raise psycopg.errors.ReadOnlySqlTransaction(f"cannot write on a read-only connection: {sql[:60]}")
         text, values = dialect.translate(sql, params)
         cursor = self._raw.cursor()
         cursor.execute(text, values)
@@ -221,7 +235,7 @@ def open_connection(url: str, read_only: bool, wait: float) -> ServerConnection:
     except BaseException:
         raw.close()
         raise
-    return ServerConnection(raw)
+    return ServerConnection(raw, read_only)
 
 
 _ready: set[str] = set()  # server URLs whose schema this process has found current
