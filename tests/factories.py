@@ -55,8 +55,10 @@ def fixture_db(path, regions: Mapping[str, Sequence[str]] | None = None, city: s
 def insert(con, table: str, rows: list[dict]) -> None:
     """Insert plain dicts through Arrow (dates stay dates; missing keys are NULL)."""
     if rows:
-        con.register("incoming", pa.Table.from_pylist(rows))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        incoming = pa.Table.from_pylist(rows)
+        con.register("incoming", incoming)
+        columns = ", ".join(incoming.column_names)  # by name, in the SQL both stores run
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
 
 

@@ -149,6 +149,16 @@ class ServerConnection:
         self._cursor = cursor
         return self
 
+    def executemany(self, sql: str, rows) -> ServerConnection:
+        """One statement for each parameter row (DuckDB's `executemany`)."""
+        for row in rows:
+            self.execute(sql, row)
+        return self
+
+    def df(self):
+        """The result as a pandas DataFrame, as DuckDB's `df()` gives it."""
+        return self.to_arrow_table().to_pandas()
+
     def fetchone(self):
         return self._cursor.fetchone()
 
@@ -175,7 +185,9 @@ class ServerConnection:
         return pa.table(arrays, names=[column.name for column in description])
 
     def register(self, name: str, table: pa.Table) -> None:
-        """A temporary table `name` holding the Arrow table, loaded with COPY (CSV written by Arrow)."""
+        """A temporary table `name` holding the Arrow table (or DataFrame), loaded with COPY (CSV by Arrow)."""
+        if not isinstance(table, pa.Table):
+            table = pa.Table.from_pandas(table, preserve_index=False)
         columns = ", ".join(f'"{f.name}" {dialect.arrow_sql_type(f.type)}' for f in table.schema)
         self._raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
         self._raw.execute(f'CREATE TEMP TABLE "{name}" ({columns})')
