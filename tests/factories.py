@@ -57,7 +57,8 @@ def insert(con, table: str, rows: list[dict]) -> None:
     if rows:
         incoming = pa.Table.from_pylist(rows)
         con.register("incoming", incoming)
-        columns = ", ".join(incoming.column_names)  # by name, in the SQL both stores run
+        # By name, in the SQL both stores run; a column with no value at all is left to be NULL.
+        columns = ", ".join(f.name for f in incoming.schema if not pa.types.is_null(f.type))
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
 
