@@ -13,10 +13,10 @@ from starlette.middleware import Middleware
 
 from analytics.accounts import web
 from analytics.accounts.users import FIRST_ADMIN, ensure_first_admin
-from analytics.store import db_path
+from analytics.store import location
 from analytics.text.zh import t
 
-if created := ensure_first_admin(db_path()):
+if created := ensure_first_admin(location()):
     print(t("cli.first_admin", name=FIRST_ADMIN, password=created[0], file=created[1]), file=sys.stderr)
 app = st.App("dashboard.py", routes=web.ROUTES, middleware=[Middleware(web.Gate)])
 

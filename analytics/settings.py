@@ -83,6 +83,11 @@ def db_file() -> Path:
     return Path(configured) if configured else DEFAULT_DB
 
 
+def db_location() -> str | Path:
+    """$SAFETY_DB as given (a file path or a `postgresql://` URL), else data/safety.duckdb."""
+    return _env(DB_ENV) or DEFAULT_DB
+
+
 def log_file() -> Path:
     """Where the command line writes the details of a failure: $SAFETY_LOG, else data/analytics.log."""
     configured = _env(LOG_ENV)
@@ -95,7 +100,7 @@ def backup_dir() -> Path:
     return Path(configured) if configured else DEFAULT_BACKUP_DIR
 
 
-def environment_with_db(db: Path) -> dict[str, str]:
+def environment_with_db(db: str | Path) -> dict[str, str]:
     """This process's environment with $SAFETY_DB set to `db`, for a server started from the command line."""
     return {**os.environ, DB_ENV: str(db)}
 
@@ -114,8 +119,20 @@ def anonymous_viewing() -> bool:
     return (_env(ANONYMOUS_ENV) or "1").strip().lower() not in {"0", "false", "no", "off"}
 
 
-def initial_password_file(db: Path) -> Path:
-    """Where the first start writes the initial `admin` password: beside the database, readable by root only."""
+def initial_password_file(db: str | Path) -> Path:
+    """Where the first start writes the initial `admin` password: beside the database, readable by root only.
+
+    For a server (a `postgresql://` URL) the file is in the default database's folder, named after
+    the server's host, port and database (`postgresql-HOST-PORT-DB.admin-password`).
+    """
+    if isinstance(db, str) and db.lower().startswith(("postgresql://", "postgres://")):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(db)
+        name = f"postgresql-{parts.hostname or 'localhost'}-{parts.port or 5432}-{parts.path.lstrip('/') or 'postgres'}"
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+        return DEFAULT_DB.parent / (safe + INITIAL_PASSWORD_SUFFIX)
+    db = Path(db)
     return db.with_name(db.name + INITIAL_PASSWORD_SUFFIX)
 
 
@@ -136,10 +153,12 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "database file",
+        "database",
         f"`{DB_ENV}` environment variable or `--db`",
         "`data/safety.duckdb`",
-        "the DuckDB file the dashboard and the command line read and write",
+        "where the dashboard and the command line read and write: a file path (the embedded DuckDB "
+        "store) or a `postgresql://user@host:port/db` URL (a PostgreSQL or PostgreSQL-compatible server; "
+        "the password comes from `PGPASSWORD` or `~/.pgpass`, never the URL; see docs/部署.md)",
     ),
     Setting(
         "home county (本县)",

@@ -1,16 +1,55 @@
-"""Shared fixtures: a throwaway empty database and one loaded with the bundled sample."""
+"""Shared fixtures: a throwaway empty database and one loaded with the bundled sample.
+
+The store is chosen by $SAFETY_TEST_STORE (tests/stores.py): DuckDB files by default, or
+databases on a local PostgreSQL server. Tests marked `file_store` are about the DuckDB file itself
+and are skipped on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from analytics import store
+from tests import stores
+
+
+def pytest_report_header(config) -> str:
+    return f"store: {stores.STORE} (SAFETY_TEST_STORE)"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not stores.ON_PG:
+        return
+    skip = pytest.mark.skip(reason="about the DuckDB file itself (file_store): not run on PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("file_store"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """On PostgreSQL, drop the databases a test made once it is over (the session's stay)."""
+    yield
+    if stores.ON_PG:
+        from tests import pg_server
+
+        pg_server.drop_test_databases()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_pg_server():
+    """Stop the session's PostgreSQL server at the end, whether the tests passed or not."""
+    yield
+    if stores.ON_PG:
+        from tests import pg_server
+
+        pg_server.stop()
 
 
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch):
-    """A fresh database file with the schema and no data; $SAFETY_DB points at it."""
-    path = tmp_path / "test.duckdb"
+    """A fresh database with the schema and no data; $SAFETY_DB points at it."""
+    path = stores.new_db(tmp_path, "test")
     store.ensure_schema(path)
     monkeypatch.setenv("SAFETY_DB", str(path))
     return path
@@ -21,7 +60,7 @@ def sample_db_path(tmp_path_factory):
     """A database loaded once per test session with the bundled sample data (treat as read-only)."""
     from analytics.sample.lifecycle import load_sample
 
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    path = stores.new_db(tmp_path_factory.mktemp("sample"), "sample", lasting=True)
     store.ensure_schema(path)
     load_sample(path)
     return path

@@ -9,10 +9,13 @@
 - `add(path, table, *rows)`: rows by keyword, each completed with the table's defaults
   (one 甲县 record on 2026-03-10 unless a keyword says otherwise), for every dataset but
   `county_profile`.
+- `import_csv(path, table, *rows)`: the same rows as an analyst's CSV file for the import
+  (the contract's Chinese headers; dates ISO, yes/no as 是/否).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +24,7 @@ from contextlib import contextmanager
 import pyarrow as pa
 
 from analytics import store
-from analytics.contract.datasets import TRAINING_CATEGORIES
+from analytics.contract.datasets import DATASETS, TRAINING_CATEGORIES
 
 COUNTY = "甲县"
 CITY = "某市"
@@ -52,8 +55,11 @@ def fixture_db(path, regions: Mapping[str, Sequence[str]] | None = None, city: s
 def insert(con, table: str, rows: list[dict]) -> None:
     """Insert plain dicts through Arrow (dates stay dates; missing keys are NULL)."""
     if rows:
-        con.register("incoming", pa.Table.from_pylist(rows))
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        incoming = pa.Table.from_pylist(rows)
+        con.register("incoming", incoming)
+        # By name, in the SQL both stores run; a column with no value at all is left to be NULL.
+        columns = ", ".join(f.name for f in incoming.schema if not pa.types.is_null(f.type))
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
 
 
@@ -268,3 +274,29 @@ def add(path, table: str, *rows: dict) -> None:
             columns = ", ".join(values)
             marks = ", ".join("?" for _ in values)
             con.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def import_csv(path, table: str, *rows: dict):
+    """Write `rows` (completed with the table's defaults, as `add` does) as a CSV file to import; the path.
+
+    The header is the contract's Chinese column names, in the contract's order.
+    """
+    filled = [{**_DEFAULTS[table](), **row} for row in rows]
+    used = {name for row in filled for name in row}
+    columns = [c for c in DATASETS[table].columns if c.name in used]
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow([c.zh for c in columns])
+        for row in filled:
+            writer.writerow([_cell(row.get(c.name)) for c in columns])
+    return path

@@ -7,9 +7,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-import duckdb
 import xlsxwriter
 
+from analytics import store
 from analytics.contract.datasets import DATASETS
 
 ACCIDENT_HEADER = [
@@ -92,8 +92,9 @@ def write_xlsx(
     return path
 
 
-# The audit trail grows with every attempt, refused ones included: that is its purpose.
-NOT_STATE = {"audit_events"}
+# The audit trail grows with every attempt, refused ones included: that is its purpose. The server's
+# data version (store_version) moves with every write, the audit's too, as a file's mtime does.
+NOT_STATE = {"audit_events", "store_version"}
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -101,12 +102,12 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
     The audit trail is left out: a refused or unchanged import is recorded there, and changes nothing else.
     """
-    with duckdb.connect(str(db), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-            if r[0] not in NOT_STATE
-        ]
+    with store.connect(db, read_only=True) as con:
+        listed = con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchall()
+        tables = [r[0] for r in listed if r[0] not in NOT_STATE]
         result = {}
         for table in sorted(tables):
             rows = con.execute(f"SELECT * FROM {table}").fetchall()

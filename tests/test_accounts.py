@@ -17,7 +17,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from analytics import settings, store
@@ -28,6 +27,7 @@ from analytics.documents.templates import errors_xlsx
 from analytics.importing import import_file, undo_batch
 from analytics.sample.lifecycle import remove_sample
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
+from tests.stores import new_db
 
 ROOT = Path(store.PROJECT_ROOT)
 T0 = dt.datetime(2026, 11, 20, 9, 0, 0)
@@ -36,7 +36,7 @@ GOOD = "Anfang-2026x"
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "accounts.duckdb"
+    path = new_db(tmp_path, "accounts")
     store.ensure_schema(path)
     regions = csv_bytes([["县市区", "乡镇（街道）"], *[row[:2] for row in REGIONS]])
     assert import_file(regions, file_name="regions.csv", db=path)["status"] == "imported"
@@ -171,7 +171,7 @@ def test_a_county_limited_account_imports_only_its_county(db):
 
 
 def test_first_admin_gets_a_password_file_only_its_owner_reads(tmp_path):
-    path = tmp_path / "first.duckdb"
+    path = new_db(tmp_path, "first")
     password, file = users.ensure_first_admin(path)
     assert file == settings.initial_password_file(path)
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
@@ -187,7 +187,7 @@ def test_first_admin_gets_a_password_file_only_its_owner_reads(tmp_path):
 
 @pytest.mark.parametrize("version", ["3", "4"])
 def test_schema_upgrade_from_older_versions_adds_the_account_tables(db, version):
-    with duckdb.connect(str(db)) as con:
+    with store.connect(db, read_only=False) as con:
         for table in ("users", "sessions", "audit_events", "batch_owners"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP SEQUENCE audit_event_ids")
@@ -261,7 +261,7 @@ def _cli(*args: str, db, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_cli_users_audit_and_as(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     init = _cli("init", "--json", db=db)
     assert init.returncode == 0, init.stderr
     assert json.loads(init.stdout)["initial_admin"]["name"] == "admin"

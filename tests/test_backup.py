@@ -23,6 +23,9 @@ from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes
 ROOT = settings.PROJECT_ROOT
 IMPORTED_ROWS = 3000
 
+# Backups are zipped copies of the DuckDB file: on PostgreSQL the server's own tools (pg_dump) do it.
+pytestmark = pytest.mark.file_store
+
 
 def cli(db, *argv, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, settings.DB_ENV: str(db), settings.LOG_ENV: str(db.parent / "log")}

@@ -7,8 +7,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from analytics import store
 from tests.import_support import ACCIDENT_HEADER, accident, snapshot, write_csv
+from tests.stores import new_db
 
 
 def run(*args: str, db) -> subprocess.CompletedProcess:
@@ -23,7 +26,7 @@ def run(*args: str, db) -> subprocess.CompletedProcess:
 
 
 def test_import_json_and_exit_codes(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     assert run("init", "--json", db=db).returncode == 0
     good = write_csv(tmp_path / "good.csv", [["甲县事故台账"], ACCIDENT_HEADER, accident(1), accident(2)])
     done = run("import", str(good), "--json", db=db)
@@ -51,7 +54,7 @@ def test_import_json_and_exit_codes(tmp_path):
 
 
 def test_dry_run_dataset_and_mode_options(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     path = write_csv(tmp_path / "a.csv", [ACCIDENT_HEADER, accident(1)])
     dry = run(
         "import", str(path), "--dataset", "accidents", "--mode", "replace", "--dry-run", "--json", db=db
@@ -64,7 +67,7 @@ def test_dry_run_dataset_and_mode_options(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     path = write_csv(tmp_path / "a.csv", [ACCIDENT_HEADER, accident(1)])
     unknown = run("import", str(path), "--dataset", "nosuch", "--json", db=db)
     assert unknown.returncode == 2 and unknown.stdout == ""
@@ -72,13 +75,13 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_missing_file_is_rejected(tmp_path):
-    result = run("import", str(tmp_path / "nowhere.csv"), "--json", db=tmp_path / "cli.duckdb")
+    result = run("import", str(tmp_path / "nowhere.csv"), "--json", db=new_db(tmp_path, "cli"))
     assert result.returncode == 1
     assert json.loads(result.stdout)["files"][0]["status"] == "rejected"
 
 
 def test_undo_and_status(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     path = write_csv(tmp_path / "a.csv", [ACCIDENT_HEADER, accident(1), accident(2)])
     batch_id = json.loads(run("import", str(path), "--json", db=db).stdout)["files"][0]["batch_id"]
     status = json.loads(run("status", "--json", db=db).stdout)
@@ -96,8 +99,9 @@ def test_undo_and_status(tmp_path):
     assert human.returncode == 0 and "accidents" in human.stdout
 
 
+@pytest.mark.file_store
 def test_import_waits_for_a_reader_in_another_process(tmp_path):
-    db = tmp_path / "cli.duckdb"
+    db = new_db(tmp_path, "cli")
     store.ensure_schema(db)
     holder = subprocess.Popen(
         [
@@ -121,7 +125,7 @@ def test_import_waits_for_a_reader_in_another_process(tmp_path):
 
 
 def test_init_sample_loads_every_dataset_as_sample_batches(tmp_path):
-    db = tmp_path / "sample.duckdb"
+    db = new_db(tmp_path, "sample")
     done = run("init", "--sample", "--json", db=db)
     assert done.returncode == 0, done.stderr
     files = json.loads(done.stdout)["files"]
@@ -134,7 +138,7 @@ def test_init_sample_loads_every_dataset_as_sample_batches(tmp_path):
 def test_readers_keep_working_while_the_cli_imports(tmp_path):
     from scripts.bench_import import write_csv as write_hazards
 
-    db = tmp_path / "busy.duckdb"
+    db = new_db(tmp_path, "busy")
     store.ensure_schema(db)
     big = tmp_path / "big.csv"
     write_hazards(big, 300_000)

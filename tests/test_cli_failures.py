@@ -51,6 +51,7 @@ def _failing_after(real, error):
     return step
 
 
+@pytest.mark.file_store
 @pytest.mark.parametrize("step", ["write", "undo"])
 def test_a_write_failing_half_way_rolls_back_and_says_so(
     loaded_db, tmp_path, log_file, monkeypatch, capsys, step
@@ -72,6 +73,7 @@ def test_a_write_failing_half_way_rolls_back_and_says_so(
     assert import_file(file, db=loaded_db)["status"] == "imported"  # the store still works afterwards
 
 
+@pytest.mark.file_store
 def test_import_file_raises_the_chinese_failure_with_duckdbs_error_as_cause(loaded_db, monkeypatch):
     monkeypatch.setattr(importing, "write", _failing_after(importing.write, duckdb.IOException(DISK_FULL)))
     before = snapshot(loaded_db)
@@ -81,6 +83,7 @@ def test_import_file_raises_the_chinese_failure_with_duckdbs_error_as_cause(load
     assert snapshot(loaded_db) == before
 
 
+@pytest.mark.file_store
 def test_a_corrupted_database_file_is_named(tmp_path, log_file, capsys):
     db = tmp_path / "broken.duckdb"
     db.write_bytes(b"\x00not a database\xff" * 4096)
@@ -91,6 +94,7 @@ def test_a_corrupted_database_file_is_named(tmp_path, log_file, capsys):
     assert "not a valid DuckDB database" in log_file.read_text(encoding="utf-8")
 
 
+@pytest.mark.file_store
 def test_a_damaged_block_is_named(tmp_path, log_file, capsys):
     db = tmp_path / "damaged.duckdb"
     import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="a.csv", db=db)
@@ -101,6 +105,7 @@ def test_a_damaged_block_is_named(tmp_path, log_file, capsys):
     assert status == 1 and "已损坏" in err
 
 
+@pytest.mark.file_store
 def test_a_read_only_database_is_named(loaded_db, tmp_path, log_file, monkeypatch, capsys):
     # Tests run as root, whom chmod does not stop: DuckDB's own error for a read-only file stands in.
     real = duckdb.connect
@@ -120,6 +125,7 @@ def test_a_read_only_database_is_named(loaded_db, tmp_path, log_file, monkeypatc
     assert status == 0 and "accidents" in out  # reading still works
 
 
+@pytest.mark.file_store
 def test_a_lock_held_longer_than_the_wait_is_named(loaded_db, tmp_path, log_file, monkeypatch, capsys):
     monkeypatch.setattr(settings, "LOCK_WAIT_SECONDS", 0.3)
     holder = subprocess.Popen(
@@ -158,6 +164,7 @@ def test_an_unexpected_error_is_a_message_and_the_log_keeps_the_traceback(
     assert "Traceback" in logged and "something nobody foresaw" in logged
 
 
+@pytest.mark.file_store
 def test_a_folder_that_cannot_be_made_is_named(tmp_path, log_file, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -15,6 +15,7 @@ import xlsxwriter
 from analytics import settings
 from analytics.importing import import_file, workbook
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, snapshot, write_csv, write_xlsx
+from tests.stores import new_db
 
 SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -261,7 +262,7 @@ def office_copies(tmp_path_factory):
 def test_xls_and_ods_import_like_the_xlsx(tmp_path, office_copies, suffix):
     results = {}
     for kind in ("xlsx", suffix):
-        db = tmp_path / f"{kind}.duckdb"
+        db = new_db(tmp_path, kind)
         result = import_file(office_copies[kind], db=db)
         assert result["status"] == "imported", result["errors"]
         assert result["header_row"] == 2 and result["rows_inserted"] == 2

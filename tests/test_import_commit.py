@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
+from analytics import store
 from analytics.importing import (
     UndoRefused,
     dataset_status,
@@ -35,7 +35,7 @@ def load(db, rows, name="f.csv", **options):
 
 
 def query(db, sql):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
-import duckdb
-
 from analytics import store
 from analytics.importing import import_file, list_batches, undo_batch
 from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes
@@ -25,7 +23,7 @@ def _import(db: str, keys: int, deaths: int = 0) -> dict:
 
 
 def _rows(db) -> int:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         return con.execute("SELECT count(*) FROM accidents").fetchone()[0]
 
 
@@ -66,7 +64,7 @@ def test_threads_importing_and_undoing_at_once_all_succeed(empty_db):
     assert len(set(ids)) == len(ids) and first["batch_id"] not in ids
     assert results["undo"]["undone"] is True
     assert _rows(empty_db) == _expected_rows(db) == ROWS_PER_FILE
-    with duckdb.connect(db, read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         last = con.execute("SELECT DISTINCT deaths FROM accidents").fetchall()
     newest = max(imported, key=lambda r: r["batch_id"])
     assert last == [(int(newest["file"].split("-")[1].split(".")[0]),)]  # the last batch written wins
@@ -113,7 +111,7 @@ def test_a_database_from_before_the_sequence_continues_its_batch_numbers(empty_d
     db = str(empty_db)
     for keys in (1, 2, 3):
         _import(db, keys)
-    with duckdb.connect(db) as con:
+    with store.connect(db, read_only=False) as con:
         con.execute(f"DROP SEQUENCE {store.BATCH_SEQUENCE}")
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     store.ensure_schema(db)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import settings
+from analytics import settings, store
 from analytics.contract.datasets import DECIMAL, SQL_TYPES
 from analytics.importing import import_file
 from analytics.importing.validate import (
@@ -142,9 +142,8 @@ def test_two_digit_years_and_month_first_dates(loaded_db, cell, stored, words):
     )
     if stored:
         assert result["status"] == "imported", result["errors"]
-        import duckdb
 
-        with duckdb.connect(str(loaded_db), read_only=True) as con:
+        with store.connect(loaded_db, read_only=True) as con:
             got = con.execute("SELECT occurred_on FROM accidents WHERE accident_id = 'SG0007'").fetchone()
         assert got[0].isoformat() == stored
     else:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import duckdb
 import pytest
 
+from analytics import store
 from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file, recognise_dataset
 from analytics.importing.credit_code import ALPHABET, WEIGHTS, credit_code_problem
@@ -65,7 +65,7 @@ def regions_db(empty_db):
 
 
 def _rows(db, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

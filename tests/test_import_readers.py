@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import duckdb
 import pytest
 
+from analytics import store
 from analytics.importing import import_file
 from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes, snapshot, write_csv, write_xlsx
 
@@ -18,7 +18,7 @@ def stored(
     db,
     sql="SELECT accident_id, occurred_on, county, township, sector, deaths, direct_loss_wan FROM accidents",
 ):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         return sorted(con.execute(sql).fetchall())
 
 

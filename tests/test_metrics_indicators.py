@@ -24,6 +24,7 @@ from analytics.metrics.periods import Period
 from tests.factories import accident, insert_accidents
 from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
 from tests.recompute import half_up_exact as half_up
+from tests.stores import new_db
 
 
 def run(path, function, *args, **kwargs):
@@ -312,7 +313,7 @@ def shown(name: str, value: Fraction):
 
 @pytest.fixture(scope="module")
 def generated_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("generated") / "generated.duckdb"
+    path = new_db(tmp_path_factory.mktemp("generated"), "generated", lasting=True)
     store.ensure_schema(path)
     frame = generated_accidents()
     load_generated(path, frame)

@@ -22,6 +22,7 @@ from analytics.metrics.ranking import (
 from tests.factories import accident, insert_accidents
 from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
 from tests.recompute import half_up_exact as half_up
+from tests.stores import new_db
 
 PERIOD = Period(2026, 1, 8)
 # 工矿商贸, written out here rather than imported, so the test does not share the code's list.
@@ -245,7 +246,7 @@ def generated_bulletin(seed: int = 11) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def generated_city(tmp_path_factory):
-    path = tmp_path_factory.mktemp("city") / "city.duckdb"
+    path = new_db(tmp_path_factory.mktemp("city"), "city", lasting=True)
     store.ensure_schema(path)
     accidents = generated_accidents(seed=23, size=2500)
     load_generated(path, accidents)

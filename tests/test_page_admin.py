@@ -7,11 +7,12 @@ import pytest
 from analytics import store
 from analytics.accounts import audit, users
 from tests.apptest_support import run_page
+from tests.stores import new_db
 
 
 @pytest.fixture
 def admin_db(tmp_path, monkeypatch):
-    path = tmp_path / "admin.duckdb"
+    path = new_db(tmp_path, "admin")
     store.ensure_schema(path)
     monkeypatch.setenv("SAFETY_DB", str(path))
     return path

@@ -7,8 +7,6 @@ when an import moves it; a period the user or a link chose stays, with a note.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from analytics import store
@@ -16,6 +14,7 @@ from analytics.importing import import_file
 from analytics.metrics.common import default_period, home_county
 from tests.apptest_support import DEFAULT_PAGE, run_page
 from tests.import_support import ACCIDENT_HEADER, csv_bytes
+from tests.stores import copy_db
 
 
 @pytest.fixture
@@ -29,8 +28,7 @@ def sample(sample_db_path, monkeypatch):
 @pytest.fixture
 def sample_copy(sample_db_path, tmp_path, monkeypatch):
     """A private copy of the sample (the test writes to it); yields (path, home county, default)."""
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(sample_db_path, path)
+    path = copy_db(sample_db_path, tmp_path, "copy")
     monkeypatch.setenv("SAFETY_DB", str(path))
     monkeypatch.delenv("SAFETY_HOME_COUNTY", raising=False)
     with store.connect(path) as con:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,6 +10,7 @@ from analytics.contract.datasets import DATASETS
 from analytics.importing import import_file
 from tests.apptest_support import run_page
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, snapshot
+from tests.stores import new_db
 
 PAGE = "pages/data_import.py"
 
@@ -18,7 +18,7 @@ PAGE = "pages/data_import.py"
 @pytest.fixture
 def page_db(tmp_path, monkeypatch):
     """A database holding only a regions table, so the dashboard does not load the sample into it."""
-    path = tmp_path / "page.duckdb"
+    path = new_db(tmp_path, "page")
     store.ensure_schema(path)
     regions = csv_bytes([["县市区", "乡镇（街道）"], *[row[:2] for row in REGIONS]])
     assert import_file(regions, file_name="regions.csv", db=path)["status"] == "imported"
@@ -27,7 +27,7 @@ def page_db(tmp_path, monkeypatch):
 
 
 def accidents(db) -> list[str]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with store.connect(db, read_only=True) as con:
         return [r[0] for r in con.execute("SELECT accident_id FROM accidents ORDER BY 1").fetchall()]
 
 
@@ -86,7 +86,7 @@ def test_undoing_the_regions_batch_warns_that_township_checks_stop(page_db):
     assert "生产安全事故 2 条" in errors and "名称校验将停止" in errors
     assert "不再校验县市区和乡镇" in errors  # the regions table would be empty
     button(at, "确认撤销").click().run()
-    with duckdb.connect(str(page_db), read_only=True) as con:
+    with store.connect(page_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM regions").fetchone()[0] == 0
 
 
@@ -115,11 +115,11 @@ def test_rejected_upload_shows_the_error_table_and_cannot_be_committed(page_db):
 def test_sample_data_can_be_removed_from_the_page(empty_db):
     at = run_page(PAGE, role="admin")  # the dashboard loads the sample into the empty database on first start
     assert any("示例数据" in i.value for i in at.info)
-    with duckdb.connect(str(empty_db), read_only=True) as con:
+    with store.connect(empty_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
     button(at, "清除示例数据").click().run()  # first: what would go, per batch
     assert not at.exception
-    with duckdb.connect(str(empty_db), read_only=True) as con:
+    with store.connect(empty_db, read_only=True) as con:
         in_db = con.execute("SELECT count(*) FROM accidents").fetchone()[0]
         assert in_db > 0
     listing = at.dataframe[0].value
@@ -128,13 +128,13 @@ def test_sample_data_can_be_removed_from_the_page(empty_db):
     assert any("将清除示例数据" in w.value for w in at.warning)
     button(at, "确认清除示例数据").click().run()
     assert not at.exception
-    with duckdb.connect(str(empty_db), read_only=True) as con:
+    with store.connect(empty_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM import_batches WHERE NOT undone").fetchone()[0] == 0
     assert any("已清除示例数据" in s.value for s in at.success)
     button(at, "载入示例数据").click().run()  # offered again once nothing is in effect
     assert not at.exception
-    with duckdb.connect(str(empty_db), read_only=True) as con:
+    with store.connect(empty_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM accidents").fetchone()[0] > 0
 
 

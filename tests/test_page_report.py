@@ -11,6 +11,7 @@ from analytics.documents.report import report_content
 from analytics.metrics.common import counties, default_period, home_county
 from analytics.metrics.periods import Period
 from tests.apptest_support import markdown_text, run_page
+from tests.stores import new_db
 
 PAGE = "pages/report.py"
 
@@ -62,7 +63,7 @@ def test_page_follows_the_county_and_period_of_the_url(sample, sample_db_path):
 def test_empty_database_shows_no_data(tmp_path, monkeypatch):
     from analytics.sample.lifecycle import load_sample, remove_sample
 
-    path = tmp_path / "cleared.duckdb"
+    path = new_db(tmp_path, "cleared")
     store.ensure_schema(path)
     load_sample(path)
     remove_sample(path)

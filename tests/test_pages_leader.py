@@ -8,7 +8,6 @@ traceback; the filters follow the URL; meeting mode turns on from the URL.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
@@ -20,6 +19,7 @@ from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
 from analytics.text import wording
 from tests.apptest_support import DEFAULT_PAGE, markdown_text, run_page
+from tests.stores import copy_db, new_db
 from ui import data
 
 LEADER_PAGES = (DEFAULT_PAGE, "pages/trends.py", "pages/ranking.py")
@@ -39,7 +39,7 @@ def cleared_db(tmp_path, monkeypatch):
     """A database whose sample was loaded and removed: no records, and the app must not reload it."""
     from analytics.sample.lifecycle import load_sample, remove_sample
 
-    path = tmp_path / "cleared.duckdb"
+    path = new_db(tmp_path, "cleared")
     store.ensure_schema(path)
     load_sample(path)
     remove_sample(path)
@@ -204,8 +204,7 @@ def test_first_year_of_data_is_not_compared(sample, sample_db_path):
 
 
 def test_cached_query_sees_a_write_at_once(sample_db_path, tmp_path, monkeypatch):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(sample_db_path, path)
+    path = copy_db(sample_db_path, tmp_path, "copy")
     monkeypatch.setenv("SAFETY_DB", str(path))
     with store.connect(path) as con:
         county, period = home_county(con), default_period(con)

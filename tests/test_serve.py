@@ -12,6 +12,7 @@ import urllib.request
 
 from analytics import settings
 from analytics.cli.ops import serve_command
+from tests.stores import has_schema, new_db
 
 ROOT = settings.PROJECT_ROOT
 PORTS = range(8690, 8700)  # this test's own, apart from the browser tests' ports
@@ -39,7 +40,7 @@ def test_the_command_names_the_entry_by_its_full_path_and_the_given_address():
 
 def test_serve_from_another_folder_answers_and_creates_the_database(tmp_path):
     port = _free_port()
-    db = tmp_path / "new.duckdb"
+    db = new_db(tmp_path, "new")
     env = {**settings.environment_with_db(db), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "analytics", "serve", "--port", str(port)],
@@ -60,7 +61,7 @@ def test_serve_from_another_folder_answers_and_creates_the_database(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, "serve did not answer"
                 time.sleep(0.3)
-        assert db.exists()  # the schema is brought up to date before the server starts
+        assert has_schema(db)  # the schema is brought up to date before the server starts
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

@@ -10,6 +10,7 @@ import pytest
 
 from analytics import store
 from analytics.contract.datasets import DATASETS
+from tests.stores import new_db
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -31,14 +32,19 @@ def test_schema_has_every_dataset_and_its_history(empty_db):
 
 
 def test_schema_upgrade_adds_missing_columns(tmp_path):
-    path = tmp_path / "old.duckdb"
+    path = new_db(tmp_path, "old")
     store.ensure_schema(path)
     with store.connect(path, read_only=False) as con:
         con.execute("ALTER TABLE training DROP COLUMN hours")
         con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     store.ensure_schema(path)
     with store.connect(path) as con:
-        names = {r[0] for r in con.execute("DESCRIBE training").fetchall()}
+        names = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'training'"
+            ).fetchall()
+        }
     assert "hours" in names
 
 
@@ -78,6 +84,7 @@ def test_data_version_changes_on_write(empty_db):
     assert store.data_version(empty_db) != before
 
 
+@pytest.mark.file_store
 def test_waits_for_another_process_holding_the_write_lock(empty_db):
     holder = subprocess.Popen(
         [
@@ -107,6 +114,7 @@ def test_waits_for_another_process_holding_the_write_lock(empty_db):
         assert store.get_meta(con, "home_county") == "乙县"
 
 
+@pytest.mark.file_store
 def test_gives_up_with_a_chinese_message_after_the_wait(empty_db):
     holder = subprocess.Popen(
         [
@@ -132,7 +140,7 @@ def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp
     from analytics.importing import import_file
     from tests.import_support import ACCIDENT_HEADER, csv_bytes
 
-    db = tmp_path / "clean.duckdb"
+    db = new_db(tmp_path, "clean")
     rows = [ACCIDENT_HEADER, ["SG1", "2026-03-01", "甲县", " \u3000", "道路交通", 0, 1, "1"]]
     rows.append(["SG2", "2026-03-02", "甲县", " 城关镇 ", "道路交通", 0, 1, "1"])
     assert import_file(csv_bytes(rows), file_name="a.csv", db=db)["status"] == "imported"
@@ -210,7 +218,7 @@ def test_the_import_trims_grouped_text_full_width_spaces_included(
     from analytics.importing import import_file
     from tests.import_support import csv_bytes
 
-    db = tmp_path / "clean.duckdb"
+    db = new_db(tmp_path, "clean")
     rows = [header, ["R1", "2026-03-01", *cells]]
     result = import_file(csv_bytes(rows), file_name="f.csv", dataset=table, db=db, today=TODAY)
     assert result["status"] == "imported", result["errors"]
@@ -229,7 +237,7 @@ def test_a_blank_required_department_is_refused_not_stored(tmp_path, table, head
     from analytics.importing import import_file
     from tests.import_support import csv_bytes
 
-    db = tmp_path / "clean.duckdb"
+    db = new_db(tmp_path, "clean")
     result = import_file(
         csv_bytes([header, ["R1", "2026-03-01", *cells]]),
         file_name="f.csv",

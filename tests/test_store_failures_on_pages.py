@@ -45,6 +45,7 @@ def damaged_db(tmp_path, monkeypatch):
     return path
 
 
+@pytest.mark.file_store
 @pytest.mark.parametrize("page", PAGES)
 def test_damaged_file_is_a_message_on_every_page(damaged_db, page):
     [message] = errors_on(page)
@@ -75,6 +76,7 @@ def locked_db(tmp_path, monkeypatch):
     holder.wait()
 
 
+@pytest.mark.file_store
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/data_import.py", "pages/report.py"])
 def test_lock_held_too_long_is_a_message(locked_db, page):
     [message] = errors_on(page)
@@ -102,6 +104,7 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
+@pytest.mark.file_store
 def test_read_only_folder_still_serves_pages_and_import_says_why(small_disk, monkeypatch):
     db = small_disk / "ro.duckdb"
     store.ensure_schema(db)
@@ -124,6 +127,7 @@ def test_read_only_folder_still_serves_pages_and_import_says_why(small_disk, mon
     assert snapshot(db) == before
 
 
+@pytest.mark.file_store
 def test_disk_full_at_import_is_a_message_and_the_data_as_it_was(small_disk):
     db = small_disk / "full.duckdb"
     store.ensure_schema(db)

@@ -8,6 +8,7 @@ from analytics import store
 from analytics.importing import import_file
 from tests.apptest_support import run_page
 from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, csv_bytes, write_xlsx
+from tests.stores import new_db
 from ui import upload
 
 
@@ -23,7 +24,7 @@ class Bar:
 
 @pytest.fixture
 def regions_db(tmp_path, monkeypatch):
-    path = tmp_path / "page.duckdb"
+    path = new_db(tmp_path, "page")
     store.ensure_schema(path)
     regions = csv_bytes([["县市区", "乡镇（街道）"], *[row[:2] for row in REGIONS]])
     assert import_file(regions, file_name="regions.csv", db=path)["status"] == "imported"

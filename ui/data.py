@@ -41,10 +41,10 @@ def store_guard() -> Iterator[None]:
 
 
 def db_file() -> str:
-    """The database file this process serves ($SAFETY_DB or the default)."""
+    """The database this process serves ($SAFETY_DB or the default): a file path or a server URL."""
     # Every page reaches the database through here, so a page Streamlit ran on its own is caught here.
     runtime.leave_pages_directory_run()
-    path = str(store.db_path())
+    path = str(store.location())
     with store_guard():  # a page run on its own (outside dashboard.py's guard) meets a bad file here first
         _readable(path, store.data_version(path))
     return path

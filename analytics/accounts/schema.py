@@ -58,10 +58,9 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SESSIONS_DDL)
     con.execute(_AUDIT_DDL)
     con.execute(_OWNERS_DDL)
-    present = con.execute(
-        "SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = ?", [AUDIT_SEQUENCE]
-    ).fetchone()[0]
-    if not present:
+    from analytics.store.dialect import has_sequence
+
+    if not has_sequence(con, AUDIT_SEQUENCE):
         start = int(con.execute("SELECT coalesce(max(event_id), 0) + 1 FROM audit_events").fetchone()[0])
         con.execute(f"CREATE SEQUENCE {AUDIT_SEQUENCE} START WITH {start}")
 

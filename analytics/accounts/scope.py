@@ -40,7 +40,10 @@ def county_problems(actor: Actor | None, checked, problems, declared_county: str
 def record_owner(con, batch_id: int, actor: Actor | None) -> None:
     """Remember who imported a batch, inside the import's transaction."""
     if actor is not None:
-        con.execute("INSERT OR REPLACE INTO batch_owners VALUES (?, ?)", [batch_id, actor.name])
+        con.execute(
+            "INSERT INTO batch_owners VALUES (?, ?) ON CONFLICT (batch_id) DO UPDATE SET name = excluded.name",
+            [batch_id, actor.name],
+        )
 
 
 def owners(db=None) -> dict[int, str]:

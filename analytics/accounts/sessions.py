@@ -48,7 +48,8 @@ def _reused(db, question: tuple, ask):
 
 
 def _secret(db) -> bytes:
-    key = str(store.db_path(db).resolve())
+    where = store.location(db)
+    key = store.display(where) if store.is_server(where) else str(where.resolve())
     if key not in _secrets:
         _secrets[key] = _read_secret(db)
     return _secrets[key]

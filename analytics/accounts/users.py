@@ -221,6 +221,7 @@ def ensure_first_admin(db) -> tuple[str, Path] | None:
             [FIRST_ADMIN, passwords.hash_password(password), audit.now()],
         )
     secret_file = settings.initial_password_file(file)
+    secret_file.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(password + "\n")

@@ -35,7 +35,7 @@ _STREAM = "/_stcore/stream"
 
 
 def _db():
-    return store.db_path()
+    return store.location()
 
 
 def _client(scope) -> str:

@@ -14,8 +14,9 @@ from analytics.text.zh import t
 def cmd_init(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Create the database and, with --sample, load the bundled sample data."""
     path = store.ensure_schema(args.db)
-    document: dict = {"db": str(path), "sample": bool(args.sample), "initial_admin": report_first_admin(path)}
-    lines = [t("cli.db_ready", path=path)]
+    shown = store.display(path)
+    document: dict = {"db": shown, "sample": bool(args.sample), "initial_admin": report_first_admin(path)}
+    lines = [t("cli.db_ready", path=shown)]
     if args.sample:
         from analytics.sample.lifecycle import SampleRejected, load_sample
 

@@ -43,7 +43,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], tuple[int, object, str]]] = {
         ("supervision", ("hazards", "enforcement", "training", "townships")),
         ("registers", ("standardization", "sources", "projects", "reports", "control")),
         ("report", ("report", "brief")),
-        ("ops", ("serve", "backup", "restore")),
+        ("ops", ("serve", "backup", "restore", "migrate")),
         ("accounts", ("users", "audit")),
     )
     for name in names
@@ -169,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=t("cli.port_help", default=settings.SERVER_PORT),
     )
 
+    p = sub.add_parser("migrate", parents=[common], help=t("cli.migrate_help"))
+    p.add_argument(
+        "--from", dest="source", required=True, metavar="PATH_OR_URL", help=t("cli.migrate_from_help")
+    )
+    p.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL", help=t("cli.migrate_to_help"))
+
     p = sub.add_parser("backup", parents=[common], help=t("cli.backup_help"))
     p.add_argument(
         "file", nargs="?", type=Path, metavar=t("cli.file_metavar"), help=t("cli.backup_file_help")
@@ -207,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             t("cli.os_error", file=error.filename or t("cli.unknown_file"), reason=store.os_reason(error)),
         )
     except Exception as error:
-        failure = store.explain(error, store.db_path(args.db))
+        failure = store.explain(error, store.location(args.db))
         log.error("%s failed", args.command, exc_info=True)
         if failure is not None:
             return _failed(args, t("cli.failure_logged", message=failure, log=settings.log_file()))

@@ -1,4 +1,4 @@
-"""CLI handlers for running the product: `serve`, `backup FILE`, `restore FILE [--yes]`."""
+"""CLI handlers for running the product: `serve`, `backup FILE`, `restore FILE [--yes]`, `migrate --from --to`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ import sys
 
 from analytics import settings, store
 from analytics.cli.errors import RejectedInput
-from analytics.store.backup import NotABackup, create_backup, prune_backups, read_manifest, restore_backup
+from analytics.store.backup import (
+    NotABackup,
+    create_backup,
+    prune_backups,
+    read_manifest,
+    refuse_server,
+    restore_backup,
+)
+from analytics.store.migrate import MigrateRefused, migrate
 from analytics.text.zh import t
 
 ENTRY = settings.PROJECT_ROOT / "app.py"  # the dashboard behind the login routes (analytics.accounts.web)
@@ -39,12 +47,28 @@ def cmd_serve(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Bring the schema up to date, then run Streamlit from the project folder (its .streamlit/config.toml)."""
     db = store.ensure_schema(args.db)
     env = settings.environment_with_db(db) if args.db else None
-    print(t("cli.serving", host=args.host, port=args.port, db=db), file=sys.stderr, flush=True)
+    print(t("cli.serving", host=args.host, port=args.port, db=store.display(db)), file=sys.stderr, flush=True)
     try:
         status = subprocess.call(serve_command(args.host, args.port), cwd=settings.PROJECT_ROOT, env=env)
     except KeyboardInterrupt:
         status = 0
     return status, {"status": status}, ""
+
+
+def cmd_migrate(args: argparse.Namespace) -> tuple[int, dict, str]:
+    """Copy every table of one store into another, empty one (file or server, either way)."""
+    try:
+        result = migrate(args.source, args.target)
+    except MigrateRefused as error:
+        raise RejectedInput(str(error)) from error
+    text = t(
+        "cli.migrated",
+        source=result["from"],
+        target=result["to"],
+        tables=len(result["tables"]),
+        rows=f"{sum(result['tables'].values()):,}",
+    )
+    return 0, result, text
 
 
 def cmd_backup(args: argparse.Namespace) -> tuple[int, dict, str]:
@@ -68,7 +92,7 @@ def _confirmed(args: argparse.Namespace, manifest: dict) -> bool:
         "cli.restore_question",
         created_at=manifest["created_at"],
         batches=manifest.get("batches", "?"),
-        db=store.db_path(args.db),
+        db=store.display(args.db),
     )
     print(question, file=sys.stderr, end="", flush=True)
     answer = sys.stdin.readline() if sys.stdin and not sys.stdin.closed else ""
@@ -77,6 +101,7 @@ def _confirmed(args: argparse.Namespace, manifest: dict) -> bool:
 
 def cmd_restore(args: argparse.Namespace) -> tuple[int, dict, str]:
     """Check the backup, ask (unless --yes), then put it in place of the database."""
+    refuse_server(args.db)  # before asking: a server's backup is its own
     try:
         manifest = read_manifest(args.file)
         if not _confirmed(args, manifest):

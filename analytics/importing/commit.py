@@ -16,6 +16,7 @@ from analytics.contract.datasets import DATASETS, Dataset
 from analytics.importing.suggest import county_message, township_message
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
 from analytics.metrics.coverage import MONTHLY_SOURCES, coverage, month_key
+from analytics.store import dialect
 
 HISTORY_ACTIONS = ("insert", "update", "delete")
 
@@ -122,23 +123,27 @@ def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dic
             selected.append(f"CASE WHEN t.__found THEN t.{column} ELSE i.{column} END AS {column}")
     compared = [c for c in dataset.column_names if c in present and c not in dataset.key]
     changed = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in compared) or "false"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE merged AS SELECT {', '.join(selected)}, "
+    dialect.replace_temp_table(
+        con,
+        "merged",
+        f"SELECT {', '.join(selected)}, "
         f"coalesce(t.__found, false) AS found, coalesce(t.__found AND ({changed}), false) AS changed "
         f"FROM incoming i LEFT JOIN (SELECT {_columns(dataset)}, true AS __found FROM {name}) t "
-        f"ON {_keys_match('i', 't', dataset)}"
+        f"ON {_keys_match('i', 't', dataset)}",
     )
     if mode == "replace":
         scope_t, scope_i = _scope(dataset, "t"), _scope(dataset, "i")
         in_scope = " AND ".join(f"{a} IS NOT DISTINCT FROM s.s{n}" for n, a in enumerate(scope_t))
         scope_cols = ", ".join(f"{e} AS s{n}" for n, e in enumerate(scope_i))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE removed AS SELECT {_columns(dataset, 't')} FROM {name} t "
+        dialect.replace_temp_table(
+            con,
+            "removed",
+            f"SELECT {_columns(dataset, 't')} FROM {name} t "
             f"WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {scope_cols} FROM incoming i) s WHERE {in_scope}) "
-            f"AND NOT EXISTS (SELECT 1 FROM incoming i WHERE {_keys_match('i', 't', dataset)})"
+            f"AND NOT EXISTS (SELECT 1 FROM incoming i WHERE {_keys_match('i', 't', dataset)})",
         )
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE removed AS SELECT {_columns(dataset)} FROM {name} LIMIT 0")
+        dialect.replace_temp_table(con, "removed", f"SELECT {_columns(dataset)} FROM {name} LIMIT 0")
     inserted, updated, unchanged = con.execute(
         "SELECT count(*) FILTER (WHERE NOT found), count(*) FILTER (WHERE changed), "
         "count(*) FILTER (WHERE found AND NOT changed) FROM merged"
@@ -280,10 +285,10 @@ def _township_references(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple
     after = _regions_after_undo()
     lost = (
         f"SELECT county, TRIM(township) AS township FROM regions "
-        f"EXCEPT SELECT county, TRIM(township) FROM ({after})"
+        f"EXCEPT SELECT county, TRIM(township) FROM ({after}) a"
     )
     params = {"batch": batch_id}
-    left = int(con.execute(f"SELECT count(*) FROM ({after})", params).fetchone()[0])
+    left = int(con.execute(f"SELECT count(*) FROM ({after}) a", params).fetchone()[0])
     references = {}
     for name, dataset in DATASETS.items():
         if name == "regions" or "township" not in dataset.column_names:

@@ -30,7 +30,7 @@ def latest_month(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -
         "WHERE make_date(year::INT, month::INT, 1) <= $today"
         for name in YEAR_MONTH_SOURCES
     ]
-    row = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})", {"today": today}).fetchone()
+    row = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)}) months", {"today": today}).fetchone()
     if row[0] is None:
         return None
     return row[0].year, row[0].month
@@ -63,7 +63,7 @@ def counties(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every county in the regions table or in any record, sorted."""
     parts = [f"SELECT county FROM {name}" for name in DATASETS]
     rows = con.execute(
-        f"SELECT DISTINCT county FROM ({' UNION ALL '.join(parts)}) WHERE county IS NOT NULL ORDER BY county"
+        f"SELECT DISTINCT county FROM ({' UNION ALL '.join(parts)}) named WHERE county IS NOT NULL ORDER BY county"
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -121,7 +121,7 @@ def data_years(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> 
         for name in YEAR_MONTH_SOURCES
     ]
     rows = con.execute(
-        f"SELECT DISTINCT y FROM ({' UNION ALL '.join(parts)}) WHERE y IS NOT NULL ORDER BY y DESC",
+        f"SELECT DISTINCT y FROM ({' UNION ALL '.join(parts)}) years WHERE y IS NOT NULL ORDER BY y DESC",
         {"today": today},
     ).fetchall()
     return [int(r[0]) for r in rows]

@@ -126,7 +126,7 @@ def _source_sql(name: str) -> str:
     )
     return (
         f"SELECT '{name}' AS source, county, min(first_day) AS first_day, max(last_day) AS last_day "
-        f"FROM ({records} UNION ALL {declared}) WHERE county IS NOT NULL AND last_day <= $today GROUP BY county"
+        f"FROM ({records} UNION ALL {declared}) spans WHERE county IS NOT NULL AND last_day <= $today GROUP BY county"
     )
 
 

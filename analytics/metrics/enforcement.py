@@ -57,7 +57,7 @@ def _counts(con, period: Period, county: str, key_sql: str) -> tuple[dict, dict]
         SELECT grouping(k), k, {_COUNTS}
         FROM (SELECT *, {key_sql} AS k, filed_on >= $start AS current FROM enforcement
               WHERE county = $county
-                AND (filed_on BETWEEN $start AND $end OR filed_on BETWEEN $previous_start AND $previous_end))
+                AND (filed_on BETWEEN $start AND $end OR filed_on BETWEEN $previous_start AND $previous_end)) f
         GROUP BY GROUPING SETS ((k), ())
     """
     params = {
@@ -182,7 +182,7 @@ def enforcement_monthly(
         FROM enforcement
         WHERE county = $county
           AND (filed_on BETWEEN $start AND $end OR filed_on BETWEEN $previous_start AND $previous_end)
-        GROUP BY ALL
+        GROUP BY 1, 2
     """
     params = {
         "year": year,

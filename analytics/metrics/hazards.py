@@ -107,7 +107,7 @@ def _hazard_counts(con, period: Period, county: str, key_sql: str, as_of: dt.dat
     sql = f"""
         SELECT grouping(k), k, {_HAZARD_COUNTS}
         FROM (SELECT *, {key_sql} AS k FROM hazards
-              WHERE county = $county AND found_on BETWEEN $start AND $end)
+              WHERE county = $county AND found_on BETWEEN $start AND $end) f
         GROUP BY GROUPING SETS ((k), ())
     """
     params = {
@@ -129,7 +129,7 @@ def _inspection_counts(con, period: Period, county: str, key_sql: str):
     sql = f"""
         SELECT grouping(k), k, count(*), count(DISTINCT unit), count(DISTINCT sector)
         FROM (SELECT *, {key_sql} AS k FROM inspections
-              WHERE county = $county AND inspected_on BETWEEN $start AND $end)
+              WHERE county = $county AND inspected_on BETWEEN $start AND $end) f
         GROUP BY GROUPING SETS ((k), ())
     """
     return _grouped(con, sql, {"county": county, "start": period.start, "end": period.end})

@@ -36,12 +36,12 @@ CORRECTION_WINDOW_DAYS = 30
 
 # Aggregates over the accidents table, each with its FILTER placeholder for the period.
 _MEASURES = (
-    ("accidents", "count(*) FILTER ({w})"),
-    ("deaths", "coalesce(sum(deaths) FILTER ({w}), 0)"),
-    ("injuries", "coalesce(sum(injuries) FILTER ({w}), 0)"),
-    ("direct_loss_wan", "coalesce(sum(direct_loss_wan) FILTER ({w}), 0)"),
-    ("missing", "coalesce(sum(coalesce(missing, 0)) FILTER ({w}), 0)"),
-    ("major_accidents", "count(*) FILTER (({w}) AND list_contains($major_levels, level))"),
+    ("accidents", "count(*) FILTER (WHERE {w})"),
+    ("deaths", "coalesce(sum(deaths) FILTER (WHERE {w}), 0)"),
+    ("injuries", "coalesce(sum(injuries) FILTER (WHERE {w}), 0)"),
+    ("direct_loss_wan", "coalesce(sum(direct_loss_wan) FILTER (WHERE {w}), 0)"),
+    ("missing", "coalesce(sum(coalesce(missing, 0)) FILTER (WHERE {w}), 0)"),
+    ("major_accidents", "count(*) FILTER (WHERE ({w}) AND list_contains($major_levels, level))"),
 )
 _CURRENT = "occurred_on BETWEEN $start AND $end"
 _PREVIOUS = "occurred_on BETWEEN $previous_start AND $previous_end"
@@ -321,7 +321,7 @@ def monthly(
         "coalesce(sum(deaths), 0) AS deaths, coalesce(sum(injuries), 0) AS injuries, "
         "coalesce(sum(direct_loss_wan), 0) AS direct_loss_wan FROM accidents "
         "WHERE occurred_on BETWEEN $start AND $end AND ($county IS NULL OR county = $county) "
-        "GROUP BY ALL",
+        "GROUP BY 1, 2",
         {"start": dt.date(year - 1, 1, 1), "end": dt.date(year, 12, 31), "county": county},
     )
     figures = {(y, m): values for y, m, *values in result.fetchall()}

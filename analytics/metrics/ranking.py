@@ -59,8 +59,8 @@ WITH county_list AS (
 slots AS (
     SELECT c.county, y.year, m.month
     FROM county_list c
-    CROSS JOIN (SELECT unnest([$year, $year - 1]) AS year) y
-    CROSS JOIN (SELECT unnest(range($first_month, $last_month + 1)) AS month) m
+    CROSS JOIN (VALUES ($year), ($year - 1)) AS y(year)
+    CROSS JOIN generate_series($first_month, $last_month) AS m(month)
 ),
 records AS (
     SELECT county, year(occurred_on) AS year, month(occurred_on) AS month,
@@ -72,7 +72,7 @@ records AS (
            coalesce(sum(deaths) FILTER (WHERE list_contains($industry, sector)), 0) AS industry_deaths
     FROM accidents
     WHERE (occurred_on BETWEEN $start AND $end OR occurred_on BETWEEN $previous_start AND $previous_end)
-    GROUP BY ALL
+    GROUP BY 1, 2, 3
 )
 SELECT s.county, s.year,
        sum(CASE WHEN b.county IS NOT NULL THEN b.accidents ELSE coalesce(r.accidents, 0) END)::BIGINT,

@@ -63,7 +63,7 @@ def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tup
                coalesce(sum(trainees) FILTER (WHERE passed IS NOT NULL), 0),
                count(*)
         FROM (SELECT *, {key_sql} AS k FROM training
-              WHERE county = $county AND held_on BETWEEN $start AND $end)
+              WHERE county = $county AND held_on BETWEEN $start AND $end) f
         GROUP BY GROUPING SETS ((k), ())
     """
     groups, total = {}, (0, 0, 0, 0)
@@ -80,7 +80,7 @@ def _targets(con, year: int, county: str) -> dict[tuple[str | None, str], int]:
     sql = """
         SELECT township AS t, category, sum(required)
         FROM training_targets WHERE year = $year AND county = $county
-        GROUP BY ALL
+        GROUP BY 1, 2
     """
     return {(t, c): int(r) for t, c, r in con.execute(sql, {"year": year, "county": county}).fetchall()}
 
@@ -169,7 +169,7 @@ def training_gaps(
     sql = """
         SELECT township AS t, category, sum(trainees)
         FROM training WHERE county = $county AND held_on BETWEEN $start AND $end
-        GROUP BY ALL
+        GROUP BY 1, 2
     """
     trained = {
         (t, c): int(n)

@@ -27,6 +27,7 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
+from analytics.store import dialect
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
@@ -40,11 +41,32 @@ log = logging.getLogger(__name__)
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
+def location(path: str | os.PathLike | None = None) -> str | Path:
+    """The database: the argument, else $SAFETY_DB, else data/safety.duckdb; a `postgresql://` URL stays a str."""
+    chosen = path or settings.db_location()
+    if is_server(chosen):
+        return str(chosen)
+    return Path(chosen)
+
+
 def db_path(path: str | os.PathLike | None = None) -> Path:
-    """The database file: the argument, else $SAFETY_DB, else data/safety.duckdb."""
-    if path:
-        return Path(path)
-    return settings.db_file()
+    """The database file: the argument, else $SAFETY_DB, else data/safety.duckdb (a server URL: `location`)."""
+    return Path(location(path))
+
+
+def is_server(location_: str | os.PathLike | None) -> bool:
+    """Whether a database location is a PostgreSQL server's URL (else a DuckDB file)."""
+    return dialect.is_server(location_)
+
+
+def display(location_: str | os.PathLike | None = None) -> str:
+    """The location as it may be shown or logged: a server URL without its password."""
+    chosen = location(location_)
+    if isinstance(chosen, str):
+        from analytics.store import server
+
+        return server.display(chosen)
+    return str(chosen)
 
 
 class StoreFailure(Exception):
@@ -68,9 +90,16 @@ _CORRUPT = ("not a valid duckdb database", "corrupt", "checksum", "serialization
 
 
 def explain(error: BaseException, file: str | os.PathLike | None = None) -> StoreFailure | None:
-    """The Chinese message for a DuckDB failure of the file itself (space, permission, damage), else None."""
+    """The Chinese message for a DuckDB failure of the file itself (space, permission, damage), else None.
+
+    For a server URL, the server's failure (unreachable, login refused, no such database, busy).
+    """
     if isinstance(error, StoreFailure):
         return error
+    if file is not None and is_server(file):
+        from analytics.store import server
+
+        return server.explain(error, str(file))
     if not isinstance(error, duckdb.Error):
         return None
     text = str(error).lower()
@@ -118,6 +147,9 @@ def import_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     DuckDB would take up to 80% of the machine's memory. The setting is the database instance's,
     so it is reset afterwards for the pages' queries.
     """
+    if dialect.on_server(con):  # the server's memory is its administrator's setting
+        yield
+        return
     con.execute(f"SET memory_limit = '{settings.IMPORT_MEMORY_MB}MB'")
     try:
         yield
@@ -132,7 +164,7 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
     """End a failed write's transaction; a transaction DuckDB already ended (disk full) is no second error."""
     try:
         con.execute("ROLLBACK")
-    except duckdb.Error:
+    except Exception:  # noqa: BLE001 - duckdb.Error or the server's (a closed connection)
         log.debug("rollback after a failed write", exc_info=True)
 
 
@@ -141,8 +173,10 @@ _write_locks: dict[str, threading.RLock] = {}
 _writers: dict[str, int] = {}  # threads holding or waiting for each file's write lock
 
 
-def _lock_key(file: Path) -> str:
-    return str(file.resolve())
+def _lock_key(file: str | Path) -> str:
+    if is_server(file):
+        return display(file)
+    return str(Path(file).resolve())
 
 
 def _write_lock(key: str) -> threading.RLock:
@@ -153,11 +187,11 @@ def _write_lock(key: str) -> threading.RLock:
 def write_in_progress(path: str | os.PathLike | None = None) -> bool:
     """Whether a write (import, undo, schema upgrade) in this process holds or awaits the database file."""
     with _registry_lock:
-        return _writers.get(_lock_key(db_path(path)), 0) > 0
+        return _writers.get(_lock_key(location(path)), 0) > 0
 
 
 @contextmanager
-def _serialised(file: Path, wait: float) -> Iterator[None]:
+def _serialised(file: str | Path, wait: float) -> Iterator[None]:
     key = _lock_key(file)
     lock = _write_lock(key)
     with _registry_lock:
@@ -191,6 +225,12 @@ def connect(
     itself (disk full, read-only, damaged) is a `StoreFailure` with a Chinese message.
     """
     wait = settings.LOCK_WAIT_SECONDS if wait is None else wait
+    if is_server(location(path)):
+        from analytics.store import server
+
+        with server.connection(str(location(path)), read_only, wait) as con:
+            yield con
+        return
     file = db_path(path)
     if read_only and not file.exists():
         ensure_schema(file)
@@ -236,7 +276,14 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
-    """A token that changes whenever the database file is written; cache keys include it."""
+    """A token that changes whenever the database is written; cache keys include it.
+
+    A file: its and its WAL's modification time and size. A server: the counter every write's
+    transaction bumps (a trigger on every table), read in one short query.
+    """
+    if is_server(location(path)):
+        with connect(path, read_only=True) as con:
+            return f"v{con.execute(f'SELECT version FROM {dialect.VERSION_TABLE}').fetchone()[0]}"
     file = db_path(path)
     parts = []
     for candidate in (file, Path(str(file) + ".wal")):
@@ -248,11 +295,11 @@ def data_version(path: str | os.PathLike | None = None) -> str:
     return "|".join(parts)
 
 
-def _dataset_ddl(name: str) -> str:
+def _dataset_ddl(con, name: str) -> str:
     dataset = DATASETS[name]
     columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
     if name == "accidents":
-        columns.append(f"level VARCHAR GENERATED ALWAYS AS ({accident_level_sql()}) VIRTUAL")
+        columns.append(dialect.generated_column(con, "level", "VARCHAR", accident_level_sql()))
     return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(columns)})"
 
 
@@ -293,10 +340,22 @@ CREATE TABLE IF NOT EXISTS coverage_declarations (
 )
 """
 _META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+# Every table of the store, in the order `migrate` copies them.
+TABLES = (
+    "meta",
+    "import_batches",
+    "coverage_declarations",
+    *DATASETS,
+    *(f"history_{name}" for name in DATASETS),
+    *accounts_schema.TABLES,
+)
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and add columns that a newer contract introduced."""
+    if dialect.on_server(con):
+        for statement in dialect.SERVER_FUNCTIONS:
+            con.execute(statement)
     con.execute(_META_DDL)
     con.execute(_BATCHES_DDL)
     con.execute(_COVERAGE_DDL)
@@ -305,7 +364,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         start = int(con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0])
         con.execute(f"CREATE SEQUENCE {BATCH_SEQUENCE} START WITH {start}")
     for name, dataset in DATASETS.items():
-        con.execute(_dataset_ddl(name))
+        con.execute(_dataset_ddl(con, name))
         con.execute(_history_ddl(name))
         for table in (name, f"history_{name}"):
             present = {
@@ -320,7 +379,13 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
     accounts_schema.create_tables(con)
     _clean_text_keys(con)
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    if dialect.on_server(con):
+        for statement in dialect.SERVER_VERSION_DDL:
+            con.execute(statement)
+        for table in TABLES:
+            for statement in dialect.version_trigger(table):
+                con.execute(statement)
+    set_meta(con, "schema_version", str(SCHEMA_VERSION))
 
 
 # Text columns pages group by; the import stores them trimmed and an empty cell as null.
@@ -341,8 +406,16 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
                 )
 
 
-def ensure_schema(path: str | os.PathLike | None = None) -> Path:
-    """Create the database file if needed and bring its schema up to date."""
+def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
+    """Create the database file if needed and bring its schema up to date; return its location.
+
+    On a server the schema is checked on a read-only connection first (no wait behind a writer),
+    and created or upgraded only when it is not current.
+    """
+    if is_server(location(path)):
+        from analytics.store import server
+
+        return server.ensure_schema(str(location(path)))
     file = db_path(path)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -385,11 +458,7 @@ def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _has_sequence(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_sequences() WHERE sequence_name = ?", [BATCH_SEQUENCE]
-        ).fetchone()[0]
-    )
+    return dialect.has_sequence(con, BATCH_SEQUENCE)
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -401,4 +470,7 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> Non
     if value is None:
         con.execute("DELETE FROM meta WHERE key = ?", [key])
     else:
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        con.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )

@@ -33,9 +33,13 @@ from analytics.store import (
     _opened,
     _serialised,
     db_path,
+    display,
     ensure_schema,
+    is_server,
+    location,
     os_reason,
 )
+from analytics.text.zh import t
 
 PRODUCT = "safety-dashboard-backup"  # marks a backup of this product
 FORMAT = 1
@@ -78,12 +82,22 @@ def _target(out: Path, now: dt.datetime) -> Path:
     return out
 
 
+def refuse_server(db) -> None:
+    """Backup and restore copy a DuckDB file; a server store has its own backup (pg_dump): StoreFailure."""
+    if is_server(location(db)):
+        raise StoreFailure(t("store.server_backup", db=display(db)))
+
+
 def create_backup(
     out: str | os.PathLike,
     db: str | os.PathLike | None = None,
     now: dt.datetime | None = None,
 ) -> dict:
-    """Write a backup of the database to `out` (a file, or a folder to name it in); its manifest."""
+    """Write a backup of the database to `out` (a file, or a folder to name it in); its manifest.
+
+    A server store is refused (StoreFailure): its own backup (pg_dump) is the one to use.
+    """
+    refuse_server(db)
     if not db_path(db).is_file():
         raise StoreFailure(f"数据库文件不存在：{db_path(db)}，没有可备份的数据。请用 --db 指定数据库文件")
     file = ensure_schema(db)
@@ -178,6 +192,7 @@ def _extract_checked(backup: Path, manifest: dict, into: Path) -> Path:
 
 def restore_backup(backup: str | os.PathLike, db: str | os.PathLike | None = None) -> dict:
     """Put a backup's database in place of the database file, then bring its schema up to date."""
+    refuse_server(db)
     path = Path(backup)
     manifest = read_manifest(path)
     file = db_path(db)

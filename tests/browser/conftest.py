@@ -14,7 +14,6 @@ tests/browser/support.py.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -29,6 +28,7 @@ from tests.browser.support import (
     TALL,
     run_server,
 )
+from tests.stores import Location, new_db
 
 
 def _require_chromium() -> None:
@@ -37,12 +37,12 @@ def _require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_sample_db(tmp_path_factory) -> Path:
+def browser_sample_db(tmp_path_factory) -> Location:
     """The database the sample server reads (tests compute expected figures from it, read-only)."""
     _require_chromium()
     from analytics.sample.lifecycle import load_sample
 
-    path = tmp_path_factory.mktemp("browser-sample") / "sample.duckdb"
+    path = new_db(tmp_path_factory.mktemp("browser-sample"), "sample", lasting=True)
     store.ensure_schema(path)
     load_sample(path)
     return path
@@ -56,7 +56,7 @@ def sample_server(browser_sample_db):
         yield base_url
 
 
-def cleared_database(path: Path) -> Path:
+def cleared_database(path: Location) -> Location:
     """A database whose sample was loaded and then removed: no records, and never refilled on start."""
     from analytics.sample.lifecycle import load_sample, remove_sample
 
@@ -67,10 +67,10 @@ def cleared_database(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_empty_db(tmp_path_factory) -> Path:
+def browser_empty_db(tmp_path_factory) -> Location:
     """The database the empty server reads (tests sign in against it)."""
     _require_chromium()
-    return cleared_database(tmp_path_factory.mktemp("browser-empty") / "empty.duckdb")
+    return cleared_database(new_db(tmp_path_factory.mktemp("browser-empty"), "empty", lasting=True))
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tests.stores import label
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,7 +118,7 @@ def run_server(
     port = port or _free_port()
     env = {**os.environ, "SAFETY_DB": str(db_path), **(extra_env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"server-{db_path.stem}.log").open("w")
+    log = (ARTIFACTS / f"server-{label(db_path)}.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,

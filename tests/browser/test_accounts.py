@@ -16,6 +16,7 @@ from analytics.accounts import users
 from analytics.accounts.roles import Actor
 from tests.browser.support import ALL_PAGES, TALL, expect_text, open_page, run_server, screenshot, wait_idle
 from tests.import_support import data_snapshot
+from tests.stores import new_db
 
 PASSWORD = "Anfang-2026x"
 PORTS = {"main": 8601, "closed": 8602}
@@ -30,7 +31,7 @@ LOGIN_NEEDED = "此页面需要登录后使用"
 def accounts_db(tmp_path_factory) -> Path:
     from analytics.sample.lifecycle import load_sample
 
-    path = tmp_path_factory.mktemp("browser-accounts") / "accounts.duckdb"
+    path = new_db(tmp_path_factory.mktemp("browser-accounts"), "accounts", lasting=True)
     store.ensure_schema(path)
     load_sample(path)
     assert users.ensure_first_admin(path) is not None  # before any other account, as on a first start

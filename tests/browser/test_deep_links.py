@@ -6,7 +6,6 @@ mode, see ui/runtime.py): no navigation, no filters from the URL, no sample note
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -15,6 +14,7 @@ from playwright.sync_api import expect
 from analytics import store
 from analytics.metrics.common import counties, home_county
 from tests.browser.support import expect_text, open_page, run_server
+from tests.stores import copy_db
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ def other_county(browser_sample_db) -> str:
 def test_a_deep_link_is_the_first_request_of_a_fresh_server(
     page, browser_sample_db, tmp_path, other_county, path, expect_on_page
 ):
-    copy = tmp_path / "fresh.duckdb"
-    shutil.copy(browser_sample_db, copy)
+    copy = copy_db(browser_sample_db, tmp_path, "fresh")
     with run_server(copy) as base_url:
         url = f"/{path}?county={quote(other_county)}" if path == "ranking" else f"/{path}"
         open_page(page, base_url, url, expect_on_page, name=f"deep-link-{path}")

@@ -5,7 +5,6 @@ Screenshots land in test-artifacts/ (1440×2400 for whole pages, 1280×720 for t
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -29,6 +28,7 @@ from tests.browser.support import (
     sign_in,
     wait_idle,
 )
+from tests.stores import copy_db
 
 pytestmark = pytest.mark.browser
 
@@ -182,8 +182,7 @@ def test_every_page_without_data(page, empty_server, browser_empty_db, path):
 
 def test_a_deep_link_as_the_first_request_still_gets_the_dashboard(page, browser_sample_db, tmp_path):
     # A fresh server whose very first request is /ranking: Streamlit would run the page file alone.
-    copy = tmp_path / "first-request.duckdb"
-    shutil.copy(browser_sample_db, copy)
+    copy = copy_db(browser_sample_db, tmp_path, "first_request")
     with run_server(copy) as base_url:
         open_page(page, base_url, "/ranking?months=1-3", "数据来源", name="deep-link-first-request")
         nav = page.locator('[data-testid="stSidebarNav"]')

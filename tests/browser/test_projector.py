@@ -7,8 +7,6 @@ is saved as test-artifacts/projector-<page>-<mode>.png.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from analytics import store
@@ -25,6 +23,7 @@ from tests.browser.support import (
     wait_idle,
 )
 from tests.import_support import ACCIDENT_HEADER, csv_bytes
+from tests.stores import copy_db
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +34,7 @@ MIN_CHART_TEXT_PX = 18
 def november(browser_sample_db, tmp_path_factory):
     """(base URL, db path, period before the import) of a server on a copy of the sample."""
     ARTIFACTS.mkdir(exist_ok=True)
-    path = tmp_path_factory.mktemp("projector") / "projector.duckdb"
-    shutil.copy(browser_sample_db, path)
+    path = copy_db(browser_sample_db, tmp_path_factory.mktemp("projector"), "projector", lasting=True)
     with store.connect(path) as con:
         before = default_period(con)
     with run_server(path) as base_url:
