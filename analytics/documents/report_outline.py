@@ -55,7 +55,7 @@ def named_sessions(con: duckdb.DuckDBPyConnection, period: Period, county: str) 
     the contract's order)."""
     sql = """
         SELECT trim(title), min(held_on), max(held_on), count(DISTINCT held_on), sum(trainees),
-               list(DISTINCT category)
+               array_agg(DISTINCT category)
         FROM training
         WHERE county = $county AND held_on BETWEEN $start AND $end AND nullif(trim(title), '') IS NOT NULL
         GROUP BY trim(title)

@@ -226,7 +226,9 @@ def connect(
     """
     wait = settings.LOCK_WAIT_SECONDS if wait is None else wait
     if is_server(location(path)):
-        with _server_connection(str(location(path)), read_only, wait) as con:
+        from analytics.store import server
+
+        with server.connection(str(location(path)), read_only, wait) as con:
             yield con
         return
     file = db_path(path)
@@ -271,39 +273,6 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
             con.close()
         except duckdb.Error:  # closing after a failed write: the failure itself is what matters
             log.debug("close after a failure", exc_info=True)
-
-
-_server_ready: set[str] = set()  # server URLs whose schema this process has found current
-
-
-@contextmanager
-def _server_connection(url: str, read_only: bool, wait: float) -> Iterator:
-    from analytics.store import server
-
-    if read_only and url not in _server_ready:
-        ensure_schema(url)
-    try:
-        if read_only:
-            con = server.open_connection(url, True, wait)
-            try:
-                yield con
-            finally:
-                con.close()
-        else:
-            with _serialised(url, wait):
-                con = server.open_connection(url, False, wait)
-                try:
-                    yield con
-                finally:
-                    con.close()
-    except StoreFailure:
-        raise
-    except Exception as error:
-        failure = server.explain(error, url)
-        if failure is None:
-            raise
-        log.debug("database failure on %s", server.display(url), exc_info=True)
-        raise failure from error
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
@@ -444,26 +413,9 @@ def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
     and created or upgraded only when it is not current.
     """
     if is_server(location(path)):
-        url = str(location(path))
-        if url not in _server_ready:
-            _server_ready.add(url)  # (the read-only check below must not recurse)
-            try:
-                with connect(url, read_only=True) as con:
-                    current = _schema_current(con)
-                if not current:
-                    with connect(url, read_only=False) as con:
-                        con.execute("BEGIN TRANSACTION")
-                        try:
-                            if not _schema_current(con):
-                                create_schema(con)
-                            con.execute("COMMIT")
-                        except BaseException:
-                            rollback(con)
-                            raise
-            except BaseException:
-                _server_ready.discard(url)
-                raise
-        return url
+        from analytics.store import server
+
+        return server.ensure_schema(str(location(path)))
     file = db_path(path)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

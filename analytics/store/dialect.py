@@ -81,7 +81,7 @@ def has_sequence(con, name: str) -> bool:
 def replace_temp_table(con, name: str, select: str, params=None) -> None:
     """CREATE OR REPLACE TEMP TABLE name AS select (two statements on the server, which lacks OR REPLACE)."""
     if on_server(con):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+        con.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
         con.execute(f"CREATE TEMP TABLE {name} AS {select}", params)
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}", params)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
@@ -117,16 +119,30 @@ def explain(error: BaseException, url: str):
     return None
 
 
+_READING = ("select", "with", "values", "begin", "commit", "rollback", "set", "reset", "show", "explain")
+_TEMPORARY = ("create temp table", "drop table if exists pg_temp.")
+
+
+def _reads_only(sql: str) -> bool:
+    """Whether a statement may run on a read-only connection: a query, a transaction or a temporary table."""
+    head = " ".join(sql.split()[:5]).lower()
+    return head.startswith(_READING) or head.startswith(_TEMPORARY)
+
+
 class ServerConnection:
     """A PostgreSQL connection with the DuckDB connection's calls the code uses (autocommit, like DuckDB)."""
 
     is_server = True
 
-    def __init__(self, raw: psycopg.Connection):
+    def __init__(self, raw: psycopg.Connection, read_only: bool = False):
         self._raw = raw
+        self._read_only = read_only
         self._cursor: psycopg.ClientCursor | None = None
 
     def execute(self, sql: str, params=None) -> ServerConnection:
+        if self._read_only and not _reads_only(sql):
+            # As DuckDB's read-only connection refuses it (a dry run's temporary tables are allowed).
+            raise psycopg.errors.ReadOnlySqlTransaction(f"cannot write on a read-only connection: {sql[:60]}")
         text, values = dialect.translate(sql, params)
         cursor = self._raw.cursor()
         cursor.execute(text, values)
@@ -161,7 +177,7 @@ class ServerConnection:
     def register(self, name: str, table: pa.Table) -> None:
         """A temporary table `name` holding the Arrow table, loaded with COPY (CSV written by Arrow)."""
         columns = ", ".join(f'"{f.name}" {dialect.arrow_sql_type(f.type)}' for f in table.schema)
-        self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
         self._raw.execute(f'CREATE TEMP TABLE "{name}" ({columns})')
         if not table.num_rows:
             return
@@ -173,7 +189,7 @@ class ServerConnection:
                 copy.write(data[start : start + _COPY_CHUNK])
 
     def unregister(self, name: str) -> None:
-        self._raw.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
 
     def close(self) -> None:
         self._raw.close()
@@ -203,13 +219,11 @@ def _arrow_array(values, type_code: int) -> pa.Array:
 
 def open_connection(url: str, read_only: bool, wait: float) -> ServerConnection:
     """Connect; a read-write connection first takes the writers' advisory lock (StoreBusy after `wait`)."""
-    options = "-c default_transaction_read_only=on" if read_only else ""
     raw = psycopg.connect(
         url,
         autocommit=True,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         cursor_factory=psycopg.ClientCursor,
-        options=options,
         application_name="safety-analytics",
     )
     try:
@@ -221,4 +235,68 @@ def open_connection(url: str, read_only: bool, wait: float) -> ServerConnection:
     except BaseException:
         raw.close()
         raise
-    return ServerConnection(raw)
+    return ServerConnection(raw, read_only)
+
+
+_ready: set[str] = set()  # server URLs whose schema this process has found current
+
+
+def ensure_schema(url: str) -> str:
+    """Bring the server's schema up to date: checked on a read-only connection first (no wait behind
+    a writer), created or upgraded in one transaction only when not current.
+
+    Every call checks (as for a file); a read-only `connection` checks once per process.
+    """
+    from analytics import store
+
+    checked_before = url in _ready
+    _ready.add(url)  # (the read-only check below must not recurse)
+    try:
+        with store.connect(url, read_only=True) as con:
+            current = store._schema_current(con)
+        if not current:
+            with store.connect(url, read_only=False) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    if not store._schema_current(con):
+                        store.create_schema(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    store.rollback(con)
+                    raise
+    except BaseException:
+        if not checked_before:
+            _ready.discard(url)
+        raise
+    return url
+
+
+@contextmanager
+def connection(url: str, read_only: bool, wait: float) -> Iterator[ServerConnection]:
+    """`store.connect` for a server: the schema checked first, writers serialised, failures in Chinese."""
+    from analytics import store
+
+    if read_only and url not in _ready:
+        ensure_schema(url)
+    try:
+        if read_only:
+            con = open_connection(url, True, wait)
+            try:
+                yield con
+            finally:
+                con.close()
+        else:
+            with store._serialised(url, wait):
+                con = open_connection(url, False, wait)
+                try:
+                    yield con
+                finally:
+                    con.close()
+    except store.StoreFailure:
+        raise
+    except Exception as error:
+        failure = explain(error, url)
+        if failure is None:
+            raise
+        log.debug("database failure on %s", display(url), exc_info=True)
+        raise failure from error
