@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -21,8 +22,14 @@ def session_cookie(role: str, county: str | None = None, db=None, name: str | No
     with store.connect(file, read_only=False) as con:
         if not con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
             con.execute(
-                "INSERT INTO users VALUES (?, ?, ?, ?, false, false, current_localtimestamp(), NULL)",
-                [name, role, county, hash_password("Test-password-1")],
+                "INSERT INTO users VALUES (?, ?, ?, ?, false, false, ?, NULL)",  # created now, local time
+                [
+                    name,
+                    role,
+                    county,
+                    hash_password("Test-password-1"),
+                    dt.datetime.now().replace(microsecond=0),
+                ],
             )
     return sessions.create(file, name, "apptest")
 

@@ -49,7 +49,7 @@ def _stop_pg_server():
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch):
     """A fresh database with the schema and no data; $SAFETY_DB points at it."""
-    path = stores.new_db(tmp_path, "test")
+    path = stores.new_db(tmp_path, "test", schema=True)
     store.ensure_schema(path)
     monkeypatch.setenv("SAFETY_DB", str(path))
     return path

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from analytics import store
 from analytics.contract.datasets import DATASETS, TRAINING_CATEGORIES
+from tests.stores import insert_rows, on_server
 
 COUNTY = "甲县"
 CITY = "某市"
@@ -54,12 +55,12 @@ def fixture_db(path, regions: Mapping[str, Sequence[str]] | None = None, city: s
 
 def insert(con, table: str, rows: list[dict]) -> None:
     """Insert plain dicts through Arrow (dates stay dates; missing keys are NULL)."""
-    if rows:
-        incoming = pa.Table.from_pylist(rows)
-        con.register("incoming", incoming)
-        # By name, in the SQL both stores run; a column with no value at all is left to be NULL.
-        columns = ", ".join(f.name for f in incoming.schema if not pa.types.is_null(f.type))
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    if rows and on_server(con):
+        columns = list(dict.fromkeys(name for row in rows for name in row))
+        insert_rows(con, table, columns, [[row.get(name) for name in columns] for row in rows])
+    elif rows:
+        con.register("incoming", pa.Table.from_pylist(rows))
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
 
 
@@ -157,6 +158,9 @@ def insert_accidents(path, rows) -> None:
     if not rows:
         return
     with store.connect(path, read_only=False) as con:
+        if on_server(con):
+            insert_rows(con, "accidents", list(ACCIDENT_COLUMNS), [list(row) for row in rows])
+            return
         con.executemany(
             f"INSERT INTO accidents ({', '.join(ACCIDENT_COLUMNS)}) VALUES ({', '.join('?' * len(ACCIDENT_COLUMNS))})",
             [list(row) for row in rows],

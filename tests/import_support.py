@@ -92,8 +92,9 @@ def write_xlsx(
     return path
 
 
-# The audit trail grows with every attempt, refused ones included: that is its purpose. The server's
-# data version (store_version) moves with every write, the audit's too, as a file's mtime does.
+# The audit trail grows with every attempt, refused ones included: that is its purpose. On PostgreSQL,
+# store_version is the data version (the counterpart of the DuckDB file's modification time), which
+# every write bumps, the audit trail's included.
 NOT_STATE = {"audit_events", "store_version"}
 
 

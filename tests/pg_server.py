@@ -10,6 +10,7 @@ fails the test with the reason: a suite asked to run on PostgreSQL must not pass
 from __future__ import annotations
 
 import atexit
+import signal
 
 import pytest
 
@@ -18,6 +19,7 @@ from scripts.pg_local import LocalServer, Unavailable, binaries_missing
 _server: LocalServer | None = None
 _failure: str | None = None
 _per_test: list[str] = []
+_schema_template: str | None = None
 
 
 def server() -> LocalServer:
@@ -34,6 +36,8 @@ def server() -> LocalServer:
             _failure = str(error)
             pytest.fail(f"SAFETY_TEST_STORE=postgresql, but the PostgreSQL server did not start: {error}")
         atexit.register(stop)  # also when the session is interrupted before its teardown
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # `timeout` or CI cancelling the job
+            signal.signal(signal.SIGTERM, _terminated)
     return _server
 
 
@@ -43,6 +47,22 @@ def fresh_database(name: str, lasting: bool = False) -> str:
     if not lasting:
         _per_test.append(url)
     return url
+
+
+def with_schema(name: str, lasting: bool = False) -> str:
+    """The URL of a new database that already holds the current schema and no data.
+
+    Copied from a template the session builds once with `store.ensure_schema` (creating the schema
+    takes about a second on the server; copying a database a tenth of that).
+    """
+    global _schema_template
+    if _schema_template is None:
+        from analytics import store
+
+        template = server().create_database("schema_template")
+        store.ensure_schema(template)
+        _schema_template = template
+    return copy_database(_schema_template, name, lasting=lasting)
 
 
 def copy_database(url: str, name: str, lasting: bool = False) -> str:
@@ -61,8 +81,13 @@ def drop_test_databases() -> None:
             _server.drop_database(url)
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # pytest then ends the session, runs the teardowns and atexit: the server stops
+
+
 def stop() -> None:
-    global _server
+    global _server, _schema_template
+    _schema_template = None
     if _server is not None:
         _server.stop()
         _server = None

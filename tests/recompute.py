@@ -12,11 +12,13 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import store
 from analytics.contract.datasets import MEASURES, TRAINING_CATEGORIES
 from analytics.metrics.periods import Period
 from tests.factories import ACCIDENT_COLUMNS, COUNTY, case, hazard, session, target
+from tests.stores import on_server
 
 D = dt.date
 TODAY = dt.date(2026, 11, 28)  # generated accidents are never after this day
@@ -346,7 +348,10 @@ def generated_accidents(seed: int = 7, size: int = 3000) -> pd.DataFrame:
 
 def load_generated(path, frame: pd.DataFrame) -> None:
     with store.connect(path, read_only=False) as con:
-        con.register("generated", frame)
+        # DuckDB reads the DataFrame itself; the server store takes an Arrow table (loaded by COPY).
+        con.register(
+            "generated", pa.Table.from_pandas(frame, preserve_index=False) if on_server(con) else frame
+        )
         con.execute(
             f"INSERT INTO accidents ({', '.join(ACCIDENT_COLUMNS)}) SELECT accident_id, occurred_on, county, "
             "township, sector, deaths, serious_injuries, injuries, missing, "

@@ -22,15 +22,19 @@ ON_PG = STORE == "postgresql"
 Location = Path | str
 
 
-def new_db(folder: Path, name: str = "test", lasting: bool = False) -> Location:
+def new_db(folder: Path, name: str = "test", lasting: bool = False, schema: bool = False) -> Location:
     """A location with no database yet (DuckDB: `folder/name.duckdb`; PostgreSQL: an empty database).
 
     `lasting=True` for session- and module-scoped fixtures: the PostgreSQL database then outlives
-    the test that first asked for it (it goes when the server stops).
+    the test that first asked for it (it goes when the server stops). `schema=True` lets the
+    PostgreSQL database start with the current schema, copied from a template (the caller's
+    `store.ensure_schema` then finds it up to date); a DuckDB file is created by that call as before.
     """
     if ON_PG:
         from tests import pg_server
 
+        if schema:
+            return pg_server.with_schema(name, lasting=lasting)
         return pg_server.fresh_database(name, lasting=lasting)
     return Path(folder) / f"{name}.duckdb"
 
@@ -57,6 +61,34 @@ def has_schema(location: Location) -> bool:
         name = str(location).rsplit("/", 1)[1]
         return pg_server.server().psql("SELECT to_regclass('public.meta') IS NOT NULL", database=name) == "t"
     return Path(location).exists()
+
+
+def on_server(con) -> bool:
+    """Whether an open connection is the PostgreSQL store's (it has no DuckDB-only calls: `.df()`, BY NAME)."""
+    return bool(getattr(con, "is_server", False))
+
+
+def insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
+    """Plain parameterised multi-row INSERTs (both stores); the target columns give the values their types."""
+    marks = "(" + ", ".join("?" for _ in columns) + ")"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join(marks for _ in chunk),
+            [value for row in chunk for value in row],
+        )
+
+
+def query_frame(con, sql: str, params=None):
+    """A query's result as a pandas DataFrame: DuckDB's `.df()`, or the same built from the server's rows."""
+    if not on_server(con):
+        return con.execute(sql, params or []).df()
+    import pandas as pd
+
+    table = con.execute(sql, params or []).to_arrow_table()
+    return (
+        table.to_pandas(date_as_object=False) if table.num_rows else pd.DataFrame(columns=table.column_names)
+    )
 
 
 def label(location: Location) -> str:

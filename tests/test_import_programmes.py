@@ -334,7 +334,9 @@ def test_replace_monthly_reports_for_the_months_the_file_covers(regions_db):
     ])  # fmt: skip
     result = _load(regions_db, REPORTS, [["2026", "3", "甲县", "交警", "交通违法", "9"]], mode="replace")
     assert (result["rows_updated"], result["rows_removed"]) == (1, 1)
-    rows = _rows(regions_db, "SELECT county, month, department, value FROM monthly_reports ORDER BY ALL")
+    rows = _rows(
+        regions_db, "SELECT county, month, department, value FROM monthly_reports ORDER BY 1, 2, 3, 4"
+    )
     assert rows == [("乙县", 3, "交警", 7), ("甲县", 3, "交警", 9), ("甲县", 4, "交警", 6)]
 
 
@@ -345,7 +347,9 @@ def test_replace_targets_for_the_years_the_file_covers(regions_db):
     ])  # fmt: skip
     result = _load(regions_db, TARGETS, [["2026", "甲县", "二级", "22"]], mode="replace")
     assert (result["rows_updated"], result["rows_removed"]) == (1, 2)
-    rows = _rows(regions_db, "SELECT year, county, grade, target FROM standardization_targets ORDER BY ALL")
+    rows = _rows(
+        regions_db, "SELECT year, county, grade, target FROM standardization_targets ORDER BY 1, 2, 3, 4"
+    )
     assert rows == [(2025, "甲县", "二级", 18), (2026, "乙县", "二级", 9), (2026, "甲县", "二级", 22)]
     _load(regions_db, CAPS, [["2026", "甲县", "", "30", "12"], ["2026", "甲县", "城关镇", "8", ""]])
     result = _load(regions_db, CAPS, [["2026", "甲县", "", "28", "12"]], mode="replace")

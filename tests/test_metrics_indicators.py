@@ -24,7 +24,7 @@ from analytics.metrics.periods import Period
 from tests.factories import accident, insert_accidents
 from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
 from tests.recompute import half_up_exact as half_up
-from tests.stores import new_db
+from tests.stores import new_db, query_frame
 
 
 def run(path, function, *args, **kwargs):
@@ -429,7 +429,7 @@ def test_monthly_change_pct_edge_cases(empty_db):
 
 def test_indicators_match_pandas_on_the_sample(sample_db_path):
     with store.connect(sample_db_path) as con:
-        frame = con.execute("SELECT * FROM accidents").df()
+        frame = query_frame(con, "SELECT * FROM accidents")
         county_names = sorted(frame["county"].unique())
         period = Period(2026, 1, 8)
         docs = {county: indicators(con, period, county, TODAY) for county in [None, *county_names]}

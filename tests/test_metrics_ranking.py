@@ -22,7 +22,7 @@ from analytics.metrics.ranking import (
 from tests.factories import accident, insert_accidents
 from tests.recompute import GEN_COUNTIES, TODAY, expected_change, generated_accidents, load_generated
 from tests.recompute import half_up_exact as half_up
-from tests.stores import new_db
+from tests.stores import new_db, on_server, query_frame
 
 PERIOD = Period(2026, 1, 8)
 # 工矿商贸, written out here rather than imported, so the test does not share the code's list.
@@ -32,7 +32,10 @@ INDICATORS = ("accidents", "deaths", "injuries", "direct_loss_wan")
 
 def sql(path, statement: str, rows=None) -> None:
     with store.connect(path, read_only=False) as con:
-        if rows:
+        if rows and on_server(con):  # the server store's connection has no executemany
+            for row in rows:
+                con.execute(statement, row)
+        elif rows:
             con.executemany(statement, rows)
         else:
             con.execute(statement)
@@ -373,9 +376,9 @@ def test_ranking_matches_pandas(generated_city, period):
 
 def test_ranking_matches_pandas_on_the_sample(sample_db_path):
     with store.connect(sample_db_path) as con:
-        accidents = con.execute("SELECT * FROM accidents").df()
-        bulletin = con.execute("SELECT * FROM city_bulletin").df()
-        regions = con.execute("SELECT DISTINCT county FROM regions").df()
+        accidents = query_frame(con, "SELECT * FROM accidents")
+        bulletin = query_frame(con, "SELECT * FROM city_bulletin")
+        regions = query_frame(con, "SELECT DISTINCT county FROM regions")
         profile_rows = con.execute(
             "SELECT county, gdp_yi, vehicles_wan, workforce_wan FROM county_profile WHERE year = 2026"
         ).fetchall()

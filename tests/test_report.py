@@ -34,6 +34,7 @@ from analytics.metrics.training import training
 from tests.docx_support import docx_text, number
 from tests.factories import COUNTY
 from tests.factories import add as insert
+from tests.stores import query_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date.today()
@@ -76,9 +77,11 @@ def test_opening_figures_equal_indicators_and_a_pandas_recount(sample, sample_db
     assert shown == {name: figures[name]["value"] for name in INDICATORS}
 
     with store.connect(sample_db_path) as con:
-        raw = con.execute(
-            "SELECT occurred_on, deaths, injuries, direct_loss_wan FROM accidents WHERE county = ?", [county]
-        ).df()
+        raw = query_frame(
+            con,
+            "SELECT occurred_on, deaths, injuries, direct_loss_wan FROM accidents WHERE county = ?",
+            [county],
+        )
     raw["occurred_on"] = raw["occurred_on"].astype("datetime64[ns]")
     for year, key in ((period.year, "value"), (period.year - 1, "previous")):
         start = dt.datetime(year, period.first_month, 1)

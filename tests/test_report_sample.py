@@ -16,6 +16,7 @@ from analytics import store
 from analytics.documents.report import build_report
 from analytics.metrics.common import default_period, home_county
 from tests.docx_support import docx_text
+from tests.stores import query_frame
 
 TODAY = dt.date.today()
 GRADES = ("一级", "二级", "三级")
@@ -30,7 +31,7 @@ def sample(sample_db_path):
         county, period = home_county(con), default_period(con, today=TODAY)
         data = build_report(con, county, period, today=TODAY)
         tables = {
-            name: con.execute(f"SELECT * FROM {name} WHERE county = ?", [county]).df()
+            name: query_frame(con, f"SELECT * FROM {name} WHERE county = ?", [county])
             for name in (
                 "accidents",
                 "inspections",
