@@ -22,6 +22,7 @@ HOME_COUNTY_ENV = "SAFETY_HOME_COUNTY"
 LOG_ENV = "SAFETY_LOG"
 BACKUP_DIR_ENV = "SAFETY_BACKUP_DIR"
 ANONYMOUS_ENV = "SAFETY_ANONYMOUS_VIEWING"
+PASSWORD_DIR_ENV = "SAFETY_PASSWORD_DIR"
 DEFAULT_DB = PROJECT_ROOT / "data" / "safety.duckdb"
 DEFAULT_LOG = PROJECT_ROOT / "data" / "analytics.log"
 DEFAULT_BACKUP_DIR = PROJECT_ROOT / "data" / "backups"
@@ -122,8 +123,9 @@ def anonymous_viewing() -> bool:
 def initial_password_file(db: str | Path) -> Path:
     """Where the first start writes the initial `admin` password: beside the database, readable by root only.
 
-    For a server (a `postgresql://` URL) the file is in the default database's folder, named after
-    the server's host, port and database (`postgresql-HOST-PORT-DB.admin-password`).
+    For a server (a `postgresql://` URL) the file is in $SAFETY_PASSWORD_DIR, else the default
+    database's folder, named after the server's host, port and database
+    (`postgresql-HOST-PORT-DB.admin-password`).
     """
     if isinstance(db, str) and db.lower().startswith(("postgresql://", "postgres://")):
         from urllib.parse import urlsplit
@@ -131,7 +133,8 @@ def initial_password_file(db: str | Path) -> Path:
         parts = urlsplit(db)
         name = f"postgresql-{parts.hostname or 'localhost'}-{parts.port or 5432}-{parts.path.lstrip('/') or 'postgres'}"
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
-        return DEFAULT_DB.parent / (safe + INITIAL_PASSWORD_SUFFIX)
+        folder = Path(_env(PASSWORD_DIR_ENV) or DEFAULT_DB.parent)
+        return folder / (safe + INITIAL_PASSWORD_SUFFIX)
     db = Path(db)
     return db.with_name(db.name + INITIAL_PASSWORD_SUFFIX)
 
@@ -209,6 +212,13 @@ SETTINGS: tuple[Setting, ...] = (
         f"`data/safety.duckdb{INITIAL_PASSWORD_SUFFIX}`",
         "the first start (no account yet) creates `admin` with a random password, prints it once and writes it "
         "here, readable by the owner only (mode 600); it must be changed at the first login",
+    ),
+    Setting(
+        "initial admin password of a server store",
+        f"`{PASSWORD_DIR_ENV}` environment variable",
+        "`data/`",
+        "the folder where the first start on a `postgresql://` database writes that file, named "
+        "`postgresql-HOST-PORT-DB.admin-password`",
     ),
     Setting(
         "password rule",

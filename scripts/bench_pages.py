@@ -116,7 +116,7 @@ class Server:
         self.port = _free_port()
         command = serve_command("127.0.0.1", self.port)
         command[command.index(str(ROOT / "app.py"))] = str(entry)
-        env = {**os.environ, "SAFETY_DB": str(db)}
+        env = settings.environment_with_db(db)
         self.started = time.perf_counter()
         self._log = log.open("a")
         self.process = subprocess.Popen(

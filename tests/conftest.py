@@ -7,10 +7,16 @@ and are skipped on PostgreSQL.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from analytics import store
 from tests import stores
+
+# A server store's first start writes its initial password file in this folder, not the project's data/.
+os.environ.setdefault("SAFETY_PASSWORD_DIR", tempfile.mkdtemp(prefix="safety-passwords-"))
 
 
 def pytest_report_header(config) -> str:
