@@ -35,7 +35,7 @@ def _ready_for_first_page() -> None:
     from analytics import store
     from analytics.metrics.coverage import coverage, reuse
 
-    db = str(store.db_path())
+    db = str(store.location())  # a file path or a server URL, as ui.data names it
     try:
         with store.connect(db, read_only=True) as con, reuse((db, store.data_version(db))):
             coverage(con)

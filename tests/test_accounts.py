@@ -309,8 +309,23 @@ def test_a_visitor_is_looked_up_once_per_state_of_the_file_and_a_change_at_once(
     actor, cookie, _ = users.authenticate(db, "ana", GOOD)
     assert sessions.resolve(db, cookie).name == "ana"  # the signing secret is read by now
     opened = []
-    connect = store.connect
-    monkeypatch.setattr(store, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k))
+    connect, version = store.connect, store.data_version
+    reading_version = []  # a server's state is one short query of its own; the answers are what is counted
+
+    def counted_connect(*args, **kwargs):
+        if not reading_version:
+            opened.append(args)
+        return connect(*args, **kwargs)
+
+    def counted_version(*args, **kwargs):
+        reading_version.append(True)
+        try:
+            return version(*args, **kwargs)
+        finally:
+            reading_version.pop()
+
+    monkeypatch.setattr(store, "connect", counted_connect)
+    monkeypatch.setattr(store, "data_version", counted_version)
     assert [sessions.resolve(db, cookie).name for _ in range(3)] == ["ana"] * 3
     first = sessions.must_change(db, actor)
     assert sessions.must_change(db, actor) == first

@@ -34,7 +34,7 @@ _KEEP_ANSWERS = 256
 
 def _reused(db, question: tuple, ask):
     """`ask()`, or its answer of the last REUSE_SECONDS for the same question and state of the file."""
-    key = (str(store.db_path(db)), store.data_version(db), *question)
+    key = (str(store.location(db)), store.data_version(db), *question)
     with _answers_lock:
         kept = _answers.get(key)
     if kept is not None and time.monotonic() - kept[0] < REUSE_SECONDS:
