@@ -8,22 +8,22 @@ PORT ?= 8501
 # (tests/pg_server.py runs initdb and pg_ctl from /usr/lib/postgresql/15/bin in a temporary folder).
 RUN_PACKAGES = chromium fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils nginx openssl postgresql
-# The second pass, on PostgreSQL (SAFETY_TEST_STORE=postgresql), runs the tests of everything that reads
-# or writes the store: every metric and its coverage, import, undo and replace, the import rules and limits,
-# two importers at once, the store and its accounts, the server store and several processes importing into
-# it while another reads, migrate, the command line, the report and the brief from the stored figures, and
-# the leader, supervision and import pages through AppTest; in the browser, every page on a served
-# PostgreSQL database as a fresh server's first request (deep links). The rest runs on DuckDB only: it does
-# not touch the store (readers, fuzzing, templates, charts, wording, docs, structure, bundles) or tests the
-# browser side, which is the same on both stores. `make test-postgresql-all` runs every non-browser test on
-# PostgreSQL (about 25 minutes here), which the 40-minute CI budget leaves no room for beside the DuckDB pass.
+# The second pass, on PostgreSQL (SAFETY_TEST_STORE=postgresql), runs the tests of what reads or writes
+# the store: every metric and its coverage, import, undo and replace, the import rules, two importers at
+# once, the store and its accounts, the server store and several processes importing into it while another
+# reads, migrate, the command line's data, metric and document subcommands, the report from the stored
+# figures, and the leader and import pages through AppTest; in the browser, every page on a served
+# PostgreSQL database as a fresh server's first request (deep links). The rest runs on DuckDB only: it
+# does not touch the store (readers, limits, fuzzing, templates, charts, wording, docs, structure,
+# bundles), repeats through the CLI or another page what the metric tests above check on both stores, or
+# tests the browser side, which is the same on both. `make test-postgresql-all` runs every non-browser
+# test on PostgreSQL (about half an hour here): the 40-minute CI budget leaves no room for it beside the
+# DuckDB pass.
 PG_TESTS = tests/test_metrics_*.py tests/test_coverage.py tests/test_import_commit.py tests/test_import_rules.py \
-	tests/test_import_programmes.py tests/test_import_limits.py tests/test_import_concurrency.py \
-	tests/test_store.py tests/test_store_server.py tests/test_store_server_concurrency.py tests/test_accounts.py \
-	tests/test_cli_data.py tests/test_cli_metrics.py tests/test_cli_registers.py tests/test_cli_supervision.py \
-	tests/test_cli_documents.py tests/test_report.py tests/test_report_seed_blanks.py \
-	tests/test_pages_leader.py tests/test_pages_supervision.py tests/test_page_import.py \
-	tests/browser/test_deep_links.py
+	tests/test_import_concurrency.py tests/test_store.py tests/test_store_server.py \
+	tests/test_store_server_concurrency.py tests/test_accounts.py tests/test_cli_data.py tests/test_cli_metrics.py \
+	tests/test_cli_documents.py tests/test_report.py tests/test_report_seed_blanks.py tests/test_pages_leader.py \
+	tests/test_page_import.py tests/browser/test_deep_links.py
 
 .PHONY: run test test-duckdb test-postgresql test-postgresql-all setup setup-dev lint bench bundle
 
