@@ -1,5 +1,5 @@
 # Quick start: `make run` (set up and open the dashboard on the sample data),
-# `make test` (set up and run every test, browser tests included, on DuckDB and then on PostgreSQL).
+# `make test` (set up and run every test, browser tests included, on DuckDB and then again on PostgreSQL).
 PYTHON ?= python3
 PORT ?= 8501
 # Chromium renders chart images (PNG downloads, the meeting brief) and drives the browser tests;
@@ -8,24 +8,13 @@ PORT ?= 8501
 # (tests/pg_server.py runs initdb and pg_ctl from /usr/lib/postgresql/15/bin in a temporary folder).
 RUN_PACKAGES = chromium fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils nginx openssl postgresql
-# The second pass, on PostgreSQL (SAFETY_TEST_STORE=postgresql), runs the tests of what reads or writes
-# the store: every metric and its coverage, import, undo and replace, the import rules, two importers at
-# once, the store and its accounts, the server store and several processes importing into it while another
-# reads, migrate, the command line's data, metric and document subcommands, the report from the stored
-# figures, and the leader and import pages through AppTest; in the browser, every page on a served
-# PostgreSQL database as a fresh server's first request (deep links). The rest runs on DuckDB only: it
-# does not touch the store (readers, limits, fuzzing, templates, charts, wording, docs, structure,
-# bundles), repeats through the CLI or another page what the metric tests above check on both stores, or
-# tests the browser side, which is the same on both. `make test-postgresql-all` runs every non-browser
-# test on PostgreSQL (about half an hour here): the 40-minute CI budget leaves no room for it beside the
-# DuckDB pass.
-PG_TESTS = tests/test_metrics_*.py tests/test_coverage.py tests/test_import_commit.py tests/test_import_rules.py \
-	tests/test_import_concurrency.py tests/test_store.py tests/test_store_server.py \
-	tests/test_store_server_concurrency.py tests/test_accounts.py tests/test_cli_data.py tests/test_cli_metrics.py \
-	tests/test_cli_documents.py tests/test_report.py tests/test_report_seed_blanks.py tests/test_pages_leader.py \
-	tests/test_page_import.py tests/browser/test_deep_links.py
+# Both passes run the whole suite, browser tests included, in two pytest-xdist workers (--dist loadfile: a
+# test file's tests share one worker and its module fixtures). Each worker has its own throwaway PostgreSQL
+# server and its own app servers on free ports. TEST_WORKERS=1 runs a pass in one process.
+TEST_WORKERS ?= 2
+PYTEST = $(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: run test test-duckdb test-postgresql test-postgresql-all setup setup-dev lint bench bundle
+.PHONY: run test test-duckdb test-postgresql setup setup-dev lint bench bundle
 
 setup:
 	$(PYTHON) -m pip install --quiet -r requirements.txt
@@ -52,13 +41,10 @@ test: setup-dev
 	$(MAKE) --no-print-directory test-postgresql
 
 test-duckdb:
-	SAFETY_TEST_STORE=duckdb $(PYTHON) -m pytest -q
+	SAFETY_TEST_STORE=duckdb $(PYTEST)
 
 test-postgresql:
-	SAFETY_TEST_STORE=postgresql $(PYTHON) -m pytest -q $(PG_TESTS)
-
-test-postgresql-all:
-	SAFETY_TEST_STORE=postgresql $(PYTHON) -m pytest -q --ignore=tests/browser
+	SAFETY_TEST_STORE=postgresql $(PYTEST)
 
 # Offline bundles for the intranet (docs/部署.md): dist/*-linux_x86_64.tar.gz and dist/*-win_amd64.zip.
 bundle: setup-dev

@@ -12,6 +12,7 @@ with `pip install --no-index --find-links wheels`: nothing else is downloaded.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import io
 import shutil
@@ -143,6 +144,17 @@ def wheels(platform: str, cache: Path = CACHE) -> Path:
     done = folder / ".complete"
     if done.exists():
         return folder
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / f"{folder.name}.lock").open("w") as lock:
+        # Two builds at once (two test workers): one downloads, the other waits and finds it done.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            _fill(folder, platform)
+    return folder
+
+
+def _fill(folder: Path, platform: str) -> None:
+    done = folder / ".complete"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     tags = [arg for tag in PLATFORMS[platform][1] for arg in ("--platform", tag)]
@@ -155,7 +167,6 @@ def wheels(platform: str, cache: Path = CACHE) -> Path:
     else:
         raise RuntimeError(f"wheels for {platform} still lack {unmet(folder, platform)}")
     done.write_text("\n".join(sorted(p.name for p in folder.glob("*.whl"))) + "\n", encoding="utf-8")
-    return folder
 
 
 def _download(folder: Path, tags: list[str], what: list[str]) -> None:

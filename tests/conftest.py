@@ -2,7 +2,7 @@
 
 The store is chosen by $SAFETY_TEST_STORE (tests/stores.py): DuckDB files by default, or
 databases on a local PostgreSQL server. Tests marked `file_store` are about the DuckDB file itself
-and are skipped on PostgreSQL.
+and are skipped on PostgreSQL; those marked `server_store` are about the server and skipped on DuckDB.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    if not stores.ON_PG:
-        return
-    skip = pytest.mark.skip(reason="about the DuckDB file itself (file_store): not run on PostgreSQL")
+    if stores.ON_PG:
+        marker, skip = "file_store", "about the DuckDB file itself (file_store): not run on PostgreSQL"
+    else:
+        marker, skip = "server_store", "about the database server itself (server_store): not run on DuckDB"
     for item in items:
-        if item.get_closest_marker("file_store"):
-            item.add_marker(skip)
+        if item.get_closest_marker(marker):
+            item.add_marker(pytest.mark.skip(reason=skip))
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,8 @@
 
 The server itself is scripts/pg_local.py (the benchmark starts one too). One cluster serves the
 whole session; each test gets its own empty database (`fresh_database`), dropped after the test
-unless it belongs to a session- or module-scoped fixture. Tests run serially (no pytest-xdist), so
-one server and a plain module global are enough. When the binaries are missing, `fresh_database`
+unless it belongs to a session- or module-scoped fixture. Under pytest-xdist each worker is its own
+process with its own server (its own folder and port), so a plain module global is enough. When the binaries are missing, `fresh_database`
 fails the test with the reason: a suite asked to run on PostgreSQL must not pass by skipping.
 """
 

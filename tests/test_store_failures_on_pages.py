@@ -1,10 +1,12 @@
-"""Every failure is a message: a damaged file, a lock held too long, a read-only folder, a full disk and
-hostile links end as Chinese text on the page (or in the import's result), never a traceback."""
+"""Every failure is a message: a damaged file, a lock held too long, a read-only folder, a full disk, an
+unreachable database server and hostile links end as Chinese text on the page (or in the import's
+result), never a traceback."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -139,6 +141,63 @@ def test_disk_full_at_import_is_a_message_and_the_data_as_it_was(small_disk):
     rows = [ACCIDENT_HEADER] + [accident(i) for i in range(1, 60000)]
     with pytest.raises(store.StoreFailure, match="磁盘空间已满"):
         import_file(csv_bytes(rows), file_name="big.csv", db=db, dataset="accidents")
+    assert snapshot(db) == before
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # free once the socket closes: nothing listens there
+
+
+@pytest.mark.server_store
+@pytest.mark.parametrize("page", PAGES)
+def test_unreachable_server_is_a_message_on_every_page(monkeypatch, page):
+    monkeypatch.setenv("SAFETY_DB", f"postgresql://safety@127.0.0.1:{_closed_port()}/safety")
+    [message] = errors_on(page)
+    assert "无法连接数据库服务器 127.0.0.1" in message and "safety" in message
+
+
+@pytest.fixture
+def writer_waiting(empty_db, monkeypatch):
+    """An analyst's session, then another process holds the server's writers' lock until the test ends."""
+    from analytics.store.server import WRITE_LOCK_KEY
+
+    regions = csv_bytes([["县市区", "乡镇（街道）"], ["甲县", "城关镇"]])
+    # Some data, so that the app does not load the sample into it (a write) on its first page.
+    assert import_file(regions, file_name="r.csv", db=empty_db)["status"] == "imported"
+    analyst = session_cookie("analyst", db=empty_db)  # made first: signing in writes
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import psycopg,sys; c=psycopg.connect(sys.argv[1], autocommit=True); "
+            "c.execute('SELECT pg_advisory_lock(%s)', [int(sys.argv[2])]); print('held', flush=True); "
+            "sys.stdin.read()",
+            str(empty_db),
+            str(WRITE_LOCK_KEY),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    monkeypatch.setattr(settings, "LOCK_WAIT_SECONDS", 0.3)
+    yield empty_db, analyst
+    holder.stdin.close()
+    holder.wait()
+
+
+@pytest.mark.server_store
+def test_an_import_in_progress_on_the_server_leaves_pages_readable_and_another_import_waits(writer_waiting):
+    """Readers take no lock on the server: pages show while a writer works; a second writer is told to wait."""
+    db, analyst = writer_waiting
+    assert errors_on("pages/overview.py") == []
+    assert errors_on("pages/data_import.py", cookie=analyst) == []
+    before = snapshot(db)
+    with pytest.raises(store.StoreBusy, match="正被另一个导入占用.*请稍后再试"):
+        import_file(csv_bytes([ACCIDENT_HEADER, accident(1)]), file_name="a.csv", db=db)
     assert snapshot(db) == before
 
 

@@ -20,11 +20,9 @@ import pytest
 from analytics import store
 from analytics.importing import list_batches
 from tests.factories import import_csv
-from tests.stores import ON_PG, new_db
+from tests.stores import new_db
 
-pytestmark = pytest.mark.skipif(
-    not ON_PG, reason="PostgreSQL only: runs in the SAFETY_TEST_STORE=postgresql pass (make test-postgresql)"
-)
+pytestmark = pytest.mark.server_store  # PostgreSQL only: runs in the SAFETY_TEST_STORE=postgresql pass
 
 # Accident counts 100 · 2^k: every set of counties has its own total, so a reader's count tells which
 # files it saw whole (a file half in would give a total no set of files gives).

@@ -118,7 +118,8 @@ def run_server(
     port = port or _free_port()
     env = {**os.environ, "SAFETY_DB": str(db_path), **(extra_env or {})}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"server-{label(db_path)}.log").open("w")
+    # Named by the port too: one log per server, also with two test workers.
+    log = (ARTIFACTS / f"server-{label(db_path)}-{port}.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -258,7 +259,7 @@ def process_server(
 ):
     """Run `command` (in its own process group) until `health_url` answers; stop the group afterwards."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"server-{name}.log").open("w")
+    log = (ARTIFACTS / f"server-{name}-{os.getpid()}.log").open("w")  # one per test process
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
