@@ -71,3 +71,26 @@ def sample_db_path(tmp_path_factory):
     store.ensure_schema(path)
     load_sample(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def cleared_db_path(tmp_path_factory):
+    """A database whose sample was loaded and then removed, made once per session (treat as read-only)."""
+    from analytics.sample.lifecycle import load_sample, remove_sample
+
+    path = stores.new_db(tmp_path_factory.mktemp("cleared"), "cleared", lasting=True)
+    store.ensure_schema(path)
+    load_sample(path)
+    remove_sample(path)
+    return path
+
+
+@pytest.fixture
+def cleared_db(cleared_db_path, tmp_path, monkeypatch):
+    """A copy of that database for one test: no records, and the app must not load the sample again.
+
+    $SAFETY_DB points at it.
+    """
+    path = stores.copy_db(cleared_db_path, tmp_path, "cleared")
+    monkeypatch.setenv("SAFETY_DB", str(path))
+    return path

@@ -19,7 +19,7 @@ from analytics.metrics.periods import Period
 from analytics.metrics.ranking import ranking
 from analytics.text import wording
 from tests.apptest_support import DEFAULT_PAGE, markdown_text, run_page
-from tests.stores import copy_db, new_db
+from tests.stores import copy_db
 from ui import data
 
 LEADER_PAGES = (DEFAULT_PAGE, "pages/trends.py", "pages/ranking.py")
@@ -32,19 +32,6 @@ def sample(sample_db_path, monkeypatch):
     monkeypatch.delenv("SAFETY_HOME_COUNTY", raising=False)
     with store.connect(sample_db_path) as con:
         return home_county(con), default_period(con)
-
-
-@pytest.fixture
-def cleared_db(tmp_path, monkeypatch):
-    """A database whose sample was loaded and removed: no records, and the app must not reload it."""
-    from analytics.sample.lifecycle import load_sample, remove_sample
-
-    path = new_db(tmp_path, "cleared")
-    store.ensure_schema(path)
-    load_sample(path)
-    remove_sample(path)
-    monkeypatch.setenv("SAFETY_DB", str(path))
-    return path
 
 
 def test_overview_figures_equal_the_metrics(sample, sample_db_path):

@@ -40,16 +40,6 @@ def sample(sample_db_path, monkeypatch):
         return home_county(con), default_period(con)
 
 
-@pytest.fixture
-def cleared_db(empty_db):
-    """The empty database after the sample was loaded and removed, so the app does not load it again."""
-    from analytics.sample.lifecycle import load_sample, remove_sample
-
-    load_sample(empty_db)
-    remove_sample(empty_db)
-    return empty_db
-
-
 def keys(rows: list[dict], key: str) -> list[str]:
     return [NO_TOWNSHIP if r[key] is None else r[key] for r in rows]
 

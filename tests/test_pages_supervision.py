@@ -49,16 +49,6 @@ def sample(sample_db_path, monkeypatch):
         return home_county(con), default_period(con)
 
 
-@pytest.fixture
-def cleared_db(empty_db):
-    """The empty database after the sample was loaded and removed, so the app does not load it again."""
-    from analytics.sample.lifecycle import load_sample, remove_sample
-
-    load_sample(empty_db)
-    remove_sample(empty_db)
-    return empty_db
-
-
 def with_total(app, index: int) -> pd.DataFrame:
     """A breakdown as shown: its sortable rows (table `index`) and, in the table after it, the 合计 row."""
     rows, total = app.dataframe[index].value, app.dataframe[index + 1].value
