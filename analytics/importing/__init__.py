@@ -18,6 +18,7 @@ from analytics import settings, store
 from analytics.accounts import audit, scope
 from analytics.accounts.roles import IMPORT, PROCESS, UNDO_OWN, Actor, Refused, require
 from analytics.contract.datasets import DATASETS
+from analytics.importing.arrow_pool import use_retaining_pool
 from analytics.importing.commit import (
     UndoRefused,
     batches,
@@ -92,6 +93,7 @@ def import_file(
     db = options.get("db")
     name = options.get("file_name") or (None if isinstance(source, bytes | bytearray) else Path(source).name)
     require(actor, IMPORT, db, target=name)
+    use_retaining_pool()
     result = _import_file(source, actor=actor, **options)
     if not options.get("dry_run"):
         target = f"{result['file']} #{result['batch_id']}" if result.get("batch_id") else result["file"]
