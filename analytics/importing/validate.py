@@ -315,6 +315,8 @@ def _convert(
     """One column in its contract type; empty cells null; unreadable cells null and reported."""
     empty = pc.equal(trimmed, "")
     if column.type == TEXT and not column.credit_code:
+        if not pc.any(empty).as_py():  # a column filled in every row (an ID, the county) as it is
+            return trimmed
         return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
     encoded = trimmed.dictionary_encode()
     uniques = encoded.dictionary.to_pylist()
