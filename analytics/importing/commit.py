@@ -112,10 +112,10 @@ def staged(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> Ite
     from `incoming`, without a second copy of its rows; `removed` holds what `replace` takes out.
     """
     con.register("incoming", checked.table)
-    try:
-        yield _stage(con, checked, mode)
-    finally:
-        con.unregister("incoming")
+    yield _stage(con, checked, mode)
+    # Not after a failure: a failed statement may have aborted the transaction (the server then refuses
+    # every statement), and the caller's rollback and closing the connection end the registration anyway.
+    con.unregister("incoming")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
@@ -145,9 +145,8 @@ def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dic
         )
     else:
         dialect.replace_temp_table(con, "removed", f"SELECT {_columns(dataset)} FROM {name} LIMIT 0")
-    found, updated = con.execute("SELECT count(*), count(*) FILTER (WHERE changed) FROM matched").fetchall()[
-        0
-    ]
+    matched = con.execute("SELECT count(*), count(*) FILTER (WHERE changed) FROM matched").fetchall()
+    found, updated = matched[0]
     # fetchall, not fetchone: a result left open would keep `incoming` from being unregistered.
     removed = con.execute("SELECT count(*) FROM removed").fetchall()[0][0]
     return {
