@@ -2,6 +2,7 @@
 
 Run from the project root:
     python -m scripts.bench_import [--rows 1000000] [--xlsx-rows 200000] [--pairs 3] [--keep DIR] [--no-gb18030]
+        [--only csv|xlsx] [--baseline DIR]
 
 Each measurement is a process of its own, timed from start to exit, as the analyst's command is:
 - CSV: `python -m analytics import hazards.csv --db fresh.duckdb` beside a process that runs DuckDB's
@@ -10,7 +11,11 @@ Each measurement is a process of its own, timed from start to exit, as the analy
   (DuckDB's read_csv has no GB18030 without an extension download);
 - xlsx: the import beside a process reading every cell of the sheet with python-calamine
   (`to_python`) and, when fastexcel is installed, one with fastexcel (`load_sheet(...).to_arrow()`).
-The pair (bare, import) is run `--pairs` times in turn and the median of each is printed with the ratio.
+The pair (bare, import) is run `--pairs` times in turn and the median of each is printed with the ratio,
+for wall time and for CPU time (user + system of the process and its children: on a machine shared with
+other work the CPU ratio moves less than the wall ratio). `--baseline DIR` (a checkout of an earlier
+commit, e.g. `git worktree add --detach ../old HEAD~3`) runs that checkout's import in the same rounds,
+right after the bare read, so before and after are measured under the same load.
 The files are the 隐患排查整改 ledger (analytics.contract.datasets.HAZARDS), generated from fixed seeds,
 consistent with every rule of the data contract, so each import is a real import of every row.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import os
 import statistics
 import subprocess
 import sys
@@ -164,15 +170,19 @@ BARE_FASTEXCEL = (
 )
 
 
-def run(command: list[str]) -> float:
+def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the process and the children it waited for)."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(
-            f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
-        )
-    return seconds
+    with tempfile.TemporaryFile() as out:
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            out.seek(0)
+            text = out.read().decode("utf-8", errors="replace")
+            raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{text[-4000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def import_command(path: Path, db: Path) -> list[str]:
@@ -181,18 +191,23 @@ def import_command(path: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db)]
 
 
-def measure(label: str, bare: dict, subject, pairs: int) -> list[tuple]:
-    """Median seconds of the bare reads and of the import over `pairs` alternating runs."""
-    times: dict[str, list[float]] = {name: [] for name in bare}
-    times["import"] = []
+def measure(label: str, bare: dict, subject, pairs: int, baseline: Path | None = None) -> list[tuple]:
+    """Median wall and CPU seconds of the bare reads and of the import(s) over `pairs` alternating rounds."""
+    subjects = {"import": ROOT}
+    if baseline is not None:
+        subjects["baseline import"] = baseline
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in [*bare, *subjects]}
     for _ in range(pairs):
         for name, command in bare.items():
             times[name].append(run(command()))
-        times["import"].append(run(subject()))
-    medians = {name: statistics.median(values) for name, values in times.items()}
+        for name in reversed(subjects):  # the baseline first, then this checkout
+            times[name].append(run(subject(), cwd=subjects[name]))
+    wall = {name: statistics.median(t[0] for t in values) for name, values in times.items()}
+    cpu = {name: statistics.median(t[1] for t in values) for name, values in times.items()}
     lines = []
-    for name in bare:
-        lines.append((label, name, medians[name], medians["import"], medians["import"] / medians[name]))
+    for importer in subjects:
+        for name in bare:
+            lines.append((label, name, importer, wall[name], wall[importer], cpu[name], cpu[importer]))
     return lines
 
 
@@ -206,6 +221,9 @@ def main() -> None:
     parser.add_argument("--keep", help="keep the generated files here (and reuse them on the next run)")
     parser.add_argument("--no-gb18030", action="store_true", help="skip the GB18030 CSV")
     parser.add_argument("--only", choices=("csv", "xlsx"), help="measure one format only")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of an earlier commit whose import runs in the same rounds"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(args.keep or temp)
@@ -236,6 +254,7 @@ def main() -> None:
                 {"DuckDB read_csv": bare_csv(csv_path)},
                 lambda: import_command(csv_path, db),
                 args.pairs,
+                args.baseline,
             )
             if not args.no_gb18030:
                 lines += measure(
@@ -243,6 +262,7 @@ def main() -> None:
                     {"DuckDB read_csv (UTF-8)": bare_csv(csv_path)},
                     lambda: import_command(gb_path, db),
                     args.pairs,
+                    args.baseline,
                 )
         if args.only != "csv":
             bare = {"calamine to_python": lambda: [sys.executable, "-c", BARE_CALAMINE, str(xlsx_path)]}
@@ -253,11 +273,20 @@ def main() -> None:
                 bare,
                 lambda: import_command(xlsx_path, db),
                 args.pairs,
+                args.baseline,
             )
-        print(f"whole processes, median of {args.pairs} pairs")
-        print(f"{'file':<24} {'bare read':<26} {'bare s':>7} {'import s':>9} {'ratio':>7}")
-        for label, name, bare_seconds, import_seconds, ratio in lines:
-            print(f"{label:<24} {name:<26} {bare_seconds:>7.2f} {import_seconds:>9.2f} {ratio:>6.2f}x")
+        print(
+            f"whole processes, median of {args.pairs} rounds; load average {os.getloadavg()[0]:.1f} at the end"
+        )
+        print(
+            f"{'file':<24} {'bare read':<24} {'importer':<16} {'bare s':>7} {'import s':>9} {'ratio':>7}"
+            f" {'bare CPU':>9} {'import CPU':>11} {'CPU ratio':>10}"
+        )
+        for label, name, importer, bare_wall, wall, bare_cpu, cpu in lines:
+            print(
+                f"{label:<24} {name:<24} {importer:<16} {bare_wall:>7.2f} {wall:>9.2f} {wall / bare_wall:>6.2f}x"
+                f" {bare_cpu:>9.2f} {cpu:>11.2f} {cpu / bare_cpu:>9.2f}x"
+            )
 
 
 if __name__ == "__main__":

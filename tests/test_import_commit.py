@@ -173,6 +173,40 @@ def test_columns_absent_from_the_file_keep_their_stored_values(empty_db):
     assert query(empty_db, "SELECT deaths, summary FROM accidents") == [(1, "两车相撞")]
 
 
+@pytest.mark.parametrize(
+    "stored, incoming, expected_counts",
+    [
+        ([], [1, 2], (2, 0, 0, 0)),  # an empty table: every row new
+        ([3], [1, 2], (2, 0, 0, 0)),  # stored rows, none sharing a key
+        ([1], [1, 2], (1, 1, 0, 0)),  # one stored (and changed), one new
+        ([1, 2], [1, 2], (0, 1, 1, 0)),  # every key stored
+    ],
+)
+def test_new_and_stored_records_are_each_written_once_with_their_history(
+    empty_db, stored, incoming, expected_counts
+):
+    if stored:
+        load(empty_db, [[*ACCIDENT_HEADER, "事故简况"], *([*accident(i), f"简况{i}"] for i in stored)])
+    before = data_snapshot(empty_db)
+    # SG0001 comes back with a death; the file has no 事故简况 column, so a stored summary stays.
+    rows = [accident(i, deaths=1 if i == 1 else 0) for i in incoming]
+    result = load(empty_db, [ACCIDENT_HEADER, *rows])
+    assert counts(result) == expected_counts
+    ids = sorted(set(stored) | set(incoming))
+    assert query(empty_db, "SELECT accident_id, deaths, summary FROM accidents ORDER BY 1") == [
+        (f"SG{i:04d}", 1 if i == 1 else 0, f"简况{i}" if i in stored else None) for i in ids
+    ]
+    history = query(
+        empty_db,
+        f"SELECT action, accident_id FROM history_accidents WHERE batch_id = {result['batch_id']} ORDER BY 2",
+    )
+    assert history == [
+        ("update" if i in stored else "insert", f"SG{i:04d}") for i in incoming if i == 1 or i not in stored
+    ]
+    undo_batch(result["batch_id"], db=empty_db)
+    assert data_snapshot(empty_db) == before
+
+
 def test_batches_and_status(empty_db):
     a = load(
         empty_db,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from analytics import store
@@ -12,6 +16,7 @@ from analytics.importing import import_file
 from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes, snapshot, write_csv, write_xlsx
 
 TITLE = ["某市甲县2026年8月生产安全事故台账"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def stored(
@@ -313,3 +318,28 @@ def test_bool_words(empty_db, text, expected):
     )
     assert result["status"] == "imported", result["errors"]
     assert stored(empty_db, "SELECT order_issued FROM hazards") == [(expected,)]
+
+
+def test_an_import_allocates_arrow_buffers_from_jemalloc_where_the_wheel_has_it(empty_db):
+    # A process of its own: the pool is the process's, and other tests have imported already.
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from analytics.importing import import_file\n"
+        "before = pa.default_memory_pool().backend_name\n"
+        "result = import_file(sys.stdin.buffer.read(), file_name='a.csv', db=sys.argv[1])\n"
+        "print(result['status'], before, pa.default_memory_pool().backend_name)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(empty_db)],
+        input=csv_bytes([ACCIDENT_HEADER, accident(1)]),
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
+    status, before, after = done.stdout.decode().split()
+    try:
+        pa.jemalloc_memory_pool()
+        expected = "jemalloc"
+    except NotImplementedError:  # a wheel without jemalloc keeps its default pool
+        expected = before
+    assert (status, after) == ("imported", expected)

@@ -18,12 +18,13 @@ from analytics import settings, store
 from analytics.accounts import audit, scope
 from analytics.accounts.roles import IMPORT, PROCESS, UNDO_OWN, Actor, Refused, require
 from analytics.contract.datasets import DATASETS
+from analytics.importing.arrow_pool import use_retaining_pool
 from analytics.importing.commit import (
     UndoRefused,
     batches,
     declaration_is_new,
     region_problems,
-    stage,
+    staged,
     status,
     undo,
     undo_plan,
@@ -92,6 +93,7 @@ def import_file(
     db = options.get("db")
     name = options.get("file_name") or (None if isinstance(source, bytes | bytearray) else Path(source).name)
     require(actor, IMPORT, db, target=name)
+    use_retaining_pool()
     result = _import_file(source, actor=actor, **options)
     if not options.get("dry_run"):
         target = f"{result['file']} #{result['batch_id']}" if result.get("batch_id") else result["file"]
@@ -206,27 +208,26 @@ def _import_file(
             if problems.items:
                 con.execute("ROLLBACK")
                 return _result(file_name, chosen.name, errors=problems.result(), warnings=warnings, **extra)
-            counts = stage(con, checked, mode)
-            checked.table = checked.table.slice(0, 0)  # staged in DuckDB: free the Arrow copy
-            changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
-            if declared and declaration_is_new(con, chosen.name, declared):
-                changes += len(declared)
-                extra["covers_new"] = True
-            state = "imported" if changes else "unchanged"
-            if dry_run or not changes:
-                con.execute("ROLLBACK")
-                tell("write", 1, 1)
-                return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
-            batch_id = write(
-                con,
-                chosen,
-                counts,
-                file_name=file_name,
-                sha256=sha256,
-                mode=mode,
-                is_sample=is_sample,
-                covers=declared,
-            )
+            with staged(con, checked, mode) as counts:
+                changes = counts["rows_inserted"] + counts["rows_updated"] + counts["rows_removed"]
+                if declared and declaration_is_new(con, chosen.name, declared):
+                    changes += len(declared)
+                    extra["covers_new"] = True
+                state = "imported" if changes else "unchanged"
+                if dry_run or not changes:
+                    con.execute("ROLLBACK")
+                    tell("write", 1, 1)
+                    return _result(file_name, chosen.name, status=state, warnings=warnings, **counts, **extra)
+                batch_id = write(
+                    con,
+                    chosen,
+                    counts,
+                    file_name=file_name,
+                    sha256=sha256,
+                    mode=mode,
+                    is_sample=is_sample,
+                    covers=declared,
+                )
             scope.record_owner(con, batch_id, actor)
             con.execute("COMMIT")
         except BaseException:

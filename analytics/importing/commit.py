@@ -6,6 +6,8 @@ Identifiers in the SQL below come only from `analytics.contract.datasets`; value
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
@@ -100,36 +102,35 @@ def _scope(dataset: Dataset, alias: str) -> list[str]:
     return [f"{alias}.county"]
 
 
-def stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
-    """Load the file into temp tables `merged` and `removed` and count what would change."""
-    # The Arrow table is read in place while `merged` and `removed` are built, not copied to a temp table first.
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> Iterator[dict[str, int]]:
+    """Stage the file against the stored rows and count what would change; `write` inside the block applies it.
+
+    The file's rows are read in place as `incoming` (the Arrow table; on the server a temp table
+    loaded by COPY) until the block ends. Only the rows whose key is stored already are joined
+    with the stored record (temp table `matched`), so a file of new records is written straight
+    from `incoming`, without a second copy of its rows; `removed` holds what `replace` takes out.
+    """
     con.register("incoming", checked.table)
-    try:
-        return _stage(con, checked, mode)
-    finally:
-        con.unregister("incoming")
+    yield _stage(con, checked, mode)
+    # Not after a failure: a failed statement may have aborted the transaction (the server then refuses
+    # every statement), and the caller's rollback and closing the connection end the registration anyway.
+    con.unregister("incoming")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dict[str, int]:
     dataset = checked.dataset
     name = dataset.name
     present = set(checked.present)
-    selected = []
-    for column in dataset.column_names:
-        if column in present:
-            selected.append(f"i.{column}")
-        else:
-            # A column the file does not carry keeps the stored value of an existing record.
-            selected.append(f"CASE WHEN t.__found THEN t.{column} ELSE i.{column} END AS {column}")
+    # A column the file does not carry keeps the stored value of an existing record.
+    selected = [f"i.{c}" if c in present else f"t.{c}" for c in dataset.column_names]
     compared = [c for c in dataset.column_names if c in present and c not in dataset.key]
     changed = " OR ".join(f"i.{c} IS DISTINCT FROM t.{c}" for c in compared) or "false"
     dialect.replace_temp_table(
         con,
-        "merged",
-        f"SELECT {', '.join(selected)}, "
-        f"coalesce(t.__found, false) AS found, coalesce(t.__found AND ({changed}), false) AS changed "
-        f"FROM incoming i LEFT JOIN (SELECT {_columns(dataset)}, true AS __found FROM {name}) t "
-        f"ON {_keys_match('i', 't', dataset)}",
+        "matched",
+        f"SELECT {', '.join(selected)}, i.__row, {changed} AS changed "
+        f"FROM incoming i JOIN {name} t ON {_keys_match('i', 't', dataset)}",
     )
     if mode == "replace":
         scope_t, scope_i = _scope(dataset, "t"), _scope(dataset, "i")
@@ -144,18 +145,23 @@ def _stage(con: duckdb.DuckDBPyConnection, checked: Validated, mode: str) -> dic
         )
     else:
         dialect.replace_temp_table(con, "removed", f"SELECT {_columns(dataset)} FROM {name} LIMIT 0")
-    inserted, updated, unchanged = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT found), count(*) FILTER (WHERE changed), "
-        "count(*) FILTER (WHERE found AND NOT changed) FROM merged"
-    ).fetchall()[0]
+    matched = con.execute("SELECT count(*), count(*) FILTER (WHERE changed) FROM matched").fetchall()
+    found, updated = matched[0]
     # fetchall, not fetchone: a result left open would keep `incoming` from being unregistered.
     removed = con.execute("SELECT count(*) FROM removed").fetchall()[0][0]
     return {
-        "rows_inserted": int(inserted),
+        "rows_inserted": checked.table.num_rows - int(found),
         "rows_updated": int(updated),
-        "rows_unchanged": int(unchanged),
+        "rows_unchanged": int(found) - int(updated),
         "rows_removed": int(removed),
     }
+
+
+def _new_rows(counts: dict[str, int]) -> str:
+    """The staged rows whose key is not stored yet: all of `incoming` when none matched."""
+    if counts["rows_updated"] + counts["rows_unchanged"] == 0:
+        return "incoming i"
+    return "incoming i WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.__row = i.__row)"
 
 
 def write(
@@ -169,32 +175,44 @@ def write(
     is_sample: bool,
     covers: tuple[tuple[str, dt.date], ...] = (),
 ) -> int:
-    """Apply the staged change and record the batch with its history; inside the caller's transaction.
+    """Apply the staged change and record the batch with its history; inside `staged` and the caller's transaction.
 
     `covers` holds (county, first day of month) pairs the file declares its ledger complete through.
+    Statements with nothing to do (no update, no removal) are not run.
     """
     name = dataset.name
     columns = _columns(dataset)
     keys = ", ".join(dataset.key)
+    new_columns = _columns(dataset, "i")
     batch_id = con.execute(f"SELECT nextval('{store.BATCH_SEQUENCE}')").fetchone()[0]
-    con.execute(
-        f"INSERT INTO history_{name} (batch_id, action, {keys}) SELECT ?, 'insert', {keys} FROM merged WHERE NOT found",
-        [batch_id],
-    )
-    con.execute(
-        f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'update', {_columns(dataset, 't')} "
-        f"FROM {name} t WHERE EXISTS (SELECT 1 FROM merged m WHERE m.changed AND {_keys_match('m', 't', dataset)})",
-        [batch_id],
-    )
-    con.execute(
-        f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'delete', {columns} FROM removed",
-        [batch_id],
-    )
-    con.execute(
-        f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM merged m WHERE m.changed AND "
-        f"{_keys_match('m', 't', dataset)}) OR EXISTS (SELECT 1 FROM removed r WHERE {_keys_match('r', 't', dataset)})"
-    )
-    con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM merged WHERE NOT found OR changed")
+    if counts["rows_inserted"]:
+        con.execute(
+            f"INSERT INTO history_{name} (batch_id, action, {keys}) "
+            f"SELECT ?, 'insert', {', '.join(f'i.{k}' for k in dataset.key)} FROM {_new_rows(counts)}",
+            [batch_id],
+        )
+    replaced = []
+    if counts["rows_updated"]:
+        con.execute(
+            f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'update', {_columns(dataset, 't')} "
+            f"FROM {name} t WHERE EXISTS (SELECT 1 FROM matched m WHERE m.changed AND {_keys_match('m', 't', dataset)})",
+            [batch_id],
+        )
+        replaced.append(
+            f"EXISTS (SELECT 1 FROM matched m WHERE m.changed AND {_keys_match('m', 't', dataset)})"
+        )
+    if counts["rows_removed"]:
+        con.execute(
+            f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'delete', {columns} FROM removed",
+            [batch_id],
+        )
+        replaced.append(f"EXISTS (SELECT 1 FROM removed r WHERE {_keys_match('r', 't', dataset)})")
+    if replaced:
+        con.execute(f"DELETE FROM {name} t WHERE {' OR '.join(replaced)}")
+    if counts["rows_inserted"]:
+        con.execute(f"INSERT INTO {name} ({columns}) SELECT {new_columns} FROM {_new_rows(counts)}")
+    if counts["rows_updated"]:
+        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM matched WHERE changed")
     con.execute(
         "INSERT INTO import_batches (batch_id, file_name, sha256, dataset, mode, imported_at, rows_inserted, "
         "rows_updated, rows_unchanged, rows_removed, is_sample, undone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",

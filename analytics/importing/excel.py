@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import settings
+from analytics.importing.arrow_pool import use_retaining_pool
 from analytics.importing.headers import HEADER_SCAN_ROWS
 
 BLOCK_ROWS = 65536  # rows turned into Arrow columns at a time
@@ -172,6 +173,7 @@ def child_main(folder: str) -> None:
     def progress(done: int, total: int) -> None:
         (out / PROGRESS_FILE).write_text(f"{done} {total}", encoding="ascii")
 
+    use_retaining_pool()
     try:
         read_sheet(path, find_header, sheet_names, out / TABLE_FILE, progress)
     except SheetProblem as problem:

@@ -68,7 +68,7 @@ def read_table(
     A workbook is parsed in a limited child process (`workbook.read_bounded`), so `find_header`
     must be picklable there. `progress(stage, done, total)` hears how far reading has got.
     """
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if not _NOT_BLANK.search(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0):  # no copy of the file
         raise FileProblem("文件为空")
     suffix = Path(file_name).suffix.lower()
     if suffix and suffix not in EXCEL_SUFFIXES + TEXT_SUFFIXES:

@@ -271,7 +271,9 @@ def _clean_cells(raw: pa.Array) -> bool:
     if data is None:
         return True
     values = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return not _CONTROL_BYTES[values].any()
+    # Two comparisons over the bytes, then the table only for the few below 0x20 (tab, line breaks).
+    low = values[(values < 0x20) | (values == 0x7F)]
+    return not _CONTROL_BYTES[low].any()
 
 
 def _cell_problems(raw: pa.Array, column: Column, header: str, rows: np.ndarray, problems: Problems) -> bool:
@@ -313,6 +315,8 @@ def _convert(
     """One column in its contract type; empty cells null; unreadable cells null and reported."""
     empty = pc.equal(trimmed, "")
     if column.type == TEXT and not column.credit_code:
+        if not pc.any(empty).as_py():  # a column filled in every row (an ID, the county) as it is
+            return trimmed
         return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
     encoded = trimmed.dictionary_encode()
     uniques = encoded.dictionary.to_pylist()
@@ -338,8 +342,10 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     for name in key_ok[1:]:
         valid = pc.and_(valid, pc.is_valid(table[name]))
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
-    if len(dataset.key) == 1:  # a hash count, without Acero's group-by plan
-        distinct = pc.count_distinct(keyed[dataset.key[0]], mode="only_valid").as_py()
+    if (
+        len(dataset.key) == 1
+    ):  # a hash of the values, without Acero's group-by plan (half count_distinct's time)
+        distinct = len(pc.unique(keyed[dataset.key[0]]))
     else:
         distinct = keyed.group_by(list(dataset.key)).aggregate([]).num_rows
     if distinct == keyed.num_rows:
