@@ -38,7 +38,7 @@ from analytics.accounts import sessions
 from analytics.accounts.passwords import hash_password
 from analytics.cli.ops import serve_command
 from analytics.sample import generator as sample
-from scripts.bench_metrics import _load
+from scripts.bench_metrics import _load_duckdb
 
 ROOT = settings.PROJECT_ROOT
 CHROMIUM = "/usr/bin/chromium"
@@ -325,7 +325,7 @@ def _database(args, folder: Path) -> Path:
         return kept
     parquet = sample.generate(folder / "data", scale=args.scale, file_format="parquet")
     kept.unlink(missing_ok=True)
-    counts = _load(kept, parquet)
+    counts = _load_duckdb(kept, parquet)
     print("，".join(f"{k} {v:,}" for k, v in counts.items()))
     return kept
 
