@@ -53,22 +53,22 @@ LISTED_FIELDS = ("listed", "listed_closed", "closure_rate", "listed_overdue")
 CLOSED = t("metrics.listed.closed")  # 已销号
 OPEN = t("metrics.listed.open")  # 未销号
 
-# One scan of the period's hazards; "rectified" means rectified_on <= as_of (a NULL
-# comparison is false, so unrectified rows fall out of every rectified filter).
+# The hazard counts of one scan; `a` is the as_of of the row's period. "rectified" means rectified_on <= a
+# (a NULL comparison is false, so unrectified rows fall out of every rectified filter).
 _HAZARD_COUNTS = """
     count(*) AS found,
-    count(*) FILTER (WHERE rectified_on <= $as_of) AS rectified,
+    count(*) FILTER (WHERE rectified_on <= a) AS rectified,
     count(*) FILTER (WHERE level = $major) AS major_found,
-    count(*) FILTER (WHERE level = $major AND rectified_on <= $as_of) AS major_rectified,
-    count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > $as_of) AND deadline < $as_of) AS overdue,
+    count(*) FILTER (WHERE level = $major AND rectified_on <= a) AS major_rectified,
+    count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > a) AND deadline < a) AS overdue,
     count(*) FILTER (WHERE order_issued) AS orders_issued,
-    count(*) FILTER (WHERE order_issued AND deadline <= $as_of) AS orders_due,
-    count(*) FILTER (WHERE order_issued AND deadline <= $as_of AND reviewed_on <= $as_of) AS reviewed,
-    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= $as_of) AS rectify_days,
+    count(*) FILTER (WHERE order_issued AND deadline <= a) AS orders_due,
+    count(*) FILTER (WHERE order_issued AND deadline <= a AND reviewed_on <= a) AS reviewed,
+    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= a) AS rectify_days,
     count(*) FILTER (WHERE listed_level IS NOT NULL) AS listed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= $as_of) AS listed_closed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > $as_of)
-                     AND deadline < $as_of) AS listed_overdue
+    count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= a) AS listed_closed,
+    count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > a)
+                     AND deadline < a) AS listed_overdue
 """
 _COUNT_COLUMNS = (
     "found",
@@ -92,47 +92,96 @@ def _check_by(by: str, allowed: dict) -> str:
     return allowed[by]
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> tuple[dict, tuple | None]:
-    """Run a GROUPING SETS ((key), ()) query: ({key: values}, total values); column 0 is grouping()."""
-    groups, total = {}, None
-    for row in con.execute(sql, params).fetchall():
-        if row[0]:
-            total = row[2:]
-        else:
-            groups[row[1]] = row[2:]
-    return groups, total
+def _periods_sql(column: str, periods: list[Period]) -> tuple[str, str, str, dict]:
+    """SQL naming each row's period (0, 1, ...) and its as_of, the filter on `column`, and the parameters
+    of the period and the filter (those of the as_of SQL come from _as_of_params).
 
-
-def _hazard_counts(con, period: Period, county: str, key_sql: str, as_of: dt.date):
-    sql = f"""
-        SELECT grouping(k), k, {_HAZARD_COUNTS}
-        FROM (SELECT *, {key_sql} AS k FROM hazards
-              WHERE county = $county AND found_on BETWEEN $start AND $end) f
-        GROUP BY GROUPING SETS ((k), ())
+    The periods must not overlap (a period and its 同期 never do): a row belongs to one period only.
     """
-    params = {
-        "county": county,
-        "start": period.start,
-        "end": period.end,
-        "as_of": as_of,
-        "major": MAJOR_HAZARD,
-    }
-    groups, total = _grouped(con, sql, params)
-    return {k: _named(v) for k, v in groups.items()}, _named(total) if total else None
+    params: dict = {}
+    which, as_of, within = [], [], []
+    for i, period in enumerate(periods):
+        params |= {f"start{i}": period.start, f"end{i}": period.end}
+        between = f"{column} BETWEEN $start{i} AND $end{i}"
+        which.append(f"WHEN {between} THEN {i}")
+        as_of.append(f"WHEN {between} THEN $as_of{i}")
+        within.append(between)
+    return f"CASE {' '.join(which)} END", f"CASE {' '.join(as_of)} END", " OR ".join(within), params
+
+
+def _as_of_params(periods: list[Period], today: dt.date | None) -> dict:
+    """The parameters of _periods_sql's as_of SQL."""
+    return {f"as_of{i}": period.as_of(today) for i, period in enumerate(periods)}
+
+
+def _by_period(rows, keys: tuple[str, ...], periods: int) -> list:
+    """Rows of `SELECT p, grouping(keys), keys..., counts...` grouped by (p, key) for each key and by p alone,
+    per period: ({key: {value: counts}}, the period's total counts or None when it has no row)."""
+    # grouping() sets the bit of every key left out of a row's set (the first key is the highest bit).
+    everything = (1 << len(keys)) - 1
+    set_of = {everything - (1 << (len(keys) - 1 - i)): i for i in range(len(keys))}
+    results = [({key: {} for key in keys}, None) for _ in range(periods)]
+    for row in rows:
+        period, grouped, values, counts = row[0], row[1], row[2 : 2 + len(keys)], row[2 + len(keys) :]
+        if grouped == everything:
+            results[period] = (results[period][0], counts)
+        else:
+            index = set_of[grouped]
+            results[period][0][keys[index]][values[index]] = counts
+    return results
+
+
+def _hazard_scan(con, periods: list[Period], county: str, keys: tuple[str, ...], today) -> list:
+    """Per period: ({key: {value: named counts}}, total named counts or None), from one scan of hazards.
+
+    The scan counts by period and every combination of the keys (a few hundred groups); every count is a
+    count or a sum, so the sets by each key and the total add those up, in SQL.
+    """
+    which, as_of, within, params = _periods_sql("found_on", periods)
+    key_list = ", ".join(keys)
+    sets = ", ".join([f"(p, {key})" for key in keys] + ["(p)"])
+    sums = ", ".join(f"sum({name}) AS {name}" for name in _COUNT_COLUMNS)
+    sql = f"""
+        WITH fine AS (
+            SELECT p, {key_list}, {_HAZARD_COUNTS}
+            FROM (SELECT *, {which} AS p, {as_of} AS a FROM hazards WHERE county = $county AND ({within})) f
+            GROUP BY p, {key_list}
+        )
+        SELECT p, grouping({key_list}), {key_list}, {sums} FROM fine GROUP BY GROUPING SETS ({sets})
+    """
+    params |= _as_of_params(periods, today) | {"county": county, "major": MAJOR_HAZARD}
+    rows = con.execute(sql, params).fetchall()
+    return [
+        (
+            {key: {v: _named(c) for v, c in groups.items()} for key, groups in sets_.items()},
+            total and _named(total),
+        )
+        for sets_, total in _by_period(rows, keys, len(periods))
+    ]
 
 
 def _named(values: tuple) -> dict:
     return dict(zip(_COUNT_COLUMNS, values, strict=True))
 
 
-def _inspection_counts(con, period: Period, county: str, key_sql: str):
-    sql = f"""
-        SELECT grouping(k), k, count(*), count(DISTINCT unit), count(DISTINCT sector)
-        FROM (SELECT *, {key_sql} AS k FROM inspections
-              WHERE county = $county AND inspected_on BETWEEN $start AND $end) f
-        GROUP BY GROUPING SETS ((k), ())
+def _inspection_scan(con, periods: list[Period], county: str, keys: tuple[str, ...]) -> list:
+    """Per period: ({key: {value: (inspections, units, sectors)}}, total or None).
+
+    Distinct units and sectors do not add up across groups, so each key is its own (cheap) query.
     """
-    return _grouped(con, sql, {"county": county, "start": period.start, "end": period.end})
+    which, _, within, params = _periods_sql("inspected_on", periods)
+    sets, totals = [{} for _ in periods], [None for _ in periods]
+    for key in keys:
+        sql = f"""
+            SELECT p, grouping({key}), {key}, count(*), count(DISTINCT unit), count(DISTINCT sector)
+            FROM (SELECT *, {which} AS p FROM inspections WHERE county = $county AND ({within})) f
+            GROUP BY GROUPING SETS ((p, {key}), (p))
+        """
+        rows = con.execute(sql, {**params, "county": county}).fetchall()
+        for i, (by_key, total) in enumerate(_by_period(rows, (key,), len(periods))):
+            sets[i].update(by_key)
+            totals[i] = total  # every key's query counts the same total
+    return list(zip(sets, totals, strict=True))
 
 
 def _hazard_row(counts: dict | None, inspections: tuple | None) -> dict:
@@ -193,11 +242,21 @@ def hazards(
     listed_closed, closure_rate, listed_overdue) of the county for each listed level
     in the contract's order (县级, 市级, 省级).
     """
-    key_sql = _check_by(by, _HAZARD_KEYS)
-    as_of = period.as_of(today)
-    hazard_groups, hazard_total = _hazard_counts(con, period, county, key_sql, as_of)
-    by_level, _ = _hazard_counts(con, period, county, "listed_level", as_of)
-    inspection_groups, inspection_total = _inspection_counts(con, period, county, key_sql)
+    key = _check_by(by, _HAZARD_KEYS)
+    [(hazard_sets, hazard_total)] = _hazard_scan(con, [period], county, (key, "listed_level"), today)
+    [(inspection_sets, inspection_total)] = _inspection_scan(con, [period], county, (key,))
+    return _document(
+        con, period, county, by, (hazard_sets, hazard_total), (inspection_sets, inspection_total), today
+    )
+
+
+def _document(
+    con, period: Period, county: str, by: str, hazard_scan: tuple, inspection_scan: tuple, today
+) -> dict:
+    """The hazards() document from a period's scans (grouped by `by` and, for hazards, by listed_level)."""
+    (hazard_sets, hazard_total), (inspection_sets, inspection_total) = hazard_scan, inspection_scan
+    hazard_groups, inspection_groups = hazard_sets[by], inspection_sets[by]
+    by_level = hazard_sets["listed_level"]
     keys = set(hazard_groups) | set(inspection_groups)
     if by == "township":
         keys |= set(region_townships(con, county))
@@ -217,6 +276,30 @@ def hazards(
             for level in LISTED_LEVELS
         ],
     }
+
+
+def hazard_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 隐患整改 page shows but its lists and trend, from one scan of the hazards and one of the
+    inspections of the period and its 同期: `{"township": hazards(by="township"), "department":
+    hazards(by="department"), "previous": hazards() of period.previous, "inspections": {"department":
+    inspections_by(by="department"), "kind": inspections_by(by="kind")}}`, each exactly as those give it."""
+    periods = [period, period.previous]
+    hazard_scans = _hazard_scan(con, periods, county, ("township", "department", "listed_level"), today)
+    # 同期 needs its total only: the department and kind counts (distinct units: not cheap) are the period's.
+    inspection_scans = _inspection_scan(con, periods, county, ("township",))
+    for key, groups in _inspection_scan(con, [period], county, ("department", "kind"))[0][0].items():
+        inspection_scans[0][0][key] = groups
+    documents = {
+        by: _document(con, period, county, by, hazard_scans[0], inspection_scans[0], today)
+        for by in ("township", "department")
+    }
+    previous = _document(
+        con, period.previous, county, "township", hazard_scans[1], inspection_scans[1], today
+    )
+    inspections = {by: _inspection_frame(inspection_scans[0][0][by], by) for by in ("department", "kind")}
+    return {**documents, "previous": previous, "inspections": inspections}
 
 
 LISTED_COLUMNS = [
@@ -351,8 +434,12 @@ def inspections_by(
     Columns: the `by` key (None where the record leaves it empty, last), inspections,
     units_inspected.
     """
-    key_sql = _check_by(by, {k: v for k, v in _INSPECTION_KEYS.items() if k != "township"})
-    groups, _ = _inspection_counts(con, period, county, key_sql)
+    key = _check_by(by, {k: v for k, v in _INSPECTION_KEYS.items() if k != "township"})
+    [(sets, _)] = _inspection_scan(con, [period], county, (key,))
+    return _inspection_frame(sets[key], by)
+
+
+def _inspection_frame(groups: dict, by: str) -> pd.DataFrame:
     if by == "kind":
         known = [k for k in INSPECTION_KINDS if k in groups]
         keys = known + township_order(k for k in groups if k not in INSPECTION_KINDS)
