@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS, LISTED_LEVELS
+from analytics.metrics import scans
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, rate, round_half_up
@@ -53,37 +54,25 @@ LISTED_FIELDS = ("listed", "listed_closed", "closure_rate", "listed_overdue")
 CLOSED = t("metrics.listed.closed")  # 已销号
 OPEN = t("metrics.listed.open")  # 未销号
 
-# The hazard counts of one scan; `a` is the as_of of the row's period. "rectified" means rectified_on <= a
-# (a NULL comparison is false, so unrectified rows fall out of every rectified filter).
-_HAZARD_COUNTS = """
-    count(*) AS found,
-    count(*) FILTER (WHERE rectified_on <= a) AS rectified,
-    count(*) FILTER (WHERE level = $major) AS major_found,
-    count(*) FILTER (WHERE level = $major AND rectified_on <= a) AS major_rectified,
-    count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > a) AND deadline < a) AS overdue,
-    count(*) FILTER (WHERE order_issued) AS orders_issued,
-    count(*) FILTER (WHERE order_issued AND deadline <= a) AS orders_due,
-    count(*) FILTER (WHERE order_issued AND deadline <= a AND reviewed_on <= a) AS reviewed,
-    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= a) AS rectify_days,
-    count(*) FILTER (WHERE listed_level IS NOT NULL) AS listed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= a) AS listed_closed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > a)
-                     AND deadline < a) AS listed_overdue
-"""
-_COUNT_COLUMNS = (
-    "found",
-    "rectified",
-    "major_found",
-    "major_rectified",
-    "overdue",
-    "orders_issued",
-    "orders_due",
-    "reviewed",
-    "rectify_days",
-    "listed",
-    "listed_closed",
-    "listed_overdue",
-)
+# The hazard counts, by name; `a` is the as_of of the row's period (analytics.metrics.scans). "rectified"
+# means rectified_on <= a (a NULL comparison is false, so unrectified rows fall out of every rectified filter).
+_HAZARD_COUNTS = {
+    "found": "count(*)",
+    "rectified": "count(*) FILTER (WHERE rectified_on <= a)",
+    "major_found": "count(*) FILTER (WHERE level = $major)",
+    "major_rectified": "count(*) FILTER (WHERE level = $major AND rectified_on <= a)",
+    "overdue": "count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > a) AND deadline < a)",
+    "orders_issued": "count(*) FILTER (WHERE order_issued)",
+    "orders_due": "count(*) FILTER (WHERE order_issued AND deadline <= a)",
+    "reviewed": "count(*) FILTER (WHERE order_issued AND deadline <= a AND reviewed_on <= a)",
+    "rectify_days": "sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= a)",
+    "listed": "count(*) FILTER (WHERE listed_level IS NOT NULL)",
+    "listed_closed": "count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= a)",
+    "listed_overdue": (
+        "count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > a) AND deadline < a)"
+    ),
+}
+_COUNT_COLUMNS = tuple(_HAZARD_COUNTS)
 
 
 def _check_by(by: str, allowed: dict) -> str:
@@ -92,71 +81,25 @@ def _check_by(by: str, allowed: dict) -> str:
     return allowed[by]
 
 
-def _periods_sql(column: str, periods: list[Period]) -> tuple[str, str, str, dict]:
-    """SQL naming each row's period (0, 1, ...) and its as_of, the filter on `column`, and the parameters
-    of the period and the filter (those of the as_of SQL come from _as_of_params).
-
-    The periods must not overlap (a period and its 同期 never do): a row belongs to one period only.
-    """
-    params: dict = {}
-    which, as_of, within = [], [], []
-    for i, period in enumerate(periods):
-        params |= {f"start{i}": period.start, f"end{i}": period.end}
-        between = f"{column} BETWEEN $start{i} AND $end{i}"
-        which.append(f"WHEN {between} THEN {i}")
-        as_of.append(f"WHEN {between} THEN $as_of{i}")
-        within.append(between)
-    return f"CASE {' '.join(which)} END", f"CASE {' '.join(as_of)} END", " OR ".join(within), params
-
-
-def _as_of_params(periods: list[Period], today: dt.date | None) -> dict:
-    """The parameters of _periods_sql's as_of SQL."""
-    return {f"as_of{i}": period.as_of(today) for i, period in enumerate(periods)}
-
-
-def _by_period(rows, keys: tuple[str, ...], periods: int) -> list:
-    """Rows of `SELECT p, grouping(keys), keys..., counts...` grouped by (p, key) for each key and by p alone,
-    per period: ({key: {value: counts}}, the period's total counts or None when it has no row)."""
-    # grouping() sets the bit of every key left out of a row's set (the first key is the highest bit).
-    everything = (1 << len(keys)) - 1
-    set_of = {everything - (1 << (len(keys) - 1 - i)): i for i in range(len(keys))}
-    results = [({key: {} for key in keys}, None) for _ in range(periods)]
-    for row in rows:
-        period, grouped, values, counts = row[0], row[1], row[2 : 2 + len(keys)], row[2 + len(keys) :]
-        if grouped == everything:
-            results[period] = (results[period][0], counts)
-        else:
-            index = set_of[grouped]
-            results[period][0][keys[index]][values[index]] = counts
-    return results
-
-
 def _hazard_scan(con, periods: list[Period], county: str, keys: tuple[str, ...], today) -> list:
-    """Per period: ({key: {value: named counts}}, total named counts or None), from one scan of hazards.
-
-    The scan counts by period and every combination of the keys (a few hundred groups); every count is a
-    count or a sum, so the sets by each key and the total add those up, in SQL.
-    """
-    which, as_of, within, params = _periods_sql("found_on", periods)
-    key_list = ", ".join(keys)
-    sets = ", ".join([f"(p, {key})" for key in keys] + ["(p)"])
-    sums = ", ".join(f"sum({name}) AS {name}" for name in _COUNT_COLUMNS)
-    sql = f"""
-        WITH fine AS (
-            SELECT p, {key_list}, {_HAZARD_COUNTS}
-            FROM (SELECT *, {which} AS p, {as_of} AS a FROM hazards WHERE county = $county AND ({within})) f
-            GROUP BY p, {key_list}
-        )
-        SELECT p, grouping({key_list}), {key_list}, {sums} FROM fine GROUP BY GROUPING SETS ({sets})
-    """
-    params |= _as_of_params(periods, today) | {"county": county, "major": MAJOR_HAZARD}
-    rows = con.execute(sql, params).fetchall()
+    """Per period: ({key: {value: named counts}}, total named counts or None), from one scan of hazards."""
+    scanned = scans.rolled_up(
+        con,
+        "hazards",
+        "found_on",
+        periods,
+        county,
+        [(key,) for key in keys],
+        _HAZARD_COUNTS,
+        today=today,
+        params={"major": MAJOR_HAZARD},
+    )
     return [
         (
-            {key: {v: _named(c) for v, c in groups.items()} for key, groups in sets_.items()},
+            {key: {v: _named(c) for v, c in groups.items()} for key, groups in sets.items()},
             total and _named(total),
         )
-        for sets_, total in _by_period(rows, keys, len(periods))
+        for sets, total in scanned
     ]
 
 
@@ -169,16 +112,11 @@ def _inspection_scan(con, periods: list[Period], county: str, keys: tuple[str, .
 
     Distinct units and sectors do not add up across groups, so each key is its own (cheap) query.
     """
-    which, _, within, params = _periods_sql("inspected_on", periods)
     sets, totals = [{} for _ in periods], [None for _ in periods]
+    figures = "count(*), count(DISTINCT unit), count(DISTINCT sector)"
     for key in keys:
-        sql = f"""
-            SELECT p, grouping({key}), {key}, count(*), count(DISTINCT unit), count(DISTINCT sector)
-            FROM (SELECT *, {which} AS p FROM inspections WHERE county = $county AND ({within})) f
-            GROUP BY GROUPING SETS ((p, {key}), (p))
-        """
-        rows = con.execute(sql, {**params, "county": county}).fetchall()
-        for i, (by_key, total) in enumerate(_by_period(rows, (key,), len(periods))):
+        scanned = scans.distinct_counted(con, "inspections", "inspected_on", periods, county, key, figures)
+        for i, (by_key, total) in enumerate(scanned):
             sets[i].update(by_key)
             totals[i] = total  # every key's query counts the same total
     return list(zip(sets, totals, strict=True))
