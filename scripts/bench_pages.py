@@ -262,6 +262,19 @@ def _cold_warm(browser, entry: Path, db: Path, log: Path, path: str, cookie: str
         server.stop()
 
 
+def _median_row(rows: list[dict]) -> dict:
+    """One page's rounds as one row: the median cold and warm times (and first answer), the memory peaks."""
+    return rows[0] | {
+        "cold": statistics.median(r["cold"] for r in rows),
+        "warm": statistics.median(r["warm"] for r in rows),
+        "first_answer": statistics.median(r["first_answer"] for r in rows),
+        "rss_peak": max(r["rss_peak"] for r in rows),
+        "pss_peak": max(r["pss_peak"] for r in rows),
+        "error": next((r["error"] for r in rows if r["error"]), None),
+        "rounds": [{k: r[k] for k in ("cold", "warm", "first_answer")} for r in rows],
+    }
+
+
 def _brief(browser, server: Server, cookie: str) -> float:
     """Seconds from clicking 下载会议简报 until the download has arrived."""
     context = _new_context(browser, server.url, cookie)
@@ -364,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--sessions", default="10,30", help="concurrent session counts (comma-separated)")
     parser.add_argument("--rounds", type=int, default=1, help="leader-page rounds per concurrent session")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of floor and pages; medians are shown")
     parser.add_argument("--pages", help="only these url paths (comma-separated; '' is 总览), while iterating")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -387,26 +401,36 @@ def main(argv: list[str] | None = None) -> int:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            floor = _cold_warm(browser, floor_entry, db, log, "", None)
-            result["floor"] = floor
             probe = Server(ROOT / "app.py", db, log)
             try:
                 probe.wait_healthy()
                 nav = _nav_paths(browser, probe, cookie)
             finally:
                 probe.stop()
-            print(
-                f"\n{'页面':<14}{'首次(秒)':>9}{'再次(秒)':>9}{'首次/底线':>10}{'再次/底线':>10}{'RSS峰值MiB':>11}{'PSS峰值MiB':>11}"
-            )
-            print(f"{'底线 st.write':<14}{floor['cold']:>9.2f}{floor['warm']:>9.2f}{1:>10.1f}{1:>10.1f}")
             if args.pages is not None:
                 nav = [(path, title) for path, title in nav if path in args.pages.split(",")]
-            for path, title in nav:
-                row = _cold_warm(browser, ROOT / "app.py", db, log, path, cookie)
-                row |= {"path": path, "title": title}
-                result["pages"].append(row)
+            # Round after round the floor, then every page: a machine whose load changes meanwhile weighs on both.
+            runs: dict[str, list[dict]] = {}
+            for round_ in range(args.repeat):
+                for path, entry, title, who in [("", floor_entry, "底线 st.write", None)] + [
+                    (path, ROOT / "app.py", title, cookie) for path, title in nav
+                ]:
+                    row = _cold_warm(browser, entry, db, log, path, who)
+                    runs.setdefault(title, []).append(row | {"path": path, "title": title})
+                    print(
+                        f"  第{round_ + 1}轮 {title}：首次 {row['cold']:.2f}，再次 {row['warm']:.2f}"
+                        + (f"  异常：{row['error'][:60]}" if row["error"] else ""),
+                        flush=True,
+                    )
+            floor, *pages = (_median_row(rows) for rows in runs.values())
+            result["floor"], result["pages"] = floor, pages
+            print(
+                f"\n{'页面':<14}{'首次(秒)':>9}{'再次(秒)':>9}{'首次/底线':>10}{'再次/底线':>10}{'RSS峰值MiB':>11}{'PSS峰值MiB':>11}"
+                + (f"（{args.repeat} 轮的中位数）" if args.repeat > 1 else "")
+            )
+            for row in [floor, *pages]:
                 print(
-                    f"{title:<14}{row['cold']:>9.2f}{row['warm']:>9.2f}{row['cold'] / floor['cold']:>10.1f}"
+                    f"{row['title']:<14}{row['cold']:>9.2f}{row['warm']:>9.2f}{row['cold'] / floor['cold']:>10.1f}"
                     f"{row['warm'] / floor['warm']:>10.1f}{row['rss_peak'] / 2**20:>11.0f}"
                     f"{row['pss_peak'] / 2**20:>11.0f}"
                     + (f"  异常：{row['error'][:60]}" if row["error"] else ""),
