@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -28,7 +27,8 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
-from analytics.store import dialect
+from analytics.store import dialect, versions
+from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinned_versions)
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
@@ -229,13 +229,12 @@ def connect(
     if is_server(location(path)):
         from analytics.store import server
 
-        global _server_writes
         try:
             with server.connection(str(location(path)), read_only, wait) as con:
                 yield con
         finally:
             if not read_only:
-                _server_writes += 1  # a pinned data version is read again after this
+                versions.wrote()
         return
     file = db_path(path)
     if read_only and not file.exists():
@@ -281,43 +280,20 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
             log.debug("close after a failure", exc_info=True)
 
 
-# A server's data version costs a connection and a query; a page's run asks for it at every cached query and
-# visitor check. Within `pinned_versions()` (one script run) it is read once per server and kept, until this
-# process writes through `connect` (its own import or login is seen at once; another process's at the next run).
-_pinned: ContextVar[dict[str, tuple[int, str]] | None] = ContextVar("pinned_versions", default=None)
-_server_writes = 0  # read-write server connections this process has closed
-
-
-@contextmanager
-def pinned_versions() -> Iterator[None]:
-    """Within this block, data_version() of a server store is read once and kept until this process writes.
-
-    A block within another keeps the outer one's versions."""
-    if _pinned.get() is not None:
-        yield
-        return
-    token = _pinned.set({})
-    try:
-        yield
-    finally:
-        _pinned.reset(token)
-
-
 def data_version(path: str | os.PathLike | None = None) -> str:
     """A token that changes whenever the database is written; cache keys include it.
 
     A file: its and its WAL's modification time and size. A server: the counter every write's
-    transaction bumps (a trigger on every table), read in one short query (once within `pinned_versions`).
+    transaction bumps (a trigger on every table), read in one short query (once within
+    `pinned_versions()`, see analytics.store.versions).
     """
     if is_server(location(path)):
-        key, pinned, writes = str(location(path)), _pinned.get(), _server_writes
-        if pinned is not None and key in pinned and pinned[key][0] == writes:
-            return pinned[key][1]
-        with connect(path, read_only=True) as con:
-            version = f"v{con.execute(f'SELECT version FROM {dialect.VERSION_TABLE}').fetchone()[0]}"
-        if pinned is not None:
-            pinned[key] = (writes, version)
-        return version
+
+        def read() -> str:
+            with connect(path, read_only=True) as con:
+                return f"v{con.execute(f'SELECT version FROM {dialect.VERSION_TABLE}').fetchone()[0]}"
+
+        return versions.version(str(location(path)), read)
     file = db_path(path)
     parts = []
     for candidate in (file, Path(str(file) + ".wal")):
