@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.hazards import hazard_monthly, hazards, inspections_by, listed_hazards, overdue_hazards
+from analytics.metrics.hazards import hazard_monthly, hazard_page, listed_hazards, overdue_hazards
 from analytics.text import fields
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, listed, supervision
@@ -42,7 +42,8 @@ SHADED = [
 selected = filters.current()
 layout.require_data(selected, "hazards")
 period, county = selected.period, selected.county
-by_township = data.query(hazards, period=period, county=county, by="township")
+page = data.query(hazard_page, period=period, county=county)  # one scan for the documents below
+by_township = page["township"]
 total = by_township["total"]
 
 layout.title(t("nav.hazards"), selected)
@@ -50,11 +51,11 @@ layout.notices(by_township)
 if not total["found"] and not total["inspections"]:
     supervision.stop_without_records(t("hazards.what"))
 st.caption(t("hazards.caption", year=period.year, months=period.label, as_of=by_township["period"]["as_of"]))
-previous = data.query(hazards, period=period.previous, county=county, by="township")["total"]
+previous = page["previous"]["total"]
 cards.show_cards(supervision.hazard_cards(total, previous))
 
 st.subheader(t("hazards.breakdown_heading"))
-by_department = data.query(hazards, period=period, county=county, by="department")
+by_department = page["department"]
 township_tab, department_tab = st.tabs([t("hazards.tab.townships"), t("hazards.tab.departments")])
 with township_tab:
     supervision.show_breakdown(by_township, "township", HAZARD_FIELDS, shade=SHADED)
@@ -127,7 +128,7 @@ for column, by, name in (
     (right, "kind", t("hazards.by_kind")),
 ):
     with column:
-        inspections = data.query(inspections_by, period=period, county=county, by=by)
+        inspections = page["inspections"][by]
         if inspections.empty:
             st.info(t("hazards.no_inspections"))
             continue

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import progress as charts
-from analytics.metrics.projects import projects
+from analytics.metrics.projects import projects_page
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, programmes, supervision
 
@@ -13,7 +13,8 @@ FIELDS = ["projects", "evaluated", "evaluation_rate", "accepted"]
 selected = filters.current()
 layout.require_data(selected, "projects")
 period, county, year = selected.period, selected.county, selected.period.year
-doc = data.query(projects, period=period, county=county)
+page = data.query(projects_page, period=period, county=county)
+doc = page["current"]
 total = doc["total"]
 
 layout.title(t("nav.projects"), selected)
@@ -21,7 +22,7 @@ layout.notices(doc)
 if not total["projects"]:
     supervision.stop_without_records(t("projects.what"))
 st.caption(t("projects.caption", year=year, months=period.label, as_of=doc["period"]["as_of"]))
-previous = data.query(projects, period=period.previous, county=county)["total"]
+previous = page["previous"]["total"]
 cards.show_cards(programmes.project_cards(total, previous))
 
 st.subheader(t("projects.by_township"))

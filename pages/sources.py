@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import progress as charts
-from analytics.metrics.sources import sources
+from analytics.metrics.sources import sources_page
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, programmes, supervision
 
@@ -13,7 +13,8 @@ FIELDS = ["in_force", "monitored", "monitoring_rate", "new"]
 selected = filters.current()
 layout.require_data(selected, "sources")
 period, county, year = selected.period, selected.county, selected.period.year
-by_level = data.query(sources, period=period, county=county, by="level")
+page = data.query(sources_page, period=period, county=county)
+by_level = page["level"]
 total = by_level["total"]
 
 layout.title(t("nav.sources"), selected)
@@ -23,7 +24,7 @@ if not total["in_force"] and not total["new"]:
 st.caption(t("sources.caption", as_of=by_level["period"]["as_of"], year=year, months=period.label))
 cards.show_cards(programmes.source_cards(by_level))
 
-by_township = data.query(sources, period=period, county=county, by="township")
+by_township = page["township"]
 for doc, key, name in (
     (by_level, "level", t("sources.by_level")),
     (by_township, "township", t("sources.by_township")),

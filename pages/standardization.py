@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.charts import progress as charts
 from analytics.charts.supervision import key_text
-from analytics.metrics.standardization import expiring_certificates, standardization
+from analytics.metrics.standardization import standardization_page
 from analytics.metrics.training import time_progress
 from analytics.text import fields
 from analytics.text.zh import t
@@ -18,7 +18,8 @@ TOWNSHIP_FIELDS = ["applied", PASSED, "certified", "expiring"]
 selected = filters.current()
 layout.require_data(selected, "standardization")
 period, county, year = selected.period, selected.county, selected.period.year
-by_grade = programmes.named(data.query(standardization, period=period, county=county, by="grade"))
+page = data.query(standardization_page, period=period, county=county)
+by_grade = programmes.named(page["grade"])
 total = by_grade["total"]
 
 layout.title(t("nav.standardization"), selected)
@@ -51,7 +52,7 @@ supervision.show_breakdown(by_grade, "grade", GRADE_FIELDS, shade=["completion_p
 st.caption(t("standardization.grade_caption"))
 
 st.subheader(t("standardization.by_township"))
-by_township = programmes.named(data.query(standardization, period=period, county=county, by="township"))
+by_township = programmes.named(page["township"])
 if by_township["rows"]:
     supervision.show_breakdown(by_township, "township", TOWNSHIP_FIELDS, shade=["expiring"])
     st.caption(t("standardization.township_caption"))
@@ -59,7 +60,7 @@ else:
     st.info(t("standardization.no_townships"))
 
 st.subheader(t("standardization.expiring_heading"))
-expiring = data.query(expiring_certificates, period=period, county=county)
+expiring = page["expiring"]
 if expiring.empty:
     st.success(t("standardization.expiring_none", as_of=by_grade["period"]["as_of"]))
 else:

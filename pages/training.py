@@ -4,12 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import supervision as cs
-from analytics.metrics.training import (
-    COUNTY_WIDE,
-    township_table,
-    training,
-    training_gaps,
-)
+from analytics.metrics.training import COUNTY_WIDE, training_page
 from analytics.text import fields, wording
 from analytics.text.zh import t
 from ui import cards, data, filters, layout, supervision
@@ -19,8 +14,8 @@ FIELDS = ["trained", "required", "coverage_pct", "passed", "pass_rate"]
 selected = filters.current()
 layout.require_data(selected, "training")
 period, county, year = selected.period, selected.county, selected.period.year
-by_township = data.query(township_table, period=period, county=county)
-by_category = data.query(training, period=period, county=county, by="category")
+page = data.query(training_page, period=period, county=county)  # one scan for the documents below
+by_township, by_category = page["township"], page["category"]
 total, progress = by_township["total"], by_township["time_progress"]
 
 layout.title(t("nav.training"), selected)
@@ -36,7 +31,7 @@ if period.first_month != 1:
         icon=":material/info:",
     )
 
-previous = data.query(training, period=period.previous, county=county, by="township")["total"]
+previous = page["previous"]["total"]
 cards.show_cards(supervision.training_cards(total, previous, progress, year))
 
 for doc, key, name in (
@@ -70,7 +65,7 @@ for doc, key, name in (
             st.caption(note)
 
 st.subheader(t("training.gaps_heading"))
-gaps = data.query(training_gaps, period=period, county=county)
+gaps = page["gaps"]
 if not total["required"]:
     st.info(t("training.no_targets", year=year))
 elif gaps.empty:

@@ -14,6 +14,10 @@ an existing DIR/bench.duckdb is reused). Each run works on a copy of that databa
 - The benchmark account is an admin (all pages in the navigation), its session made with the accounts API.
 - Then N concurrent sessions (browser contexts over a few browsers) click through the leader pages while
   `python -m analytics import` writes to the same database; the meeting brief download; first start.
+- Memory of the server's process tree, sampled: RSS (a page shared by several processes counted in each)
+  and PSS (shared pages split among them: the real footprint), at their peak, after the brief, and at the
+  end, once the chart-image browser has exited after being idle.
+- `--pages` times only the given pages (url paths) while iterating on them.
 """
 
 from __future__ import annotations
@@ -36,9 +40,10 @@ from pathlib import Path
 from analytics import settings, store
 from analytics.accounts import sessions
 from analytics.accounts.passwords import hash_password
+from analytics.charts.leader import PNG_BROWSER_IDLE_SECONDS
 from analytics.cli.ops import serve_command
 from analytics.sample import generator as sample
-from scripts.bench_metrics import _load
+from scripts.bench_metrics import _load_duckdb
 
 ROOT = settings.PROJECT_ROOT
 CHROMIUM = "/usr/bin/chromium"
@@ -87,8 +92,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (from /proc)."""
+def _tree(pid: int) -> tuple[int, int]:
+    """(resident bytes, proportional set size bytes) of a process and all its descendants (from /proc).
+
+    RSS counts a page shared by several processes (Chromium's, Python's libraries) once in each; PSS splits
+    it among them, so the PSS sum is the tree's real footprint.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -101,12 +110,25 @@ def _tree_rss(pid: int) -> int:
             rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
+    total_rss = total_pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
-        total += rss.get(current, 0)
+        total_rss += rss.get(current, 0)
+        total_pss += _pss(current)
         todo += children.get(current, [])
-    return total
+    return total_rss, total_pss
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 class Server:
@@ -123,14 +145,15 @@ class Server:
             command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.url = f"http://127.0.0.1:{self.port}"
-        self.peak = 0
+        self.peak = self.peak_pss = 0
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(0.25):
-            self.peak = max(self.peak, _tree_rss(self.process.pid))
+            rss, pss = _tree(self.process.pid)
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
 
     def wait_healthy(self) -> float:
         deadline = time.monotonic() + 180
@@ -147,7 +170,10 @@ class Server:
         raise RuntimeError("streamlit did not become healthy")
 
     def rss(self) -> int:
-        return _tree_rss(self.process.pid)
+        return _tree(self.process.pid)[0]
+
+    def pss(self) -> int:
+        return _tree(self.process.pid)[1]
 
     def stop(self) -> None:
         self._stop.set()
@@ -229,10 +255,24 @@ def _cold_warm(browser, entry: Path, db: Path, log: Path, path: str, cookie: str
             "first_answer": first_answer,
             "rss_peak": server.peak,
             "rss_end": server.rss(),
+            "pss_peak": server.peak_pss,
             "error": error or error2,
         }
     finally:
         server.stop()
+
+
+def _median_row(rows: list[dict]) -> dict:
+    """One page's rounds as one row: the median cold and warm times (and first answer), the memory peaks."""
+    return rows[0] | {
+        "cold": statistics.median(r["cold"] for r in rows),
+        "warm": statistics.median(r["warm"] for r in rows),
+        "first_answer": statistics.median(r["first_answer"] for r in rows),
+        "rss_peak": max(r["rss_peak"] for r in rows),
+        "pss_peak": max(r["pss_peak"] for r in rows),
+        "error": next((r["error"] for r in rows if r["error"]), None),
+        "rounds": [{k: r[k] for k in ("cold", "warm", "first_answer")} for r in rows],
+    }
 
 
 def _brief(browser, server: Server, cookie: str) -> float:
@@ -325,7 +365,7 @@ def _database(args, folder: Path) -> Path:
         return kept
     parquet = sample.generate(folder / "data", scale=args.scale, file_format="parquet")
     kept.unlink(missing_ok=True)
-    counts = _load(kept, parquet)
+    counts = _load_duckdb(kept, parquet)
     print("，".join(f"{k} {v:,}" for k, v in counts.items()))
     return kept
 
@@ -337,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--sessions", default="10,30", help="concurrent session counts (comma-separated)")
     parser.add_argument("--rounds", type=int, default=1, help="leader-page rounds per concurrent session")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of floor and pages; medians are shown")
+    parser.add_argument("--pages", help="only these url paths (comma-separated; '' is 总览), while iterating")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -359,25 +401,38 @@ def main(argv: list[str] | None = None) -> int:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            floor = _cold_warm(browser, floor_entry, db, log, "", None)
-            result["floor"] = floor
             probe = Server(ROOT / "app.py", db, log)
             try:
                 probe.wait_healthy()
                 nav = _nav_paths(browser, probe, cookie)
             finally:
                 probe.stop()
+            if args.pages is not None:
+                nav = [(path, title) for path, title in nav if path in args.pages.split(",")]
+            # Round after round the floor, then every page: a machine whose load changes meanwhile weighs on both.
+            runs: dict[str, list[dict]] = {}
+            for round_ in range(args.repeat):
+                for path, entry, title, who in [("", floor_entry, "底线 st.write", None)] + [
+                    (path, ROOT / "app.py", title, cookie) for path, title in nav
+                ]:
+                    row = _cold_warm(browser, entry, db, log, path, who)
+                    runs.setdefault(title, []).append(row | {"path": path, "title": title})
+                    print(
+                        f"  第{round_ + 1}轮 {title}：首次 {row['cold']:.2f}，再次 {row['warm']:.2f}"
+                        + (f"  异常：{row['error'][:60]}" if row["error"] else ""),
+                        flush=True,
+                    )
+            floor, *pages = (_median_row(rows) for rows in runs.values())
+            result["floor"], result["pages"] = floor, pages
             print(
-                f"\n{'页面':<14}{'首次(秒)':>9}{'再次(秒)':>9}{'首次/底线':>10}{'再次/底线':>10}{'内存峰值MiB':>12}"
+                f"\n{'页面':<14}{'首次(秒)':>9}{'再次(秒)':>9}{'首次/底线':>10}{'再次/底线':>10}{'RSS峰值MiB':>11}{'PSS峰值MiB':>11}"
+                + (f"（{args.repeat} 轮的中位数）" if args.repeat > 1 else "")
             )
-            print(f"{'底线 st.write':<14}{floor['cold']:>9.2f}{floor['warm']:>9.2f}{1:>10.1f}{1:>10.1f}")
-            for path, title in nav:
-                row = _cold_warm(browser, ROOT / "app.py", db, log, path, cookie)
-                row |= {"path": path, "title": title}
-                result["pages"].append(row)
+            for row in [floor, *pages]:
                 print(
-                    f"{title:<14}{row['cold']:>9.2f}{row['warm']:>9.2f}{row['cold'] / floor['cold']:>10.1f}"
-                    f"{row['warm'] / floor['warm']:>10.1f}{row['rss_peak'] / 2**20:>12.0f}"
+                    f"{row['title']:<14}{row['cold']:>9.2f}{row['warm']:>9.2f}{row['cold'] / floor['cold']:>10.1f}"
+                    f"{row['warm'] / floor['warm']:>10.1f}{row['rss_peak'] / 2**20:>11.0f}"
+                    f"{row['pss_peak'] / 2**20:>11.0f}"
                     + (f"  异常：{row['error'][:60]}" if row["error"] else ""),
                     flush=True,
                 )
@@ -396,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
                 )  # the caches as a day's first look leaves them
                 result["brief_seconds"] = _brief(browser, server, cookie)
                 result["brief_again_seconds"] = _brief(browser, server, cookie)
+                brief_done = time.monotonic()
+                result["rss_after_brief"], result["pss_after_brief"] = server.rss(), server.pss()
                 print(
                     f"会议简报下载：{result['brief_seconds']:.2f} 秒（再次 {result['brief_again_seconds']:.2f} 秒）"
                 )
@@ -411,13 +468,21 @@ def main(argv: list[str] | None = None) -> int:
                         f"p95 {row['p95']:.2f} 秒，错误 {row['errors']}，导入退出码 {row['import_status']}",
                         flush=True,
                     )
-                result["rss_end"] = server.rss()
+                # The chart-image browser exits once idle (analytics.charts.leader): measure after that too.
+                idle_until = brief_done + PNG_BROWSER_IDLE_SECONDS + 20
+                if time.monotonic() < idle_until:
+                    time.sleep(idle_until - time.monotonic())
+                result["rss_end"], result["pss_end"] = server.rss(), server.pss()
                 result["rss_peak"] = max([server.peak] + [p["rss_peak"] for p in result["pages"]])
+                result["pss_peak"] = max([server.peak_pss] + [p["pss_peak"] for p in result["pages"]])
             finally:
                 server.stop()
             browser.close()
         print(
-            f"服务器常驻内存（进程树）：峰值 {result['rss_peak'] / 2**20:.0f} MiB，结束 {result['rss_end'] / 2**20:.0f} MiB"
+            f"服务器内存（进程树）：RSS 峰值 {result['rss_peak'] / 2**20:.0f} MiB，"
+            f"下载简报后 {result['rss_after_brief'] / 2**20:.0f} MiB，结束 {result['rss_end'] / 2**20:.0f} MiB；"
+            f"PSS 峰值 {result['pss_peak'] / 2**20:.0f} MiB，下载简报后 {result['pss_after_brief'] / 2**20:.0f} MiB，"
+            f"结束 {result['pss_end'] / 2**20:.0f} MiB（结束：出图浏览器空闲 {PNG_BROWSER_IDLE_SECONDS:.0f} 秒退出之后）"
         )
         if args.json:
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -49,6 +49,21 @@ def test_figure_png_is_an_image():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
 
 
+@pytest.mark.skipif(not shutil.which("chromium"), reason="kaleido renders with Debian's chromium")
+def test_the_image_browser_exits_when_idle_and_starts_again_for_the_next_image(monkeypatch):
+    import time
+
+    monkeypatch.setattr(charts, "PNG_BROWSER_IDLE_SECONDS", 0.5)
+    figure = charts.monthly_bars(_monthly(), "accidents", 2026)
+    assert charts.figure_png(figure, 600, 300)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert charts.png_browser_running()
+    deadline = time.monotonic() + 60  # the timer fires after 0.5 s; closing Chromium takes what it takes
+    while charts.png_browser_running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not charts.png_browser_running()
+    assert charts.figure_png(figure, 600, 300)[:8] == b"\x89PNG\r\n\x1a\n"  # started again
+
+
 def _ranking_frame() -> pd.DataFrame:
     counties = [
         "东山县",

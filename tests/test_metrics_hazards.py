@@ -14,6 +14,7 @@ from analytics.metrics.hazards import (
     HEADLINE_RATES,
     against_previous,
     hazard_monthly,
+    hazard_page,
     hazards,
     inspections_by,
     listed_hazards,
@@ -416,6 +417,31 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period, today
     assert named == sorted(named)
     if by == "township":  # the data hold empty townships: their row comes last
         assert document["rows"][-1][by] is None
+
+
+@pytest.mark.parametrize(
+    ("period", "today"), [(Period(2026, 1, 8), D(2026, 7, 20)), (Period(2026, 3, 5), None)]
+)
+def test_page_scan_gives_each_document_as_the_separate_calls_and_the_recomputation(db, period, today):
+    today_for_data = today or D(2026, 7, 20)
+    rng = np.random.default_rng(20261202)
+    hazard_rows = random_hazards(rng, 3000, today_for_data)
+    inspection_rows = random_inspections(rng, 1500, today_for_data)
+    insert(db, "hazards", hazard_rows)
+    insert(db, "inspections", inspection_rows)
+
+    page = hazard_page(db, period, COUNTY, today=today)
+    for by in ("township", "department"):
+        assert page[by] == hazards(db, period, COUNTY, by=by, today=today)
+    for by in ("department", "kind"):
+        assert page["inspections"][by].equals(inspections_by(db, period, COUNTY, by=by))
+    assert page["previous"] == hazards(db, period.previous, COUNTY, today=today)
+    for shown, when in ((page["township"], period), (page["previous"], period.previous)):
+        expected = expected_hazard_rows(
+            hazard_rows, inspection_rows, when, when.as_of(today), "township", ["A镇", "B镇"]
+        )
+        assert {k: v for k, v in shown["total"].items() if k != "township"} == expected["合计"]
+        assert shown["total"]["found"] > 0  # both periods hold hazards, so the comparison means something
 
 
 def test_against_previous_gives_counts_a_change_pct_and_rates_points():

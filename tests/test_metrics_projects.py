@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from analytics.metrics.periods import Period
-from analytics.metrics.projects import projects
+from analytics.metrics.projects import projects, projects_page
 from tests.factories import fixture_db, insert
 from tests.recompute import expected_projects, random_projects
 
@@ -100,3 +100,7 @@ def test_figures_match_an_independent_pandas_recomputation(db, period, today):
     actual["合计"] = {k: v for k, v in document["total"].items() if k != "township"}
     expected = expected_projects(rows, period, period.as_of(today), ["A镇", "B镇"])
     assert actual == expected
+    page = projects_page(db, period, COUNTY, today=today)  # the page's one call: the period and 同期
+    assert page["current"] == document
+    before = expected_projects(rows, period.previous, period.previous.as_of(today), ["A镇", "B镇"])["合计"]
+    assert {k: v for k, v in page["previous"]["total"].items() if k != "township"} == before

@@ -9,7 +9,7 @@ import pytest
 
 from analytics.metrics.coverage import SOURCES, NoData, check_period
 from analytics.metrics.periods import Period
-from analytics.metrics.sources import sources
+from analytics.metrics.sources import sources, sources_page
 from tests.factories import fixture_db, insert
 from tests.recompute import expected_sources, random_sources
 
@@ -154,6 +154,7 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period, today
     rows = random_sources(np.random.default_rng(31), 2000, D(2026, 7, 20))
     insert(db, "major_hazard_sources", rows)
     document = sources(db, period, COUNTY, by=by, today=today)
+    assert sources_page(db, period, COUNTY, today=today)[by] == document  # the page's one call
     actual = {r[by]: {k: v for k, v in r.items() if k != by} for r in document["rows"]}
     actual["合计"] = {k: v for k, v in document["total"].items() if k != by}
     expected = expected_sources(rows, period, period.as_of(today), by, ["A镇", "B镇"])

@@ -10,7 +10,7 @@ import pytest
 
 from analytics.metrics.coverage import SOURCES, NoData, check_period
 from analytics.metrics.periods import Period
-from analytics.metrics.standardization import expiring_certificates, standardization
+from analytics.metrics.standardization import expiring_certificates, standardization, standardization_page
 from tests.factories import fixture_db, insert
 from tests.recompute import expected_standardization, random_standardization
 
@@ -245,5 +245,7 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period, today
     for key, figures in expected.items():
         assert actual[key] == figures, f"{by}={key!r}"
     listing = expiring_certificates(db, period, COUNTY, today=today)
+    page = standardization_page(db, period, COUNTY, today=today)  # the page's one call
+    assert page[by] == document and page["expiring"].equals(listing)
     assert len(listing) == expected["合计"]["expiring"]
     assert listing["expires_on"].tolist() == sorted(listing["expires_on"])

@@ -22,6 +22,7 @@ from analytics.metrics.training import (
     township_table,
     training,
     training_gaps,
+    training_page,
 )
 from tests.factories import fixture_db, insert, session, target
 from tests.recompute import expected_training_rows as expected_rows
@@ -289,6 +290,30 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period):
     for key, figures in expected.items():
         assert actual[key] == figures, f"{by}={key!r}"
     assert document["time_progress"] == time_progress(period)
+
+
+@pytest.mark.parametrize("period", [Period(2026, 1, 8), Period(2026, 3, 5)])
+def test_page_scan_gives_each_document_as_the_separate_calls_and_the_recomputation(db, period):
+    sessions, targets = random_training(np.random.default_rng(1202), 2000)
+    targets.append(target(BOSS, 100_000, "A镇", year=period.year))  # far behind time progress: a gap to list
+    insert(db, "training", sessions)
+    insert(db, "training_targets", targets)
+    page = training_page(db, period, COUNTY)
+    assert page["township"] == township_table(db, period, COUNTY)
+    assert page["category"] == training(db, period, COUNTY, by="category")
+    assert page["previous"] == training(db, period.previous, COUNTY, by="township")
+    assert page["gaps"].equals(training_gaps(db, period, COUNTY))
+    for document, when, by in (
+        (page["category"], period, "category"),
+        (page["previous"], period.previous, "township"),
+    ):
+        expected = expected_rows(sessions, targets, when, by)
+        assert {k: v for k, v in document["total"].items() if k != by} == expected["合计"]
+        assert {r[by]: {k: v for k, v in r.items() if k != by} for r in document["rows"]} == {
+            k: v for k, v in expected.items() if k != "合计"
+        }
+        assert document["total"]["trained"] > 0  # both periods hold sessions: the comparison means something
+    assert not page["gaps"].empty
 
 
 # The by-township table adds up: a 全县统筹 row holds the county-wide targets' part not given to townships.

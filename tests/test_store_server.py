@@ -203,3 +203,34 @@ def test_backup_and_restore_are_refused_on_a_server_with_a_pointer_to_pg_dump(pg
     assert main(["--db", pg_url, "backup", str(tmp_path / "b.zip")]) == 1
     assert "pg_dump" in capsys.readouterr().err
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_a_pinned_data_version_is_read_once_and_again_after_this_process_writes(
+    pg_url, tmp_path, monkeypatch
+):
+    import psycopg
+
+    from analytics.store import server
+
+    store.ensure_schema(pg_url)
+    opened = []
+    real_open = server.open_connection
+
+    def counted(url, read_only, wait):
+        opened.append(read_only)
+        return real_open(url, read_only, wait)
+
+    monkeypatch.setattr(server, "open_connection", counted)
+    with store.pinned_versions():
+        first = store.data_version(pg_url)
+        with store.pinned_versions():  # a block within (ui.data's guard inside dashboard.py's) keeps the pin
+            assert store.data_version(pg_url) == first
+        assert store.data_version(pg_url) == first
+        assert opened == [True]  # one connection for three answers
+        assert import_file(_regions(tmp_path), db=pg_url)["status"] == "imported"  # this process writes
+        written = store.data_version(pg_url)
+        assert written != first
+        with psycopg.connect(pg_url, autocommit=True) as other:  # another process's write: seen next run
+            other.execute(f"UPDATE {dialect.VERSION_TABLE} SET version = version + 1")
+        assert store.data_version(pg_url) == written
+    assert store.data_version(pg_url) not in (first, written)

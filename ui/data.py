@@ -31,9 +31,12 @@ def store_guard() -> Iterator[None]:
     """A damaged database file, or one held by another program past the wait, is a red Chinese message.
 
     Wraps everything a run reads (dashboard.py), so no page shows a traceback for it; the run stops there.
+    Within it a server store's data version is read once per run (store.pinned_versions), not at every
+    query and visitor check.
     """
     try:
-        yield
+        with store.pinned_versions():
+            yield
     except store.StoreFailure as failure:
         log.warning("store failure shown on a page", exc_info=True)
         st.error(t("data.store_failure", error=failure), icon=":material/error:")

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.metrics.common import counties as county_names
-from analytics.metrics.common import data_years, default_period, home_county
+from analytics.metrics.common import default_period, filter_options
 from analytics.metrics.periods import Period, parse_months
 from analytics.text.zh import t
 from ui import auth, data, safe
@@ -53,10 +52,7 @@ class Filters:
 
 
 def _options() -> tuple[list[str], list[int], Period | None, str | None]:
-    counties = data.query(county_names)
-    years = data.query(data_years)
-    default = data.query(default_period)
-    home = data.query(home_county)
+    counties, years, default, home = data.query(filter_options)
     return counties, years, default, home
 
 

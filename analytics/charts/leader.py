@@ -310,18 +310,47 @@ def export_ready(
 
 _png_lock = threading.Lock()
 _server_started = False
+_idle_timer: threading.Timer | None = None
+_images = 0  # images drawn: an idle timer stops the browser only if none was drawn since it was set
+# The chart-image browser (Chromium, several processes, hundreds of MiB) exits after this long without an
+# image and starts again (about 2 s) for the next one: a day's brief or PNG downloads come in bursts.
+PNG_BROWSER_IDLE_SECONDS = 120.0
+
+
+def _stop_idle_browser(images: int) -> None:
+    import kaleido
+
+    global _server_started
+    with _png_lock:
+        if _server_started and images == _images:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _server_started = False
+
+
+def png_browser_running() -> bool:
+    """Whether the chart-image browser is up (it exits PNG_BROWSER_IDLE_SECONDS after the last image)."""
+    return _server_started
 
 
 def figure_png(figure: go.Figure, width: int = 1200, height: int = 600) -> bytes:
     """The figure as PNG bytes (Chinese intact), through kaleido and the system Chromium."""
     import kaleido
 
-    global _server_started
+    global _server_started, _idle_timer, _images
     with _png_lock:
+        if _idle_timer is not None:
+            _idle_timer.cancel()
         if not _server_started:
-            # One browser kept for the process: ~0.15 s per image instead of ~2 s.
-            kaleido.start_sync_server(silence_warnings=True)
+            # One browser kept while images are asked for: ~0.15 s per image instead of ~2 s. No MathJax: the
+            # charts have no formulas, and kaleido would fetch it from a CDN (the app runs offline).
+            kaleido.start_sync_server(silence_warnings=True, mathjax=False, enable_extensions=False)
             _server_started = True
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            return figure.to_image(format="png", width=width, height=height, scale=1)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+                return figure.to_image(format="png", width=width, height=height, scale=1)
+        finally:
+            _images += 1
+            _idle_timer = threading.Timer(PNG_BROWSER_IDLE_SECONDS, _stop_idle_browser, args=(_images,))
+            _idle_timer.daemon = True
+            _idle_timer.start()

@@ -59,6 +59,14 @@ def default_period(
     return Period(year, *months)
 
 
+def filter_options(
+    con: duckdb.DuckDBPyConnection, today: dt.date | None = None
+) -> tuple[list[str], list[int], Period | None, str | None]:
+    """What the shared filters offer: (counties(), data_years(), default_period(), home_county()) on one
+    connection (every page's first run asks for all four)."""
+    return counties(con), data_years(con, today), default_period(con, today=today), home_county(con)
+
+
 def counties(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every county in the regions table or in any record, sorted."""
     parts = [f"SELECT county FROM {name}" for name in DATASETS]

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import HAZARD_LEVELS, INSPECTION_KINDS, LISTED_LEVELS
+from analytics.metrics import scans
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, rate, round_half_up
@@ -53,37 +54,25 @@ LISTED_FIELDS = ("listed", "listed_closed", "closure_rate", "listed_overdue")
 CLOSED = t("metrics.listed.closed")  # 已销号
 OPEN = t("metrics.listed.open")  # 未销号
 
-# One scan of the period's hazards; "rectified" means rectified_on <= as_of (a NULL
-# comparison is false, so unrectified rows fall out of every rectified filter).
-_HAZARD_COUNTS = """
-    count(*) AS found,
-    count(*) FILTER (WHERE rectified_on <= $as_of) AS rectified,
-    count(*) FILTER (WHERE level = $major) AS major_found,
-    count(*) FILTER (WHERE level = $major AND rectified_on <= $as_of) AS major_rectified,
-    count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > $as_of) AND deadline < $as_of) AS overdue,
-    count(*) FILTER (WHERE order_issued) AS orders_issued,
-    count(*) FILTER (WHERE order_issued AND deadline <= $as_of) AS orders_due,
-    count(*) FILTER (WHERE order_issued AND deadline <= $as_of AND reviewed_on <= $as_of) AS reviewed,
-    sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= $as_of) AS rectify_days,
-    count(*) FILTER (WHERE listed_level IS NOT NULL) AS listed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= $as_of) AS listed_closed,
-    count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > $as_of)
-                     AND deadline < $as_of) AS listed_overdue
-"""
-_COUNT_COLUMNS = (
-    "found",
-    "rectified",
-    "major_found",
-    "major_rectified",
-    "overdue",
-    "orders_issued",
-    "orders_due",
-    "reviewed",
-    "rectify_days",
-    "listed",
-    "listed_closed",
-    "listed_overdue",
-)
+# The hazard counts, by name; `a` is the as_of of the row's period (analytics.metrics.scans). "rectified"
+# means rectified_on <= a (a NULL comparison is false, so unrectified rows fall out of every rectified filter).
+_HAZARD_COUNTS = {
+    "found": "count(*)",
+    "rectified": "count(*) FILTER (WHERE rectified_on <= a)",
+    "major_found": "count(*) FILTER (WHERE level = $major)",
+    "major_rectified": "count(*) FILTER (WHERE level = $major AND rectified_on <= a)",
+    "overdue": "count(*) FILTER (WHERE (rectified_on IS NULL OR rectified_on > a) AND deadline < a)",
+    "orders_issued": "count(*) FILTER (WHERE order_issued)",
+    "orders_due": "count(*) FILTER (WHERE order_issued AND deadline <= a)",
+    "reviewed": "count(*) FILTER (WHERE order_issued AND deadline <= a AND reviewed_on <= a)",
+    "rectify_days": "sum(datediff('day', found_on, rectified_on)) FILTER (WHERE rectified_on <= a)",
+    "listed": "count(*) FILTER (WHERE listed_level IS NOT NULL)",
+    "listed_closed": "count(*) FILTER (WHERE listed_level IS NOT NULL AND closed_on <= a)",
+    "listed_overdue": (
+        "count(*) FILTER (WHERE listed_level IS NOT NULL AND (closed_on IS NULL OR closed_on > a) AND deadline < a)"
+    ),
+}
+_COUNT_COLUMNS = tuple(_HAZARD_COUNTS)
 
 
 def _check_by(by: str, allowed: dict) -> str:
@@ -92,47 +81,45 @@ def _check_by(by: str, allowed: dict) -> str:
     return allowed[by]
 
 
-def _grouped(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> tuple[dict, tuple | None]:
-    """Run a GROUPING SETS ((key), ()) query: ({key: values}, total values); column 0 is grouping()."""
-    groups, total = {}, None
-    for row in con.execute(sql, params).fetchall():
-        if row[0]:
-            total = row[2:]
-        else:
-            groups[row[1]] = row[2:]
-    return groups, total
-
-
-def _hazard_counts(con, period: Period, county: str, key_sql: str, as_of: dt.date):
-    sql = f"""
-        SELECT grouping(k), k, {_HAZARD_COUNTS}
-        FROM (SELECT *, {key_sql} AS k FROM hazards
-              WHERE county = $county AND found_on BETWEEN $start AND $end) f
-        GROUP BY GROUPING SETS ((k), ())
-    """
-    params = {
-        "county": county,
-        "start": period.start,
-        "end": period.end,
-        "as_of": as_of,
-        "major": MAJOR_HAZARD,
-    }
-    groups, total = _grouped(con, sql, params)
-    return {k: _named(v) for k, v in groups.items()}, _named(total) if total else None
+def _hazard_scan(con, periods: list[Period], county: str, keys: tuple[str, ...], today) -> list:
+    """Per period: ({key: {value: named counts}}, total named counts or None), from one scan of hazards."""
+    scanned = scans.rolled_up(
+        con,
+        "hazards",
+        "found_on",
+        periods,
+        county,
+        [(key,) for key in keys],
+        _HAZARD_COUNTS,
+        today=today,
+        params={"major": MAJOR_HAZARD},
+    )
+    return [
+        (
+            {key: {v: _named(c) for v, c in groups.items()} for key, groups in sets.items()},
+            total and _named(total),
+        )
+        for sets, total in scanned
+    ]
 
 
 def _named(values: tuple) -> dict:
     return dict(zip(_COUNT_COLUMNS, values, strict=True))
 
 
-def _inspection_counts(con, period: Period, county: str, key_sql: str):
-    sql = f"""
-        SELECT grouping(k), k, count(*), count(DISTINCT unit), count(DISTINCT sector)
-        FROM (SELECT *, {key_sql} AS k FROM inspections
-              WHERE county = $county AND inspected_on BETWEEN $start AND $end) f
-        GROUP BY GROUPING SETS ((k), ())
+def _inspection_scan(con, periods: list[Period], county: str, keys: tuple[str, ...]) -> list:
+    """Per period: ({key: {value: (inspections, units, sectors)}}, total or None).
+
+    Distinct units and sectors do not add up across groups, so each key is its own (cheap) query.
     """
-    return _grouped(con, sql, {"county": county, "start": period.start, "end": period.end})
+    sets, totals = [{} for _ in periods], [None for _ in periods]
+    figures = "count(*), count(DISTINCT unit), count(DISTINCT sector)"
+    for key in keys:
+        scanned = scans.distinct_counted(con, "inspections", "inspected_on", periods, county, key, figures)
+        for i, (by_key, total) in enumerate(scanned):
+            sets[i].update(by_key)
+            totals[i] = total  # every key's query counts the same total
+    return list(zip(sets, totals, strict=True))
 
 
 def _hazard_row(counts: dict | None, inspections: tuple | None) -> dict:
@@ -193,11 +180,21 @@ def hazards(
     listed_closed, closure_rate, listed_overdue) of the county for each listed level
     in the contract's order (县级, 市级, 省级).
     """
-    key_sql = _check_by(by, _HAZARD_KEYS)
-    as_of = period.as_of(today)
-    hazard_groups, hazard_total = _hazard_counts(con, period, county, key_sql, as_of)
-    by_level, _ = _hazard_counts(con, period, county, "listed_level", as_of)
-    inspection_groups, inspection_total = _inspection_counts(con, period, county, key_sql)
+    key = _check_by(by, _HAZARD_KEYS)
+    [(hazard_sets, hazard_total)] = _hazard_scan(con, [period], county, (key, "listed_level"), today)
+    [(inspection_sets, inspection_total)] = _inspection_scan(con, [period], county, (key,))
+    return _document(
+        con, period, county, by, (hazard_sets, hazard_total), (inspection_sets, inspection_total), today
+    )
+
+
+def _document(
+    con, period: Period, county: str, by: str, hazard_scan: tuple, inspection_scan: tuple, today
+) -> dict:
+    """The hazards() document from a period's scans (grouped by `by` and, for hazards, by listed_level)."""
+    (hazard_sets, hazard_total), (inspection_sets, inspection_total) = hazard_scan, inspection_scan
+    hazard_groups, inspection_groups = hazard_sets[by], inspection_sets[by]
+    by_level = hazard_sets["listed_level"]
     keys = set(hazard_groups) | set(inspection_groups)
     if by == "township":
         keys |= set(region_townships(con, county))
@@ -217,6 +214,30 @@ def hazards(
             for level in LISTED_LEVELS
         ],
     }
+
+
+def hazard_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 隐患整改 page shows but its lists and trend, from one scan of the hazards and one of the
+    inspections of the period and its 同期: `{"township": hazards(by="township"), "department":
+    hazards(by="department"), "previous": hazards() of period.previous, "inspections": {"department":
+    inspections_by(by="department"), "kind": inspections_by(by="kind")}}`, each exactly as those give it."""
+    periods = [period, period.previous]
+    hazard_scans = _hazard_scan(con, periods, county, ("township", "department", "listed_level"), today)
+    # 同期 needs its total only: the department and kind counts (distinct units: not cheap) are the period's.
+    inspection_scans = _inspection_scan(con, periods, county, ("township",))
+    for key, groups in _inspection_scan(con, [period], county, ("department", "kind"))[0][0].items():
+        inspection_scans[0][0][key] = groups
+    documents = {
+        by: _document(con, period, county, by, hazard_scans[0], inspection_scans[0], today)
+        for by in ("township", "department")
+    }
+    previous = _document(
+        con, period.previous, county, "township", hazard_scans[1], inspection_scans[1], today
+    )
+    inspections = {by: _inspection_frame(inspection_scans[0][0][by], by) for by in ("department", "kind")}
+    return {**documents, "previous": previous, "inspections": inspections}
 
 
 LISTED_COLUMNS = [
@@ -351,8 +372,12 @@ def inspections_by(
     Columns: the `by` key (None where the record leaves it empty, last), inspections,
     units_inspected.
     """
-    key_sql = _check_by(by, {k: v for k, v in _INSPECTION_KEYS.items() if k != "township"})
-    groups, _ = _inspection_counts(con, period, county, key_sql)
+    key = _check_by(by, {k: v for k, v in _INSPECTION_KEYS.items() if k != "township"})
+    [(sets, _)] = _inspection_scan(con, [period], county, (key,))
+    return _inspection_frame(sets[key], by)
+
+
+def _inspection_frame(groups: dict, by: str) -> pd.DataFrame:
     if by == "kind":
         known = [k for k in INSPECTION_KINDS if k in groups]
         keys = known + township_order(k for k in groups if k not in INSPECTION_KINDS)

@@ -65,3 +65,14 @@ def projects(
         "total": {"township": TOTAL_LABEL, **_row(total)},
         "rows": [{"township": key, **_row(groups.get(key))} for key in keys],
     }
+
+
+def projects_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 建设项目“三同时” page shows, on one connection: `{"current": projects(), "previous": projects()
+    of period.previous}`."""
+    return {
+        "current": projects(con, period, county, today=today),
+        "previous": projects(con, period.previous, county, today=today),
+    }

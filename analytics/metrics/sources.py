@@ -82,3 +82,11 @@ def sources(
         "total": {by: TOTAL_LABEL, **_row(total)},
         "rows": [{by: key, **_row(groups.get(key))} for key in keys],
     }
+
+
+def sources_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 重大危险源 page shows, on one connection: `{"level": sources(by="level"), "township":
+    sources(by="township")}`."""
+    return {by: sources(con, period, county, by=by, today=today) for by in ("level", "township")}

@@ -157,3 +157,15 @@ def expiring_certificates(
     del params["year_start"]
     frame = con.sql(sql, params=params).to_arrow_table().to_pandas()
     return frame[EXPIRING_COLUMNS]
+
+
+def standardization_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 标准化达标 page shows, on one connection: `{"grade": standardization(by="grade"),
+    "township": standardization(by="township"), "expiring": expiring_certificates()}`."""
+    return {
+        "grade": standardization(con, period, county, by="grade", today=today),
+        "township": standardization(con, period, county, by="township", today=today),
+        "expiring": expiring_certificates(con, period, county, today=today),
+    }

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from analytics.contract.datasets import TRAINING_CATEGORIES
+from analytics.metrics import scans
 from analytics.metrics.common import TOTAL_LABEL, region_townships, township_order
 from analytics.metrics.coverage import SOURCES, coverage_document
 from analytics.metrics.periods import Period, compared, points_change, rate
@@ -54,25 +55,31 @@ def against_previous(total: dict, previous: dict) -> dict[str, dict]:
     return compared(total, previous, counts=("trained",), rates=("pass_rate",))
 
 
-def _sessions(con, period: Period, county: str, key_sql: str) -> tuple[dict, tuple]:
-    """({key: (trained, passed, examined, sessions)}, total); examined = trainees of sessions that report passed."""
-    sql = f"""
-        SELECT grouping(k), k,
-               coalesce(sum(trainees), 0),
-               coalesce(sum(passed), 0),
-               coalesce(sum(trainees) FILTER (WHERE passed IS NOT NULL), 0),
-               count(*)
-        FROM (SELECT *, {key_sql} AS k FROM training
-              WHERE county = $county AND held_on BETWEEN $start AND $end) f
-        GROUP BY GROUPING SETS ((k), ())
-    """
-    groups, total = {}, (0, 0, 0, 0)
-    for row in con.execute(sql, {"county": county, "start": period.start, "end": period.end}).fetchall():
-        if row[0]:
-            total = row[2:]
-        else:
-            groups[row[1]] = row[2:]
-    return groups, total
+# Per session group: trainees, passed, examined (trainees of sessions that report passed), sessions.
+_SESSION_COUNTS = {
+    "trained": "sum(trainees)",
+    "passed": "sum(passed)",
+    "examined": "sum(trainees) FILTER (WHERE passed IS NOT NULL)",
+    "held": "count(*)",
+}
+_NO_SESSIONS = (0, 0, 0, 0)
+
+
+def _figures(values: tuple | None) -> tuple:
+    """(trained, passed, examined, sessions) with 0 for a sum over no value."""
+    return tuple(value or 0 for value in values) if values else _NO_SESSIONS
+
+
+def _session_scan(con, periods: list[Period], county: str, sets: list[tuple[str, ...]]) -> list:
+    """Per period: ({set: {value: (trained, passed, examined, sessions)}}, total), from one scan of training."""
+    scanned = scans.rolled_up(con, "training", "held_on", periods, county, sets, _SESSION_COUNTS)
+    return [
+        (
+            {name: {k: _figures(v) for k, v in groups.items()} for name, groups in by_set.items()},
+            _figures(total),
+        )
+        for by_set, total in scanned
+    ]
 
 
 def _targets(con, year: int, county: str) -> dict[tuple[str | None, str], int]:
@@ -126,8 +133,14 @@ def training(
     """
     if by not in _KEYS:
         raise ValueError(t("metrics.bad_by", by=by, choices="township、category"))
-    groups, total = _sessions(con, period, county, _KEYS[by])
-    targets = _targets(con, period.year, county)
+    [(by_set, total)] = _session_scan(con, [period], county, [(by,)])
+    return _document(con, period, county, by, by_set[by], total, _targets(con, period.year, county), today)
+
+
+def _document(
+    con, period: Period, county: str, by: str, groups: dict, total: tuple, targets: dict, today
+) -> dict:
+    """The training() document from the period's sessions by `by` and in total, and the year's targets."""
     by_category = county_required(targets)
     if by == "township":
         keys = township_order(
@@ -164,24 +177,18 @@ def training_gaps(
     year. Columns: township, category, trained, required, coverage_pct,
     time_progress, gap (percentage points behind, time_progress − coverage_pct).
     """
+    [(by_set, _)] = _session_scan(con, [period], county, [("township", "category")])
+    return _gaps(period, _targets(con, period.year, county), by_set[("township", "category")], limit)
+
+
+def _gaps(period: Period, targets: dict, sessions: dict, limit: int) -> pd.DataFrame:
+    """training_gaps() from the year's targets and the period's sessions by (township, category)."""
     progress = time_progress(period)
-    targets = _targets(con, period.year, county)
-    sql = """
-        SELECT township AS t, category, sum(trainees)
-        FROM training WHERE county = $county AND held_on BETWEEN $start AND $end
-        GROUP BY 1, 2
-    """
-    trained = {
-        (t, c): int(n)
-        for t, c, n in con.execute(
-            sql, {"county": county, "start": period.start, "end": period.end}
-        ).fetchall()
-    }
     rows = []
     for (township, category), required in targets.items():
         if township is None or required <= 0:
             continue
-        done = trained.get((township, category), 0)
+        done = int(sessions.get((township, category), _NO_SESSIONS)[0])
         coverage = rate(done, required)
         if not behind_time_progress(coverage, progress):
             continue
@@ -235,8 +242,13 @@ def township_table(
     coverage. Then every column's rows sum to `total` (trained, passed, sessions, required).
     `county_wide` gives that part per category.
     """
-    document = training(con, period, county, by="township", today=today)
-    parts = county_wide_part(_targets(con, period.year, county))
+    return _township_table(
+        training(con, period, county, by="township", today=today), _targets(con, period.year, county)
+    )
+
+
+def _township_table(document: dict, targets: dict) -> dict:
+    parts = county_wide_part(targets)
     rows = list(document["rows"])
     if parts:
         rows.append(
@@ -251,3 +263,32 @@ def township_table(
             }
         )
     return {**document, "rows": rows, "county_wide": parts}
+
+
+def training_page(
+    con: duckdb.DuckDBPyConnection, period: Period, county: str, today: dt.date | None = None
+) -> dict:
+    """What the 培训覆盖 page shows, from one scan of the sessions of the period and its 同期:
+    `{"township": township_table(), "category": training(by="category"), "previous": training() of
+    period.previous, "gaps": training_gaps()}`, each exactly as those give it."""
+    periods = [period, period.previous]
+    sets = [("township",), ("category",), ("township", "category")]
+    (now, total), (before, previous_total) = _session_scan(con, periods, county, sets)
+    targets = _targets(con, period.year, county)
+    previous_targets = _targets(con, period.previous.year, county)
+    by_township = _document(con, period, county, "township", now["township"], total, targets, today)
+    return {
+        "township": _township_table(by_township, targets),
+        "category": _document(con, period, county, "category", now["category"], total, targets, today),
+        "previous": _document(
+            con,
+            period.previous,
+            county,
+            "township",
+            before["township"],
+            previous_total,
+            previous_targets,
+            today,
+        ),
+        "gaps": _gaps(period, targets, now[("township", "category")], 10),
+    }

@@ -1,4 +1,9 @@
-"""The bundled sample in the app's life: load it into an empty database, tell whether it is there, remove it."""
+"""The bundled sample in the app's life: load it into an empty database, tell whether it is there, remove it.
+
+Every page asks whether the database is empty and whether the sample is loaded, so this module imports
+the import's and the generator's modules (pandas, pyarrow, the rules: most of a second) only where it
+loads, undoes or removes.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,6 @@ from analytics import store
 from analytics.accounts import audit
 from analytics.accounts.roles import CLEAR_SAMPLE, IMPORT, PROCESS, Actor, require
 from analytics.contract.datasets import DATASETS
-from analytics.importing import import_file, undo_batch
-from analytics.importing.commit import undo_plan
-from analytics.sample.generator import HOME_COUNTY, LOAD_ORDER, SAMPLE_DIR
 
 
 class SampleRejected(RuntimeError):
@@ -29,6 +31,9 @@ def load_sample(
 
     `progress(done, total, dataset)` is told before each file (e.g. to show a progress bar).
     """
+    from analytics.importing import import_file
+    from analytics.sample.generator import HOME_COUNTY, LOAD_ORDER, SAMPLE_DIR
+
     require(actor, IMPORT, db, target="sample")
     folder = Path(sample_dir) if sample_dir else SAMPLE_DIR
     results = []
@@ -77,6 +82,9 @@ def sample_loaded(db: str | os.PathLike | None = None) -> bool:
 
 def remove_sample(db: str | os.PathLike | None = None, actor: Actor | None = PROCESS) -> list[dict]:
     """Undo every sample batch still in effect, newest first, and forget the sample's home county (admin)."""
+    from analytics.importing import undo_batch
+    from analytics.sample.generator import HOME_COUNTY
+
     require(actor, CLEAR_SAMPLE, db, target="sample")
     with store.connect(db, read_only=True) as con:
         ids = _sample_batches(con)
@@ -90,6 +98,8 @@ def remove_sample(db: str | os.PathLike | None = None, actor: Actor | None = PRO
 
 def sample_removal_preview(db: str | os.PathLike | None = None) -> list[dict]:
     """What `remove_sample` would undo, newest batch first: each batch's file, dataset and rows removed."""
+    from analytics.importing.commit import undo_plan
+
     with store.connect(db, read_only=True) as con:
         return [undo_plan(con, batch_id) for batch_id in _sample_batches(con)]
 

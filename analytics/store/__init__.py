@@ -27,7 +27,8 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
-from analytics.store import dialect
+from analytics.store import dialect, versions
+from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinned_versions)
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
@@ -228,8 +229,12 @@ def connect(
     if is_server(location(path)):
         from analytics.store import server
 
-        with server.connection(str(location(path)), read_only, wait) as con:
-            yield con
+        try:
+            with server.connection(str(location(path)), read_only, wait) as con:
+                yield con
+        finally:
+            if not read_only:
+                versions.wrote()
         return
     file = db_path(path)
     if read_only and not file.exists():
@@ -279,11 +284,16 @@ def data_version(path: str | os.PathLike | None = None) -> str:
     """A token that changes whenever the database is written; cache keys include it.
 
     A file: its and its WAL's modification time and size. A server: the counter every write's
-    transaction bumps (a trigger on every table), read in one short query.
+    transaction bumps (a trigger on every table), read in one short query (once within
+    `pinned_versions()`, see analytics.store.versions).
     """
     if is_server(location(path)):
-        with connect(path, read_only=True) as con:
-            return f"v{con.execute(f'SELECT version FROM {dialect.VERSION_TABLE}').fetchone()[0]}"
+
+        def read() -> str:
+            with connect(path, read_only=True) as con:
+                return f"v{con.execute(f'SELECT version FROM {dialect.VERSION_TABLE}').fetchone()[0]}"
+
+        return versions.version(str(location(path)), read)
     file = db_path(path)
     parts = []
     for candidate in (file, Path(str(file) + ".wal")):
