@@ -391,17 +391,23 @@ def test_monthly_trend_adds_up_to_the_period(db):
 # ---------------------------------------------------------------- independent recomputation
 
 
+def random_ledgers(db, seed: int, today: D | None) -> tuple[list, list]:
+    """3,000 random hazards and 1,500 inspections up to `today` (or 2026-07-20), inserted into `db`."""
+    today_for_data = today or D(2026, 7, 20)
+    rng = np.random.default_rng(seed)
+    hazard_rows = random_hazards(rng, 3000, today_for_data)
+    inspection_rows = random_inspections(rng, 1500, today_for_data)
+    insert(db, "hazards", hazard_rows)
+    insert(db, "inspections", inspection_rows)
+    return hazard_rows, inspection_rows
+
+
 @pytest.mark.parametrize("by", ["township", "department"])
 @pytest.mark.parametrize(
     ("period", "today"), [(Period(2026, 1, 8), D(2026, 7, 20)), (Period(2025, 3, 5), None)]
 )
 def test_figures_match_an_independent_pandas_recomputation(db, by, period, today):
-    today_for_data = today or D(2026, 7, 20)
-    rng = np.random.default_rng(20260828)
-    hazard_rows = random_hazards(rng, 3000, today_for_data)
-    inspection_rows = random_inspections(rng, 1500, today_for_data)
-    insert(db, "hazards", hazard_rows)
-    insert(db, "inspections", inspection_rows)
+    hazard_rows, inspection_rows = random_ledgers(db, 20260828, today)
 
     document = hazards(db, period, COUNTY, by=by, today=today)
     expected = expected_hazard_rows(
@@ -423,12 +429,7 @@ def test_figures_match_an_independent_pandas_recomputation(db, by, period, today
     ("period", "today"), [(Period(2026, 1, 8), D(2026, 7, 20)), (Period(2026, 3, 5), None)]
 )
 def test_page_scan_gives_each_document_as_the_separate_calls_and_the_recomputation(db, period, today):
-    today_for_data = today or D(2026, 7, 20)
-    rng = np.random.default_rng(20261202)
-    hazard_rows = random_hazards(rng, 3000, today_for_data)
-    inspection_rows = random_inspections(rng, 1500, today_for_data)
-    insert(db, "hazards", hazard_rows)
-    insert(db, "inspections", inspection_rows)
+    hazard_rows, inspection_rows = random_ledgers(db, 20261202, today)
 
     page = hazard_page(db, period, COUNTY, today=today)
     for by in ("township", "department"):
