@@ -7,7 +7,9 @@ and are skipped on PostgreSQL; those marked `server_store` are about the server 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -15,8 +17,11 @@ import pytest
 from analytics import store
 from tests import stores
 
-# A server store's first start writes its initial password file in this folder, not the project's data/.
-os.environ.setdefault("SAFETY_PASSWORD_DIR", tempfile.mkdtemp(prefix="safety-passwords-"))
+# A server store's first start writes its initial password file in this folder, not the project's data/;
+# the process that made it removes it when it exits (pytest-xdist workers inherit the controller's).
+if "SAFETY_PASSWORD_DIR" not in os.environ:
+    os.environ["SAFETY_PASSWORD_DIR"] = tempfile.mkdtemp(prefix="safety-passwords-")
+    atexit.register(shutil.rmtree, os.environ["SAFETY_PASSWORD_DIR"], ignore_errors=True)
 
 
 def pytest_report_header(config) -> str:
