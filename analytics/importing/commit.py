@@ -191,16 +191,15 @@ def write(
             f"SELECT ?, 'insert', {', '.join(f'i.{k}' for k in dataset.key)} FROM {_new_rows(counts)}",
             [batch_id],
         )
-    replaced = []
+    replaced = []  # the stored rows (t) that go: the changed ones and those `replace` removes
     if counts["rows_updated"]:
+        changed = f"EXISTS (SELECT 1 FROM matched m WHERE m.changed AND {_keys_match('m', 't', dataset)})"
         con.execute(
             f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'update', {_columns(dataset, 't')} "
-            f"FROM {name} t WHERE EXISTS (SELECT 1 FROM matched m WHERE m.changed AND {_keys_match('m', 't', dataset)})",
+            f"FROM {name} t WHERE {changed}",
             [batch_id],
         )
-        replaced.append(
-            f"EXISTS (SELECT 1 FROM matched m WHERE m.changed AND {_keys_match('m', 't', dataset)})"
-        )
+        replaced.append(changed)
     if counts["rows_removed"]:
         con.execute(
             f"INSERT INTO history_{name} (batch_id, action, {columns}) SELECT ?, 'delete', {columns} FROM removed",

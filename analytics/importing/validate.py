@@ -342,9 +342,8 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     for name in key_ok[1:]:
         valid = pc.and_(valid, pc.is_valid(table[name]))
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
-    if (
-        len(dataset.key) == 1
-    ):  # a hash of the values, without Acero's group-by plan (half count_distinct's time)
+    if len(dataset.key) == 1:
+        # A hash of the values, without Acero's group-by plan (half count_distinct's time).
         distinct = len(pc.unique(keyed[dataset.key[0]]))
     else:
         distinct = keyed.group_by(list(dataset.key)).aggregate([]).num_rows

@@ -41,7 +41,7 @@ def _by_period(rows, keys: tuple[str, ...], sets: list[tuple[str, ...]], periods
     # grouping() sets the bit of every key left out of a row's set (the first key is the highest bit).
     mask_of = {s: everything - sum(1 << (len(keys) - 1 - keys.index(k)) for k in s) for s in sets}
     set_of = {mask: s for s, mask in mask_of.items()}
-    results = [({(s[0] if len(s) == 1 else s): {} for s in sets}, None) for _ in range(periods)]
+    results = [({_single(s): {} for s in sets}, None) for _ in range(periods)]
     for row in rows:
         period, grouped, values, figures = row[0], row[1], row[2 : 2 + len(keys)], row[2 + len(keys) :]
         if grouped == everything:
@@ -49,10 +49,13 @@ def _by_period(rows, keys: tuple[str, ...], sets: list[tuple[str, ...]], periods
             continue
         chosen = set_of[grouped]
         value = tuple(values[keys.index(k)] for k in chosen)
-        results[period][0][chosen[0] if len(chosen) == 1 else chosen][
-            value[0] if len(chosen) == 1 else value
-        ] = figures
+        results[period][0][_single(chosen)][_single(value)] = figures
     return results
+
+
+def _single(items: tuple):
+    """A one-item tuple by its item (a set of one key, and its values), a longer one as it is."""
+    return items[0] if len(items) == 1 else items
 
 
 def rolled_up(

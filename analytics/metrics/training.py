@@ -21,6 +21,7 @@ from analytics.metrics.periods import Period, compared, points_change, rate
 from analytics.text.zh import t
 
 _KEYS = {"township": "township", "category": "category"}
+GAPS_SHOWN = 10  # township–category pairs training_gaps() lists, the most behind first
 
 
 def time_progress(period: Period) -> float:
@@ -169,7 +170,7 @@ def training_gaps(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     county: str,
-    limit: int = 10,
+    limit: int = GAPS_SHOWN,
 ) -> pd.DataFrame:
     """Township–category pairs whose coverage lags time progress the most (those behind only).
 
@@ -290,5 +291,5 @@ def training_page(
             previous_targets,
             today,
         ),
-        "gaps": _gaps(period, targets, now[("township", "category")], 10),
+        "gaps": _gaps(period, targets, now[("township", "category")], GAPS_SHOWN),
     }
