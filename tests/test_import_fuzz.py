@@ -67,6 +67,14 @@ def test_mutated_xlsx_bytes(empty_db, xlsx_bytes, edits):
     check(import_file(mutate(xlsx_bytes, edits), file_name="a.xlsx", db=empty_db, dry_run=True))
 
 
+def test_a_zip_asking_for_a_newer_zip_version_is_a_message(empty_db, xlsx_bytes):
+    # The example hypothesis found: a central-directory entry needing zip 6.4 (zipfile: NotImplementedError).
+    entry = xlsx_bytes.index(b"PK\x01\x02")
+    result = import_file(mutate(xlsx_bytes, [(entry + 6, 64)]), file_name="a.xlsx", db=empty_db, dry_run=True)
+    assert result["status"] == "rejected"
+    assert "无法读取 Excel 文件" in result["errors"][0]["message"]
+
+
 @FEW
 @given(edits=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(32, 126)), min_size=1, max_size=6))
 def test_mutated_sheet_xml_in_a_valid_zip(empty_db, xlsx_bytes, edits):

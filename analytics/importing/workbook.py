@@ -78,7 +78,7 @@ def inspect(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise WorkbookRejected(f"无法读取 Excel 文件：文件已损坏或不是 Excel 文件（{error}）") from error
     if len(members) > settings.MAX_WORKBOOK_PARTS:
         raise WorkbookRejected(
