@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.accounts.roles import REPORT
 from analytics.documents.brief import build_brief
-from analytics.documents.report import build_report, report_content
+from analytics.documents.report import build_report, report_body
 from analytics.text.zh import t
 from ui import auth, data, filters, layout, safe
 
@@ -40,9 +40,9 @@ brief_column.download_button(
     key="download-brief",
 )
 
-content = data.query(report_content, county=county, period=period)
+blocks = data.query(report_body, county=county, period=period)
 with st.container(border=True):
-    for block in content["blocks"]:
+    for block in blocks:
         if block.kind == "title":
             st.markdown(f"<h3 style='text-align:center'>{safe.text(block.text)}</h3>", unsafe_allow_html=True)
         elif block.kind == "subtitle":

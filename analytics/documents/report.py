@@ -381,11 +381,19 @@ def report_content(
     }
 
 
+def report_body(
+    con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
+) -> tuple[Block, ...]:
+    """The report's blocks only, as the page previews them: without the figures behind them (at province
+    scale megabytes, e.g. every named training session), which the page's cache would copy on every run."""
+    return tuple(report_content(con, county, period, today)["blocks"])
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection, county: str, period: Period, today: dt.date | None = None
 ) -> bytes:
     """The written report for a county and period as .docx bytes."""
-    return render(report_content(con, county, period, today)["blocks"])
+    return render(report_body(con, county, period, today))
 
 
 def figures_summary(figures: dict) -> dict:
