@@ -38,6 +38,10 @@ SHADED = [
     "closure_rate",
     "listed_overdue",
 ]
+BREAKDOWN_LABELS = {
+    "township": t("hazards.breakdown.township"),
+    "department": t("hazards.breakdown.department"),
+}
 
 selected = filters.current()
 layout.require_data(selected, "hazards")
@@ -56,30 +60,16 @@ cards.show_cards(supervision.hazard_cards(total, previous))
 
 st.subheader(t("hazards.breakdown_heading"))
 by_department = page["department"]
-township_tab, department_tab = st.tabs([t("hazards.tab.townships"), t("hazards.tab.departments")])
-with township_tab:
-    supervision.show_breakdown(by_township, "township", HAZARD_FIELDS, shade=SHADED)
-with department_tab:
-    supervision.show_breakdown(by_department, "department", HAZARD_FIELDS, shade=SHADED)
+breakdowns = {"township": by_township, "department": by_department}
+by = layout.one_of(t("hazards.breakdown_by"), list(breakdowns), "hazards-breakdown", BREAKDOWN_LABELS.get)
+supervision.show_breakdown(breakdowns[by], by, HAZARD_FIELDS, shade=SHADED)
 st.caption(t("hazards.breakdown_caption"))
 
 st.subheader(t("hazards.overdue_heading"))
-overdue = data.query(overdue_hazards, period=period, county=county)
-if overdue.empty:
+listing = data.view(supervision.overdue_frame, overdue_hazards, period=period, county=county)
+if listing.empty:
     st.success(t("hazards.overdue_none"))
 else:
-    listing = pd.DataFrame(
-        {
-            t("hazards.list.id"): overdue["hazard_id"],
-            t("hazards.list.unit"): overdue["unit"],
-            fields.KEY_LABELS["township"]: [cs.key_text(name) for name in overdue["township"]],
-            t("hazards.list.department"): overdue["department"],
-            t("hazards.list.level"): overdue["level"],
-            t("hazards.list.found_on"): overdue["found_on"],
-            t("hazards.list.deadline"): overdue["deadline"],
-            t("hazards.list.days_overdue"): overdue["days_overdue"].astype("Int64"),
-        }
-    )
     st.caption(t("hazards.overdue_caption", count=f"{len(listing):,}", unit=fields.unit("found")))
     on_screen = layout.first_rows(listing)
     layout.table(on_screen, hide_index=True, width="stretch", height=min(38 + 35 * len(on_screen), 460))
@@ -93,7 +83,7 @@ else:
 listed.section(
     total,
     by_township["by_listed_level"],
-    data.query(listed_hazards, period=period, county=county),
+    data.view(listed.listing_frame, listed_hazards, period=period, county=county),
     t("listed.title", county=county, year=period.year, months=period.label),
     t("listed.file", county=county, year=period.year, months=period.label),
 )

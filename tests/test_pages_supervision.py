@@ -82,8 +82,12 @@ def test_hazards_page_shows_the_metric_figures(sample, sample_db_path):
     assert f"到期 {total['orders_due']:,}份，已复查 {total['reviewed']:,}份" in shown
     assert f">{total['avg_days_to_rectify']:.1f}天<" in shown
 
-    township_table, department_table = with_total(app, 0), with_total(app, 2)
-    listing = app.dataframe[4].value
+    # The breakdown by township shows first; by department, once chosen, in its place.
+    # The breakdown by township shows first; by department, once chosen, in its place (only one is built).
+    township_table, listing = with_total(app, 0), app.dataframe[2].value
+    app.button_group(key="hazards-breakdown").set_value("department").run()
+    department_table = with_total(app, 0)
+    assert app.dataframe[2].value.columns[0] == "隐患编号"  # the overdue list follows at once
     assert township_table["乡镇（街道）"].tolist() == keys(by_township["rows"], "township") + ["合计"]
     assert department_table["部门"].tolist() == keys(by_department["rows"], "department") + ["合计"]
     rows = [*by_township["rows"], total]

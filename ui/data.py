@@ -89,6 +89,35 @@ def query(function: Callable[..., T], **arguments: Any) -> T:
     return _cached_call(db, store.data_version(db), key, tuple(sorted(arguments.items())), function)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_view(
+    db: str,
+    version: str,
+    key: str,
+    arguments: tuple[tuple[str, Any], ...],
+    view_key: str,
+    _function: Callable,
+    _view: Callable,
+) -> Any:
+    # Keyed like _cached_call (plus the view's name), so the frame it is built from is never hashed; kept
+    # itself, not a copy (st.cache_resource), as a view is built to be read.
+    return _view(_cached_call(db, version, key, arguments, _function))
+
+
+def view(view_function: Callable[[Any], T], function: Callable, **arguments: Any) -> T:
+    """`view_function(query(function, **arguments))`, built once per data version and arguments.
+
+    For what a page builds from a query's result on every run (a long list turned into its Chinese
+    headers and texts): the result is shared by every session, so treat it as read-only.
+    """
+    key, view_key = _key(function), _key(view_function)
+    if "<" in key or "<" in view_key:
+        raise ValueError(t("data.not_module_function", name=key if "<" in key else view_key))
+    db = db_file()
+    arguments_key = tuple(sorted(arguments.items()))
+    return _cached_view(db, store.data_version(db), key, arguments_key, view_key, function, view_function)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _figure(key: str, arguments: tuple, keywords: tuple[tuple[str, Any], ...], _builder: Callable) -> Any:
     # st.cache_resource hashes the inputs (small frames and values built from cached queries) and keeps

@@ -84,9 +84,9 @@ def _overdue_shade(days) -> str:
 LEVEL_FIELDS = list(LISTED_FIELDS)
 
 
-def section(total: dict, by_level: list[dict], listing: pd.DataFrame, title: str, file_stem: str) -> None:
-    """The 挂牌督办 part of the page: its cards, the figures by listed level, then the list (days overdue in
-    red) with an Excel download."""
+def section(total: dict, by_level: list[dict], shown: pd.DataFrame, title: str, file_stem: str) -> None:
+    """The 挂牌督办 part of the page: its cards, the figures by listed level, then the list (`listing_frame`:
+    days overdue in red) with an Excel download."""
     st.subheader(t("listed.heading"))
     if not total["listed"]:
         st.info(t("listed.none"))
@@ -98,7 +98,6 @@ def section(total: dict, by_level: list[dict], listing: pd.DataFrame, title: str
         hide_index=True,
         width="stretch",
     )
-    shown = listing_frame(listing)
     days = t("hazards.list.days_overdue")
     on_screen = layout.first_rows(shown)
     layout.table(

@@ -108,6 +108,22 @@ def show_breakdown(doc: dict, key: str, fields: list[str], shade: Collection[str
     return pd.concat([rows, total], ignore_index=True)
 
 
+def overdue_frame(overdue: pd.DataFrame) -> pd.DataFrame:
+    """`overdue_hazards` as the page lists it: Chinese headers, 县直/未填乡镇 for an empty township."""
+    return pd.DataFrame(
+        {
+            t("hazards.list.id"): overdue["hazard_id"],
+            t("hazards.list.unit"): overdue["unit"],
+            cs.KEY_LABELS["township"]: [cs.key_text(name) for name in overdue["township"]],
+            t("hazards.list.department"): overdue["department"],
+            t("hazards.list.level"): overdue["level"],
+            t("hazards.list.found_on"): overdue["found_on"],
+            t("hazards.list.deadline"): overdue["deadline"],
+            t("hazards.list.days_overdue"): overdue["days_overdue"].astype("Int64"),
+        }
+    )
+
+
 def download_xlsx(table: pd.DataFrame, file_stem: str, title: str, key: str) -> None:
     """A button that downloads `table` as a formatted .xlsx (Chinese headers, numbers kept as numbers)."""
     st.download_button(
