@@ -10,6 +10,7 @@ from streamlit.commands import navigation
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner
 
+from analytics import store
 from analytics.metrics.hazards import hazards
 from ui import data, runtime
 
@@ -82,3 +83,25 @@ def test_data_queries_are_keyed_by_where_the_function_is_defined():
     assert data._key(hazards) == "analytics.metrics.hazards:hazards"
     with pytest.raises(ValueError, match="模块级函数"):
         data.query(lambda con: None)
+
+
+BUILT: list[list[str]] = []
+
+
+def _marked(names: list[str]) -> list[str]:
+    """A view for the test below: records each build."""
+    BUILT.append(names)
+    return [f"{name}!" for name in names]
+
+
+def test_a_view_is_built_once_per_data_version_and_shared(empty_db):
+    from analytics.metrics.common import counties
+
+    BUILT.clear()
+    first = data.view(_marked, counties)
+    assert data.view(_marked, counties) is first and first == [] and len(BUILT) == 1
+    with store.connect(empty_db, read_only=False) as con:
+        con.execute("INSERT INTO regions (county, township) VALUES ('甲县', '城关镇')")
+    assert data.view(_marked, counties) == ["甲县!"] and len(BUILT) == 2
+    with pytest.raises(ValueError, match="模块级函数"):
+        data.view(lambda names: names, counties)
