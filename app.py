@@ -15,17 +15,23 @@ from analytics.accounts import web
 from analytics.accounts.users import FIRST_ADMIN, ensure_first_admin
 from analytics.store import location
 from analytics.text.zh import t
+from ui import runtime
 
 if created := ensure_first_admin(location()):
     print(t("cli.first_admin", name=FIRST_ADMIN, password=created[0], file=created[1]), file=sys.stderr)
 app = st.App("dashboard.py", routes=web.ROUTES, middleware=[Middleware(web.Gate)])
+# Before the first session: its first request (a deep link such as /hazards) then runs through dashboard.py at
+# once, instead of running the page file alone in Streamlit's old pages/ mode and then again (ui.runtime).
+runtime.use_navigation_mode()
 
 
 def _ready_for_first_page() -> None:
     """Off the first paint, while the server starts: import what the pages import (Plotly with the charts,
     pandas with the metrics: seconds on a busy machine) and scan the coverage the first page's metrics share
-    (ui.data asks analytics.metrics.coverage under the same name). The ui modules are left to the first run:
-    they belong to Streamlit's script runs (ui.runtime)."""
+    (ui.data asks analytics.metrics.coverage under the same name). The ui modules (but ui.runtime, above) are
+    left to the first run: they belong to Streamlit's script runs."""
+    import pandas.io.formats.style  # noqa: F401  (every table's Styler, with jinja2)
+
     import analytics.charts.leader
     import analytics.charts.progress
     import analytics.charts.supervision

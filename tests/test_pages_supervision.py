@@ -396,3 +396,37 @@ def test_empty_keys_are_named_by_what_is_missing():
     assert cs.key_text(None, "kind") == "未填写" and cs.key_text("复查", "kind") == "复查"
     table = supervision.frame([{"kind": None, "inspections": 3}], "kind", ["inspections"])
     assert table["检查类型"].tolist() == ["未填写"]
+
+
+def test_long_lists_are_written_as_row_by_row_rendering_would():
+    """The 挂牌 and overdue lists are built column at a time; each cell reads as key_text / 已销号（日期） would."""
+    from ui import listed
+
+    closed = [dt.date(2026, 5, 20), None, dt.date(2026, 5, 20), dt.date(2026, 6, 1), None]
+    listing = pd.DataFrame(
+        {
+            "hazard_id": [f"YH-{i}" for i in range(5)],
+            "unit": ["甲", "乙", "丙", "丁", "戊"],
+            "township": pd.Series(["城关镇", None, "城关镇", "河口镇", None], dtype="string"),
+            "listed_level": ["县级"] * 5,
+            "deadline": [dt.date(2026, 4, 1)] * 5,
+            "status": ["已销号", "未销号", "已销号", "已销号", "未销号"],
+            "closed_on": closed,
+            "days_overdue": pd.Series([None, 12, None, None, 3], dtype="Int64"),
+        }
+    )
+    shown = listed.listing_frame(listing)
+    assert shown["乡镇（街道）"].tolist() == [cs.key_text(v) for v in listing["township"]]
+    assert shown["乡镇（街道）"].tolist()[1] == NO_TOWNSHIP
+    assert shown["销号情况"].tolist() == [
+        "已销号（2026-05-20）",
+        "未销号",
+        "已销号（2026-05-20）",
+        "已销号（2026-06-01）",
+        "未销号",
+    ]
+    assert cs.key_texts(pd.Series([None, "部门甲"], dtype="string"), "department").tolist() == [
+        "未填写",
+        "部门甲",
+    ]
+    assert cs.key_texts(pd.Series([], dtype="string")).tolist() == []

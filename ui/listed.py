@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import palette
-from analytics.charts.supervision import key_text
+from analytics.charts.supervision import key_texts
 from analytics.metrics.hazards import LISTED_FIELDS
 from analytics.text import fields
 from analytics.text.zh import t
@@ -49,9 +49,14 @@ def listed_cards(total: dict) -> list[cards.Card]:
     ]
 
 
-def _closure(status: str, closed_on) -> str:
-    """已销号（2026-10-05）, or 未销号."""
-    return status if pd.isna(closed_on) else t("listed.list.closed_text", status=status, on=closed_on)
+def _closures(status: pd.Series, closed_on: pd.Series) -> pd.Series:
+    """已销号（2026-10-05）, or 未销号: each distinct (status, date) written once."""
+    closed = closed_on.notna()
+    texts = status.astype(object).copy()
+    pairs = pd.Series(list(zip(status[closed], closed_on[closed], strict=True)), index=status.index[closed])
+    written = {pair: t("listed.list.closed_text", status=pair[0], on=pair[1]) for pair in set(pairs)}
+    texts[closed] = pairs.map(written)
+    return texts
 
 
 def listing_frame(listing: pd.DataFrame) -> pd.DataFrame:
@@ -61,13 +66,10 @@ def listing_frame(listing: pd.DataFrame) -> pd.DataFrame:
         {
             t("hazards.list.id"): listing["hazard_id"],
             t("hazards.list.unit"): listing["unit"],
-            fields.KEY_LABELS["township"]: [key_text(name) for name in listing["township"]],
+            fields.KEY_LABELS["township"]: key_texts(listing["township"]),
             fields.KEY_LABELS["listed_level"]: listing["listed_level"],
             t("hazards.list.deadline"): listing["deadline"],
-            t("listed.list.status"): [
-                _closure(status, closed_on)
-                for status, closed_on in zip(listing["status"], listing["closed_on"], strict=True)
-            ],
+            t("listed.list.status"): _closures(listing["status"], listing["closed_on"]),
             t("hazards.list.days_overdue"): listing["days_overdue"].astype("Int64"),
         }
     )

@@ -9,7 +9,8 @@ no navigation, no shared filters, no sample note. `st.navigation` turns the
 mode off, but only once dashboard.py has run, which is too late for the first
 request of a fresh server. There is no config option for it (Streamlit's
 source sets the attribute only in PagesManager.__init__, st.navigation and
-AppTest), and `streamlit run` runs no project code before the first session.
+AppTest), and `streamlit run dashboard.py` runs no project code before the first
+session (`streamlit run app.py`, the served app, does: app.py turns it off at start).
 
 So this module turns the mode off when it is first imported (once per
 process: every later session starts in navigation mode), and

@@ -114,7 +114,7 @@ def overdue_frame(overdue: pd.DataFrame) -> pd.DataFrame:
         {
             t("hazards.list.id"): overdue["hazard_id"],
             t("hazards.list.unit"): overdue["unit"],
-            cs.KEY_LABELS["township"]: [cs.key_text(name) for name in overdue["township"]],
+            cs.KEY_LABELS["township"]: cs.key_texts(overdue["township"]),
             t("hazards.list.department"): overdue["department"],
             t("hazards.list.level"): overdue["level"],
             t("hazards.list.found_on"): overdue["found_on"],

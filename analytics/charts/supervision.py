@@ -58,6 +58,12 @@ def key_text(value, key: str = "township") -> str:
     return str(value)
 
 
+def key_texts(values: pd.Series, key: str = "township") -> pd.Series:
+    """`key_text` of a whole column (a list of thousands): each distinct value rendered once."""
+    shown = {value: key_text(value, key) for value in values.dropna().unique()}
+    return values.map(shown).astype(object).fillna(key_text(None, key))
+
+
 def _blend(colour: str, weight: float) -> str:
     """`colour` mixed into white: weight 0 is white, 1 the colour itself."""
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
