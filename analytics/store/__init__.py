@@ -419,8 +419,8 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
 def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
     """Create the database file if needed and bring its schema up to date; return its location.
 
-    On a server the schema is checked on a read-only connection first (no wait behind a writer),
-    and created or upgraded only when it is not current.
+    The schema of an existing file or a server is checked on a read-only connection first (no wait
+    behind a writer, no checkpoint on closing), and created or upgraded only when it is not current.
     """
     if is_server(location(path)):
         from analytics.store import server
@@ -433,6 +433,10 @@ def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
         raise StoreFailure(
             f"无法创建数据库所在的文件夹（{file.parent}）：{os_reason(error)}。请检查路径和写入权限"
         ) from error
+    if file.exists():
+        with connect(file, read_only=True) as con:
+            if _schema_current(con):
+                return file
     try:
         with connect(file, read_only=False) as con:
             if not _schema_current(con):
