@@ -39,12 +39,14 @@ def _ready_for_first_page() -> None:
     import analytics.metrics.indicators
     import analytics.metrics.ranking  # noqa: F401
     from analytics import store
+    from analytics.metrics.common import filter_options
     from analytics.metrics.coverage import coverage, reuse
 
     db = str(store.location())  # a file path or a server URL, as ui.data names it
     try:
         with store.connect(db, read_only=True) as con, reuse((db, store.data_version(db))):
             coverage(con)
+            filter_options(con)  # the sidebar's, on every page
     except store.StoreFailure:  # the first page shows what is wrong with the file
         pass
 

@@ -327,3 +327,47 @@ def test_metrics_of_one_data_state_share_one_coverage_scan(october, tmp_path, mo
     with store.connect(october) as con, module.reuse((str(october), store.data_version(october))):
         assert coverage(con, TODAY).county_month("accidents", "甲县") == (2026, 11)
     assert len(scans) == 1
+
+
+def test_shared_answers_are_computed_once_per_data_state_even_when_asked_at_once():
+    import threading
+
+    from analytics.metrics.coverage import reuse, shared
+
+    calls: list[int] = []
+    started = threading.Event()
+
+    def slow() -> list[int]:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return [len(calls)]
+
+    release = threading.Event()
+    day = dt.date(2026, 11, 30)
+    answers: list[list[int]] = []
+
+    def ask() -> None:
+        with reuse(("test-db", "v1")):
+            answers.append(shared("test", day, slow))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=ask)  # arrives while the first computes: waits for its answer
+    second.start()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == [1] and answers == [[1], [1]]
+    with reuse(("test-db", "v2")):  # another data state: computed again
+        assert shared("test", day, slow) == [2]
+    assert shared("test", day, slow) == [3]  # outside a reuse block: always computed
+
+    def failing() -> None:
+        raise RuntimeError("boom")
+
+    with reuse(("test-db", "v3")):
+        for _ in range(2):  # a failure is not kept: the next caller tries again
+            with pytest.raises(RuntimeError):
+                shared("failing", day, failing)

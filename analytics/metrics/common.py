@@ -8,7 +8,7 @@ import duckdb
 
 from analytics import settings
 from analytics.contract.datasets import DATASETS
-from analytics.metrics.coverage import YEAR_MONTH_SOURCES, coverage, default_month
+from analytics.metrics.coverage import YEAR_MONTH_SOURCES, coverage, default_month, shared
 from analytics.metrics.periods import Period
 from analytics.store import get_meta
 from analytics.text.zh import t
@@ -63,8 +63,13 @@ def filter_options(
     con: duckdb.DuckDBPyConnection, today: dt.date | None = None
 ) -> tuple[list[str], list[int], Period | None, str | None]:
     """What the shared filters offer: (counties(), data_years(), default_period(), home_county()) on one
-    connection (every page's first run asks for all four)."""
-    return counties(con), data_years(con, today), default_period(con, today=today), home_county(con)
+    connection (every page's first run asks for all four; the server asks at its start, see app.py)."""
+    today = today or dt.date.today()
+    return shared(
+        "filter_options",
+        today,
+        lambda: (counties(con), data_years(con, today), default_period(con, today=today), home_county(con)),
+    )
 
 
 def counties(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 
@@ -172,11 +173,15 @@ class Coverage:
 
 # coverage() scans every monthly source (about a second on ten million hazards) and nearly every metric
 # calls it; a caller that knows which state of the data its connection sees names it with `reuse`, and
-# coverage() is then computed once per state and day, however many metrics ask.
+# coverage() is then computed once per state and day, however many metrics ask. The same holds for what
+# every page's first run asks besides (`shared`: the filters' options).
 _REUSE: ContextVar[Hashable | None] = ContextVar("coverage_reuse", default=None)
-_KEPT: dict[tuple[Hashable, dt.date], Coverage] = {}
+_KEPT: dict[tuple[Hashable, str, dt.date], object] = {}
+_COMPUTING: dict[tuple[Hashable, str, dt.date], threading.Lock] = {}
 _KEPT_LOCK = threading.Lock()
-_KEEP = 8
+_KEEP = 16
+_MISSING = object()
+T = TypeVar("T")
 
 
 @contextmanager
@@ -190,21 +195,36 @@ def reuse(state: Hashable) -> Iterator[None]:
         _REUSE.reset(token)
 
 
+def shared(name: str, today: dt.date, compute: Callable[[], T]) -> T:
+    """`compute()` once per data state (of the `reuse` block around the call) and day, under `name`;
+    a second caller meanwhile waits for the first one's answer. Outside a `reuse` block: `compute()`."""
+    state = _REUSE.get()
+    if state is None:
+        return compute()
+    key = (state, name, today)
+    with _KEPT_LOCK:
+        computing = _COMPUTING.setdefault(key, threading.Lock())
+    with computing:
+        with _KEPT_LOCK:
+            kept = _KEPT.get(key, _MISSING)
+        if kept is not _MISSING:
+            return kept  # type: ignore[return-value]
+        try:
+            kept = compute()
+            with _KEPT_LOCK:
+                _KEPT[key] = kept
+                while len(_KEPT) > _KEEP:
+                    del _KEPT[next(iter(_KEPT))]
+        finally:
+            with _KEPT_LOCK:  # whoever waited on this lock finds the answer kept (or computes it anew)
+                _COMPUTING.pop(key, None)
+    return kept
+
+
 def coverage(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> Coverage:
     """Every monthly source's first and last covered month, per county."""
     today = today or dt.date.today()
-    state = _REUSE.get()
-    if state is None:
-        return _coverage(con, today)
-    with _KEPT_LOCK:
-        kept = _KEPT.get((state, today))
-    if kept is None:
-        kept = _coverage(con, today)
-        with _KEPT_LOCK:
-            _KEPT[(state, today)] = kept
-            while len(_KEPT) > _KEEP:
-                del _KEPT[next(iter(_KEPT))]
-    return kept
+    return shared("coverage", today, lambda: _coverage(con, today))
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, today: dt.date) -> Coverage:
