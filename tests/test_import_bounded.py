@@ -166,9 +166,9 @@ def test_malformed_sheet_xml_is_a_message(empty_db, tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no address-space limit on Windows")
 def test_memory_blow_up_is_stopped_at_the_child_limit(empty_db, tmp_path, monkeypatch):
-    # A sheet with cells at A1 and GR200000 makes the reader hold 40M cells (over 1 GB) at once.
+    # A sheet with cells at A1 and GR300000 makes the reader hold 60M cells (about 2 GB) at once.
     path = hand_made_xlsx(
-        tmp_path / "wide.xlsx", f'<row r="1">{_cell("A1")}</row><row r="200000">{_cell("GR200000")}</row>'
+        tmp_path / "wide.xlsx", f'<row r="1">{_cell("A1")}</row><row r="300000">{_cell("GR300000")}</row>'
     )
     monkeypatch.setattr(settings, "MAX_SHEET_CELLS", 1 << 40)
     monkeypatch.setattr(settings, "READER_MEMORY_MB", 1800)

@@ -60,10 +60,7 @@ def text_column(cells: tuple) -> pa.Array:
     if kinds <= {str, float}:
         texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
         numbers = pa.array([c if type(c) is float else None for c in cells], pa.float64())
-        # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
-        integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
-        as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
-        return pc.coalesce(texts, pc.if_else(integral, as_int, numbers.cast(pa.string())))
+        return pc.coalesce(texts, xlsx_arrow.number_text(numbers))
     if bool in kinds and kinds & {int, float}:
         # True == 1 == 1.0: here each cell is rendered on its own, not looked up by value.
         return pa.array([c if type(c) is str else cell_text(c) for c in cells], pa.string())

@@ -31,9 +31,9 @@ HEAD_LIMIT = 64 << 20  # inflated bytes of a sheet searched for the end of its f
 _ROW_TAG = re.compile(rb"<(\w+:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
-_FIRST_DAY = pa.scalar(
-    -2203891200000, pa.timestamp("ms")
-)  # 1900-03-01: Excel's 1900 leap-year bug lies before
+# 1900-03-01 in milliseconds from 1970, a plain int (a timestamp scalar at import would load pandas).
+# Before it lie times of day (Excel serials below 1) and Excel's 1900 leap-year bug.
+_FIRST_DAY_MS = -2203891200000
 
 
 class Declined(Exception):
@@ -85,18 +85,34 @@ def _head_workbook(path: str) -> io.BytesIO:
     return out
 
 
-def _number_text(numbers: pa.Array) -> pa.Array:
-    """`cell_text` of floats, by the formula of `excel.text_column`."""
+def number_text(numbers: pa.Array) -> pa.Array:
+    """`excel.cell_text` of a float64 column (an empty cell stays null), rendered in Arrow."""
+    # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
     integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
     as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
-    return pc.if_else(integral, as_int, numbers.cast(pa.string()))
+    texts = pc.if_else(integral, as_int, numbers.cast(pa.string()))
+    # Arrow's shortest digits are repr's, but not always its notation: 1.00000000005e+10 for repr's
+    # 10000000000.5, 0.00001 for 1e-05. Where Arrow writes an exponent, or repr would (below 1e-4,
+    # from 1e16), the cell is rendered by repr itself: few cells of a ledger.
+    magnitude = pc.abs(numbers)
+    notation = pc.or_(
+        pc.match_substring(texts, "e"),
+        pc.or_(pc.less(magnitude, 1e-4), pc.greater_equal(magnitude, 1e15)),
+    )
+    other = pc.and_(pc.invert(integral), notation)
+    other = pc.fill_null(other, False)
+    if pc.any(other).as_py():
+        shown = [repr(value) for value in pc.filter(numbers, other).to_pylist()]
+        texts = pc.replace_with_mask(texts, other, pa.array(shown, pa.string()))
+    return texts
 
 
 def _datetime_text(stamps: pa.Array) -> pa.Array:
     """Dates as YYYY-MM-DD, date and time as YYYY-MM-DD HH:MM:SS (whole seconds after 1900-02-28 only)."""
     valid = stamps.drop_null()
     if len(valid) and (
-        pc.any(pc.not_equal(pc.millisecond(valid), 0)).as_py() or pc.min(valid).as_py() < _FIRST_DAY.as_py()
+        pc.any(pc.not_equal(pc.millisecond(valid), 0)).as_py()
+        or pc.min(valid.cast(pa.int64())).as_py() < _FIRST_DAY_MS
     ):
         raise Declined  # a time of day (calamine: datetime.time) or a fraction of a second
     # A ledger repeats a few hundred dates: each distinct one is rendered once.
@@ -116,7 +132,7 @@ def column_text(column: pa.Array) -> pa.Array:
     elif pa.types.is_date32(kind):
         texts = column.cast(pa.string())
     elif pa.types.is_float64(kind):
-        texts = _number_text(column)
+        texts = number_text(column)
     elif pa.types.is_int64(kind):
         texts = column.cast(pa.string())
     elif pa.types.is_boolean(kind):
