@@ -159,13 +159,14 @@ def read_rows(path: str, sheet: str, skip: int):
         raise Declined from error
     if errors is not None and errors.errors:  # error cells, or text where the column holds numbers
         raise Declined
-    infos = loaded.available_columns()
+    infos, height = loaded.available_columns(), loaded.total_height
+    del loaded  # the reader's cells: only the typed columns are needed now
     width = max((info.absolute_index for info in infos), default=-1) + 1
-    height = loaded.total_height
     rows = table.num_rows
     if rows != height - skip or rows == 0:
         raise Declined
-    columns = [pa.nulls(rows, pa.string()).fill_null("")] * width
-    for info, column in zip(infos, table.columns, strict=True):
-        columns[info.absolute_index] = column_text(column)
-    return height, width, columns
+    typed = dict(zip((info.absolute_index for info in infos), table.columns, strict=True))
+    del table
+    empty = pa.nulls(rows, pa.string()).fill_null("")
+    # Each typed column is let go once rendered, so the child holds one of them beside the text.
+    return height, width, [column_text(typed.pop(i)) if i in typed else empty for i in range(width)]
