@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,8 +13,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analytics.importing import excel
+from tests.test_import_bounded import PARTS
 
 TITLE = "某县2026年台账"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def second_row(texts: list[list[str]]) -> int | None:
@@ -206,3 +209,54 @@ def test_the_header_is_found_on_a_sheet_cut_after_its_first_rows(tmp_path):
 def test_numbers_rendered_in_arrow_are_cell_text(values):
     texts = excel.xlsx_arrow.number_text(pa.array(values, pa.float64()))
     assert texts.to_pylist() == [excel.cell_text(value) for value in values]
+
+
+def hand_made(path: Path, rows: list[str], prefix: str = "") -> Path:
+    """A workbook of one sheet whose rows are `rows` (XML), its elements under namespace prefix `prefix`."""
+    p = f"{prefix}:" if prefix else ""
+    xmlns = f"xmlns{':' + prefix if prefix else ''}"
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {xmlns}="{MAIN}"><{p}dimension ref="A1:B{len(rows)}"/>'
+        f"<{p}sheetData>{''.join(rows)}</{p}sheetData></{p}worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+def row_xml(number: int | None, cells: list[str], p: str = "") -> str:
+    r = f' r="{number}"' if number else ""
+    return f"<{p}row{r}>{''.join(cells)}</{p}row>"
+
+
+def text_xml(ref: str, text: str, p: str = "") -> str:
+    return f'<{p}c r="{ref}" t="inlineStr"><{p}is><{p}t>{text}</{p}t></{p}is></{p}c>'
+
+
+def number_xml(ref: str, value: float, p: str = "") -> str:
+    return f'<{p}c r="{ref}"><{p}v>{value!r}</{p}v></{p}c>'
+
+
+def test_a_sheet_with_a_namespace_prefix_is_cut_and_read_alike(tmp_path):
+    p = "x:"
+    rows = [
+        row_xml(1, [text_xml("A1", TITLE, p)], p),
+        row_xml(2, [text_xml("A2", "h0", p), text_xml("B2", "h1", p)], p),
+    ]
+    rows += [
+        row_xml(r, [number_xml(f"A{r}", r * 1.5, p), text_xml(f"B{r}", f"单位{r}", p)], p)
+        for r in range(3, 60)
+    ]
+    taken, table = read_both(hand_made(tmp_path / "prefixed.xlsx", rows, prefix="x"), tmp_path)
+    assert taken
+    assert table.column("c0").to_pylist()[:2] == ["4.5", "6"]
+
+
+def test_rows_numbered_by_position_decline_to_calamine(tmp_path):
+    rows = [row_xml(None, [text_xml("A1", TITLE)]), row_xml(None, [text_xml("A2", "h0")])]
+    rows += [row_xml(None, [number_xml(f"A{r}", float(r))]) for r in range(3, 40)]
+    taken, table = read_both(hand_made(tmp_path / "unnumbered.xlsx", rows), tmp_path)
+    assert not taken
+    assert table.column("c0").to_pylist()[:2] == ["3", "4"]
