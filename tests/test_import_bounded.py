@@ -205,6 +205,20 @@ def test_child_that_hangs_or_dies_is_a_message(
     assert children and not os.path.exists(children[0])  # its folder is cleaned up, the child gone
 
 
+def test_the_child_is_told_to_read_only_after_the_zip_check(empty_db, tmp_path, monkeypatch):
+    # The child starts before the check (its modules load meanwhile); what it hears on its stdin is kept.
+    heard = tmp_path / "heard.txt"
+    listen = f"import sys; open({str(heard)!r}, 'a').write(repr(sys.stdin.readline()))"
+    monkeypatch.setattr(workbook, "_child_command", lambda folder: [sys.executable, "-c", listen])
+    assert f"超过上限 {settings.MAX_SHEET_ROWS:,} 行" in _only_error(
+        import_file(rows_beyond_excel(tmp_path), db=empty_db)
+    )
+    assert not heard.exists() or heard.read_text() == "''"  # killed, or the pipe closed: never told to read
+    heard.unlink(missing_ok=True)
+    assert "读取程序异常退出" in _only_error(import_file(_ledger(tmp_path), db=empty_db))  # it left no table
+    assert heard.read_text() == repr("go\n")
+
+
 def test_progress_is_told_each_stage_in_order(empty_db, tmp_path):
     write_csv(tmp_path / "regions.csv", [["县市区", "乡镇（街道）", "市"], *REGIONS])
     assert import_file(tmp_path / "regions.csv", db=empty_db)["status"] == "imported"

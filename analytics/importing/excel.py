@@ -207,6 +207,11 @@ def _read_calamine(path: str, find_header, sheet_names: tuple[str, ...], out: Pa
 
 def child_main(folder: str) -> None:
     """The child process: apply the memory limit, read the sheet, leave a table or a problem in `folder`."""
+    import fastexcel  # noqa: F401  (loaded while the parent checks the zip, as python_calamine)
+    import python_calamine  # noqa: F401
+
+    if not sys.stdin.readline():  # the parent refused the workbook, or ended, before it was written
+        return
     out = Path(folder)
     with (out / REQUEST_FILE).open("rb") as request:
         # Written by the parent a moment ago for this child only (a partial of find_header_row).

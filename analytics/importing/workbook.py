@@ -16,6 +16,7 @@ into a Chinese message naming the limit. The child hands back Arrow text columns
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import pickle
@@ -199,33 +200,46 @@ def read_bounded(
     A plain subprocess, not multiprocessing: it needs nothing of the parent's main module
     (Streamlit's, pytest's) and never forks the threaded server.
     """
-    if is_zip(data):
-        inspect(data)
     with tempfile.TemporaryDirectory(prefix="safety-read-") as folder:
         here = Path(folder)
-        source = here / "workbook"
-        source.write_bytes(data)
-        with (here / excel.REQUEST_FILE).open("wb") as request:
-            limits = {name: getattr(settings, name) for name in excel.LIMITS}
-            pickle.dump((str(source), find_header, sheet_names, settings.READER_MEMORY_MB, limits), request)
-        environment = settings.child_environment()
-        root = str(settings.PROJECT_ROOT)
         with (here / "stderr.txt").open("wb") as errors:
+            # Started first, so its interpreter and modules load while this process checks the zip;
+            # it reads nothing until told, on its stdin, that the workbook and the request are there.
             child = subprocess.Popen(
                 _child_command(folder),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
-                env=environment,
-                cwd=root,
+                env=settings.child_environment(),
+                cwd=str(settings.PROJECT_ROOT),
             )
             try:
+                if is_zip(data):
+                    inspect(data)
+                source = here / "workbook"
+                source.write_bytes(data)
+                with (here / excel.REQUEST_FILE).open("wb") as request:
+                    limits = {name: getattr(settings, name) for name in excel.LIMITS}
+                    pickle.dump(
+                        (str(source), find_header, sheet_names, settings.READER_MEMORY_MB, limits), request
+                    )
+                _go(child)
                 _wait(child, here, progress)
             finally:
                 if child.poll() is None:
                     child.kill()
                     child.wait()
+                with contextlib.suppress(OSError):  # a go not taken up: the pipe is broken
+                    child.stdin.close()
         return _collect(here, child.returncode)
+
+
+def _go(child: subprocess.Popen) -> None:
+    try:
+        child.stdin.write(b"go\n")
+        child.stdin.close()
+    except OSError:  # BrokenPipeError: the child has ended already; _wait and _collect say how
+        pass
 
 
 def _wait(child: subprocess.Popen, folder: Path, progress: Progress | None) -> None:
