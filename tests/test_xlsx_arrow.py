@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analytics.importing import excel
-from tests.test_import_bounded import PARTS
+from tests.import_support import PARTS
 
 TITLE = "某县2026年台账"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
