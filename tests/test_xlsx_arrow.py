@@ -191,6 +191,9 @@ def test_the_header_is_found_on_a_sheet_cut_after_its_first_rows(tmp_path):
     taken, table = read_both(path, tmp_path)
     assert taken
     assert table.num_rows == 2998
+    # The copy keeps the shared strings the first rows use (title, header, 18 units), not all 2,999.
+    with zipfile.ZipFile(excel.xlsx_arrow.head_workbook(str(path))) as head:
+        assert head.read("xl/sharedStrings.xml").count(b"</si>") == 1 + 2 + 18
     assert table.column("c0").to_pylist()[-1] == "尾注"
 
 

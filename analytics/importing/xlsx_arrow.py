@@ -31,6 +31,12 @@ HEAD_LIMIT = 64 << 20  # inflated bytes of a sheet searched for the end of its f
 _ROW_TAG = re.compile(rb"<(\w+:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# A cell of the shared strings table (t="s") and its index; every t="s" of the first rows must be one.
+_SHARED_TYPE = re.compile(rb'\bt="s"')
+_SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*<')
+_STRINGS_ROOT = re.compile(rb"<(\w+:)?sst\b[^>]*>")
+_STRING_END = re.compile(rb"</(?:\w+:)?si>")
 # 1900-03-01 in milliseconds from 1970, a plain int (a timestamp scalar at import would load pandas).
 # Before it lie times of day (Excel serials below 1) and Excel's 1900 leap-year bug.
 _FIRST_DAY_MS = -2203891200000
@@ -68,19 +74,49 @@ def head_workbook(path: str) -> io.BytesIO:
         raise Declined from error  # the calamine path names the damage
 
 
+def _strings_head(archive: zipfile.ZipFile, member: zipfile.ZipInfo, heads: list[bytes]) -> bytes:
+    """The shared strings the first rows refer to: the table up to the highest index among them."""
+    data = archive.read(member)
+    cells = [i for head in heads for i in _SHARED_CELL.findall(head)]
+    if sum(len(_SHARED_TYPE.findall(head)) for head in heads) != len(cells):  # a form not followed here
+        return data
+    wanted = max(map(int, cells), default=-1) + 1
+    root = _STRINGS_ROOT.search(data)
+    if root is None:
+        return data
+    end = root.end()  # no string wanted: the table's opening tag only
+    for count, item in enumerate(_STRING_END.finditer(data, end), start=1):
+        if count > wanted:
+            break
+        end = item.end()
+    else:
+        return data  # no more strings than wanted
+    prefix = root.group(1) or b""
+    return data[:end] + b"</%ssst>" % prefix
+
+
 def _head_workbook(path: str) -> io.BytesIO:
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:  # not an .xlsx/.xlsm (an .ods, an .xlsb)
             raise Declined
+        members = [member for member in archive.infolist() if not member.is_dir()]
+        heads = {
+            m.filename: _sheet_head(archive, m)
+            for m in members
+            if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+        }
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as head:
-            for member in archive.infolist():
-                if member.is_dir():
-                    continue
+            for member in members:
                 name = member.filename
-                sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
-                head.writestr(name, _sheet_head(archive, member) if sheet else archive.read(member))
+                if name in heads:
+                    part = heads[name]
+                elif name == SHARED_STRINGS:
+                    part = _strings_head(archive, member, list(heads.values()))
+                else:
+                    part = archive.read(member)
+                head.writestr(name, part)
     out.seek(0)
     return out
 
