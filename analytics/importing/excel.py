@@ -8,6 +8,7 @@ IPC file, so the child holds the reader's cells and one block, never a Python li
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import pickle
@@ -207,8 +208,10 @@ def _read_calamine(path: str, find_header, sheet_names: tuple[str, ...], out: Pa
 
 def child_main(folder: str) -> None:
     """The child process: apply the memory limit, read the sheet, leave a table or a problem in `folder`."""
-    import fastexcel  # noqa: F401  (loaded while the parent checks the zip, as python_calamine)
-    import python_calamine  # noqa: F401
+    import python_calamine  # noqa: F401  (the readers load while the parent checks the zip)
+
+    with contextlib.suppress(ImportError):  # without fastexcel, every sheet goes through calamine
+        import fastexcel  # noqa: F401
 
     if not sys.stdin.readline():  # the parent refused the workbook, or ended, before it was written
         return

@@ -1,11 +1,11 @@
 """An .xlsx sheet read by fastexcel straight into typed Arrow columns, rendered as `excel.cell_text` would.
 
 The child process (`analytics.importing.excel`) tries this first. It gives the same text as
-the python-calamine path for every cell, or it declines (returns None) and that path runs:
+the python-calamine path for every cell, or it declines (`Declined`) and that path runs:
 
 - the header is found on the first rows only, read by python-calamine from a copy of the
-  workbook whose sheets stop after `HEADER_SCAN_ROWS` rows, so the header texts and the choice
-  of sheet are the calamine path's own;
+  workbook whose sheets stop after `HEADER_SCAN_ROWS` rows (with the shared strings those rows
+  use), so the header texts and the choice of sheet are the calamine path's own;
 - the rows below the header are read by fastexcel with one type per column over all rows
   (strict: a column mixing text and numbers, or numbers and dates, declines);
 - numbers, dates and booleans are rendered in Arrow by the rules of `cell_text`; what those
