@@ -197,7 +197,7 @@ def test_the_header_is_found_on_a_sheet_cut_after_its_first_rows(tmp_path):
     assert table.column("c0").to_pylist()[-1] == "尾注"
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.one_of(
