@@ -14,7 +14,7 @@ import xlsxwriter
 
 from analytics import settings
 from analytics.importing import import_file, workbook
-from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, snapshot, write_csv, write_xlsx
+from tests.import_support import ACCIDENT_HEADER, PARTS, REGIONS, accident, snapshot, write_csv, write_xlsx
 from tests.stores import new_db
 
 SHEET_HEAD = (
@@ -22,31 +22,6 @@ SHEET_HEAD = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>'
 )
 SHEET_TAIL = "</sheetData></worksheet>"
-PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-        '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-        'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats'
-        '-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
-    ),
-}
 
 
 def _cell(ref: str, text: str = "x") -> str:
@@ -166,9 +141,9 @@ def test_malformed_sheet_xml_is_a_message(empty_db, tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no address-space limit on Windows")
 def test_memory_blow_up_is_stopped_at_the_child_limit(empty_db, tmp_path, monkeypatch):
-    # A sheet with cells at A1 and GR200000 makes the reader hold 40M cells (over 1 GB) at once.
+    # A sheet with cells at A1 and GR300000 makes the reader hold 60M cells (about 2 GB) at once.
     path = hand_made_xlsx(
-        tmp_path / "wide.xlsx", f'<row r="1">{_cell("A1")}</row><row r="200000">{_cell("GR200000")}</row>'
+        tmp_path / "wide.xlsx", f'<row r="1">{_cell("A1")}</row><row r="300000">{_cell("GR300000")}</row>'
     )
     monkeypatch.setattr(settings, "MAX_SHEET_CELLS", 1 << 40)
     monkeypatch.setattr(settings, "READER_MEMORY_MB", 1800)
@@ -203,6 +178,20 @@ def test_child_that_hangs_or_dies_is_a_message(
     message = _only_error(import_file(_ledger(tmp_path), db=empty_db))
     assert expected in message
     assert children and not os.path.exists(children[0])  # its folder is cleaned up, the child gone
+
+
+def test_the_child_is_told_to_read_only_after_the_zip_check(empty_db, tmp_path, monkeypatch):
+    # The child starts before the check (its modules load meanwhile); what it hears on its stdin is kept.
+    heard = tmp_path / "heard.txt"
+    listen = f"import sys; open({str(heard)!r}, 'a').write(repr(sys.stdin.readline()))"
+    monkeypatch.setattr(workbook, "_child_command", lambda folder: [sys.executable, "-c", listen])
+    assert f"超过上限 {settings.MAX_SHEET_ROWS:,} 行" in _only_error(
+        import_file(rows_beyond_excel(tmp_path), db=empty_db)
+    )
+    assert not heard.exists() or heard.read_text() == "''"  # killed, or the pipe closed: never told to read
+    heard.unlink(missing_ok=True)
+    assert "读取程序异常退出" in _only_error(import_file(_ledger(tmp_path), db=empty_db))  # it left no table
+    assert heard.read_text() == repr("go\n")
 
 
 def test_progress_is_told_each_stage_in_order(empty_db, tmp_path):

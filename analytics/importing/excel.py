@@ -8,6 +8,7 @@ IPC file, so the child holds the reader's cells and one block, never a Python li
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import pickle
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import settings
+from analytics.importing import xlsx_arrow
 from analytics.importing.arrow_pool import use_retaining_pool
 from analytics.importing.headers import HEADER_SCAN_ROWS
 
@@ -59,10 +61,7 @@ def text_column(cells: tuple) -> pa.Array:
     if kinds <= {str, float}:
         texts = pa.array([c if type(c) is str else None for c in cells], pa.string())
         numbers = pa.array([c if type(c) is float else None for c in cells], pa.float64())
-        # Integral numbers print without ".0" or an exponent, so 20260001 stays an ID, not 2.0260001e+07.
-        integral = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
-        as_int = pc.cast(pc.if_else(integral, numbers, 0.0), pa.int64()).cast(pa.string())
-        return pc.coalesce(texts, pc.if_else(integral, as_int, numbers.cast(pa.string())))
+        return pc.coalesce(texts, xlsx_arrow.number_text(numbers))
     if bool in kinds and kinds & {int, float}:
         # True == 1 == 1.0: here each cell is rendered on its own, not looked up by value.
         return pa.array([c if type(c) is str else cell_text(c) for c in cells], pa.string())
@@ -97,14 +96,8 @@ def _padded(row: list, left: int, width: int) -> list:
     return [""] * left + row + [""] * (width - left - len(row))
 
 
-def read_sheet(path: str, find_header, sheet_names: tuple[str, ...], out: Path, progress=None) -> None:
-    """Write the chosen sheet's text below its header row to `out` (Arrow IPC, header in the metadata)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(path)
-    except Exception as error:  # calamine raises its own error types per format
-        raise SheetProblem(f"无法读取 Excel 文件：{error}") from error
+def _find_sheet(workbook, find_header, sheet_names: tuple[str, ...]):
+    """(sheet name, calamine sheet, its row iterator, first rows, their text, header index, height, width)."""
     available = list(workbook.sheet_names)
     if not available:
         raise SheetProblem("Excel 文件中没有工作表")
@@ -128,14 +121,71 @@ def read_sheet(path: str, find_header, sheet_names: tuple[str, ...], out: Path, 
         texts = [[cell_text(c) for c in row] for row in head]
         index = find_header(texts)
         if index is not None:
-            break
-    else:
-        raise SheetProblem(f"前{HEADER_SCAN_ROWS}行中找不到表头行：请检查列名是否与模板一致")
-    header = texts[index]
-    schema = pa.schema(
+            return chosen, sheet, rows, head, texts, index, height, width
+    raise SheetProblem(f"前{HEADER_SCAN_ROWS}行中找不到表头行：请检查列名是否与模板一致")
+
+
+def _schema(width: int, header: list[str], index: int, chosen: str) -> pa.Schema:
+    return pa.schema(
         [pa.field(f"c{i}", pa.string()) for i in range(width)],
         metadata={"header": json.dumps(header), "header_row": str(index + 1), "sheet": chosen},
     )
+
+
+def read_sheet(path: str, find_header, sheet_names: tuple[str, ...], out: Path, progress=None) -> None:
+    """Write the chosen sheet's text below its header row to `out` (Arrow IPC, header in the metadata)."""
+    try:
+        if _read_arrow(path, find_header, sheet_names, out, progress):
+            return
+    except xlsx_arrow.Declined:
+        pass
+    _read_calamine(path, find_header, sheet_names, out, progress)
+
+
+def _read_arrow(path: str, find_header, sheet_names: tuple[str, ...], out: Path, progress) -> bool:
+    """An .xlsx through `xlsx_arrow` (fastexcel's typed columns); False (or Declined) leaves it to calamine."""
+    from python_calamine import CalamineWorkbook
+
+    head = xlsx_arrow.head_workbook(path)
+    try:
+        workbook = CalamineWorkbook.from_filelike(head)
+    except Exception:  # calamine's own error types: the calamine path names them
+        return False
+    try:
+        chosen, _, _, _, texts, index, _, head_width = _find_sheet(workbook, find_header, sheet_names)
+    except SheetProblem:  # the calamine path says it, in its words
+        return False
+    height, width, columns = xlsx_arrow.read_rows(path, chosen, index + 1)
+    if width < head_width:
+        return False
+    try:
+        check_shape(height, width)
+    except SheetProblem:
+        return False
+    # The data rows among the first rows: fastexcel's text is calamine's.
+    for row, cells in enumerate(texts[index + 1 :]):
+        padded = cells + [""] * (width - len(cells))
+        if [column[row].as_py() for column in columns] != padded:
+            return False
+    header = texts[index] + [""] * (width - len(texts[index]))
+    table = pa.table(columns, schema=_schema(width, header, index, chosen))
+    with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=BLOCK_ROWS)
+    if progress is not None:
+        progress(height, height)
+    return True
+
+
+def _read_calamine(path: str, find_header, sheet_names: tuple[str, ...], out: Path, progress) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+    except Exception as error:  # calamine raises its own error types per format
+        raise SheetProblem(f"无法读取 Excel 文件：{error}") from error
+    chosen, sheet, rows, head, texts, index, height, width = _find_sheet(workbook, find_header, sheet_names)
+    schema = _schema(width, texts[index], index, chosen)
+    start = sheet.start or (0, 0)
     done = 0
     with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
 
@@ -158,6 +208,13 @@ def read_sheet(path: str, find_header, sheet_names: tuple[str, ...], out: Path, 
 
 def child_main(folder: str) -> None:
     """The child process: apply the memory limit, read the sheet, leave a table or a problem in `folder`."""
+    import python_calamine  # noqa: F401  (the readers load while the parent checks the zip)
+
+    with contextlib.suppress(ImportError):  # without fastexcel, every sheet goes through calamine
+        import fastexcel  # noqa: F401
+
+    if not sys.stdin.readline():  # the parent refused the workbook, or ended, before it was written
+        return
     out = Path(folder)
     with (out / REQUEST_FILE).open("rb") as request:
         # Written by the parent a moment ago for this child only (a partial of find_header_row).

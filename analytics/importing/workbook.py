@@ -7,7 +7,7 @@ the rows and columns its cells actually use, all against the limits in `analytic
 Parts are inflated for real, with their sizes counted as they stream; a directory that
 understates a part's size fails the part's CRC check and is refused as damaged.
 
-Then the workbook is parsed in a child process (`python -m analytics.importing.excel`) with an address-space
+Then the workbook is parsed in a child process (`analytics.importing.excel.child_main`) with an address-space
 limit (`resource.RLIMIT_AS`, Linux and macOS; Windows has no such limit, so there only the
 time limit and the checks above apply) and a time limit. A reader's panic (calamine aborts
 on some hostile sheets), a memory blow-up or a hang ends that child only; the parent turns it
@@ -16,6 +16,7 @@ into a Chinese message naming the limit. The child hands back Arrow text columns
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import pickle
@@ -168,8 +169,26 @@ def _check_dimension(head: bytes, name: str) -> None:
 Progress = Callable[[str, int, int], None]
 
 
+# The child loads the reader's modules only: not this package's __init__ (the import pipeline, DuckDB,
+# the accounts), and not pandas, which pyarrow would load on its first `pa.array` of Python values
+# (a tenth of a second) though nothing in the child uses it.
+_CHILD_START = """\
+import sys, types
+class NoPandas:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            raise ImportError("the reader does without pandas")
+sys.meta_path.insert(0, NoPandas())
+package = types.ModuleType("analytics.importing")
+package.__path__ = [sys.argv[2]]
+sys.modules["analytics.importing"] = package
+from analytics.importing.excel import child_main
+child_main(sys.argv[1])
+"""
+
+
 def _child_command(folder: str) -> list[str]:
-    return [sys.executable, "-m", "analytics.importing.excel", folder]
+    return [sys.executable, "-c", _CHILD_START, folder, str(Path(__file__).resolve().parent)]
 
 
 def read_bounded(
@@ -181,33 +200,46 @@ def read_bounded(
     A plain subprocess, not multiprocessing: it needs nothing of the parent's main module
     (Streamlit's, pytest's) and never forks the threaded server.
     """
-    if is_zip(data):
-        inspect(data)
     with tempfile.TemporaryDirectory(prefix="safety-read-") as folder:
         here = Path(folder)
-        source = here / "workbook"
-        source.write_bytes(data)
-        with (here / excel.REQUEST_FILE).open("wb") as request:
-            limits = {name: getattr(settings, name) for name in excel.LIMITS}
-            pickle.dump((str(source), find_header, sheet_names, settings.READER_MEMORY_MB, limits), request)
-        environment = settings.child_environment()
-        root = str(settings.PROJECT_ROOT)
         with (here / "stderr.txt").open("wb") as errors:
+            # Started first, so its interpreter and modules load while this process checks the zip;
+            # it reads nothing until told, on its stdin, that the workbook and the request are there.
             child = subprocess.Popen(
                 _child_command(folder),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
-                env=environment,
-                cwd=root,
+                env=settings.child_environment(),
+                cwd=str(settings.PROJECT_ROOT),
             )
             try:
+                if is_zip(data):
+                    inspect(data)
+                source = here / "workbook"
+                source.write_bytes(data)
+                with (here / excel.REQUEST_FILE).open("wb") as request:
+                    limits = {name: getattr(settings, name) for name in excel.LIMITS}
+                    pickle.dump(
+                        (str(source), find_header, sheet_names, settings.READER_MEMORY_MB, limits), request
+                    )
+                _go(child)
                 _wait(child, here, progress)
             finally:
                 if child.poll() is None:
                     child.kill()
                     child.wait()
+                with contextlib.suppress(OSError):  # a go not taken up: the pipe is broken
+                    child.stdin.close()
         return _collect(here, child.returncode)
+
+
+def _go(child: subprocess.Popen) -> None:
+    try:
+        child.stdin.write(b"go\n")
+        child.stdin.close()
+    except OSError:  # BrokenPipeError: the child has ended already; _wait and _collect say how
+        pass
 
 
 def _wait(child: subprocess.Popen, folder: Path, progress: Progress | None) -> None:
