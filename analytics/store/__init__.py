@@ -32,7 +32,7 @@ from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinne
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 5  # 5: users, sessions and the audit trail (analytics.accounts.schema)
+SCHEMA_VERSION = 6  # 5: users, sessions and the audit trail; 6: inserted keys apart (inserted_<dataset>)
 BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
@@ -314,13 +314,21 @@ def _dataset_ddl(con, name: str) -> str:
 
 
 def _history_ddl(name: str) -> str:
-    # The rows a batch inserted (key only) or replaced (whole old row), for exact undo.
+    # The rows a batch replaced ('update') or removed ('delete'), whole as they were, for exact undo.
     dataset = DATASETS[name]
     columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
     return (
         f"CREATE TABLE IF NOT EXISTS history_{name} "
         f"(batch_id BIGINT NOT NULL, action VARCHAR NOT NULL, {', '.join(columns)})"
     )
+
+
+def _inserted_ddl(name: str) -> str:
+    # The keys of the records a batch added (undo deletes them): a key-only table, as a history row
+    # of a million new records with every other column empty costs a third of the import's write.
+    dataset = DATASETS[name]
+    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns if c.name in dataset.key]
+    return f"CREATE TABLE IF NOT EXISTS inserted_{name} (batch_id BIGINT NOT NULL, {', '.join(columns)})"
 
 
 _BATCHES_DDL = """
@@ -357,6 +365,7 @@ TABLES = (
     "coverage_declarations",
     *DATASETS,
     *(f"history_{name}" for name in DATASETS),
+    *(f"inserted_{name}" for name in DATASETS),
     *accounts_schema.TABLES,
 )
 
@@ -376,6 +385,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(con, name))
         con.execute(_history_ddl(name))
+        con.execute(_inserted_ddl(name))
         for table in (name, f"history_{name}"):
             present = {
                 row[0]
@@ -387,6 +397,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for column in dataset.columns:
                 if column.name not in present:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
+        _move_inserted_keys(con, name)
     accounts_schema.create_tables(con)
     _clean_text_keys(con)
     if dialect.on_server(con):
@@ -396,6 +407,19 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for statement in dialect.version_trigger(table):
                 con.execute(statement)
     set_meta(con, "schema_version", str(SCHEMA_VERSION))
+
+
+def _move_inserted_keys(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Schema 6: the keys a batch inserted, kept as 'insert' rows of the history before, to their own table.
+
+    In the upgrade's transaction (`ensure_schema`), so the keys are moved whole or not at all.
+    """
+    keys = ", ".join(DATASETS[name].key)
+    con.execute(
+        f"INSERT INTO inserted_{name} (batch_id, {keys}) "
+        f"SELECT batch_id, {keys} FROM history_{name} WHERE action = 'insert'"
+    )
+    con.execute(f"DELETE FROM history_{name} WHERE action = 'insert'")
 
 
 # Text columns pages group by; the import stores them trimmed and an empty cell as null.
@@ -408,7 +432,8 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Bring rows written before the import cleaned them to the same form (once, on upgrade)."""
     for name, dataset in DATASETS.items():
         for column in (c for c in _GROUPED_TEXT if c in dataset.column_names):
-            for table in (name, f"history_{name}"):
+            tables = (name, f"history_{name}", *([f"inserted_{name}"] if column in dataset.key else []))
+            for table in tables:
                 con.execute(
                     f"UPDATE {table} SET {column} = NULLIF(trim({column}, $blank), '') "
                     f"WHERE {column} = '' OR {column} <> trim({column}, $blank)",
@@ -436,7 +461,14 @@ def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
     try:
         with connect(file, read_only=False) as con:
             if not _schema_current(con):
-                create_schema(con)
+                # One transaction, as on the server: an upgrade interrupted leaves the old schema whole.
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    create_schema(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    rollback(con)
+                    raise
     except StoreReadOnly:
         # A read-only file or folder still serves the pages when its schema is current;
         # writing (an import, an undo) then fails with the read-only message.
@@ -463,7 +495,7 @@ def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
         "coverage_declarations" in names
         and _has_sequence(con)
         and accounts_schema.has_tables(con, names)
-        and all(n in names and f"history_{n}" in names for n in DATASETS)
+        and all(n in names and f"history_{n}" in names and f"inserted_{n}" in names for n in DATASETS)
     )
 
 
