@@ -234,6 +234,9 @@ def _parse_csv_body(
                 invalid_row_handler=note_irregular,
             ),
             convert_options=pacsv.ConvertOptions(
+                # UTF-8 checked whole already (and a cell of it cut at ASCII delimiters is UTF-8 too),
+                # or decoded from GB18030 by Arrow: a second check per cell would find nothing.
+                check_utf8=False,
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
