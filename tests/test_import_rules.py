@@ -286,6 +286,7 @@ def test_problems_of_columns_checked_in_threads_come_in_row_then_column_order(
     monkeypatch.setattr(validate, "THREADS", threads)
     if cap:
         monkeypatch.setattr(validate, "MAX_ERRORS", cap)
+        monkeypatch.setattr("analytics.importing.problems.MAX_ERRORS", cap)
     bad = lambda i: replaced(hazard(i, found="2026-13-01", order="也许", reviewed=""), 6, "超级隐患")  # noqa: E731
     result = import_file(
         csv_bytes([HAZARD_HEADER, *(bad(i) for i in range(3))]), file_name="h.csv", db=empty_db

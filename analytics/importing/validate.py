@@ -23,17 +23,17 @@ from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.credit_code import credit_code_problem
 from analytics.importing.headers import header_unit, is_serial_header, match_column
+from analytics.importing.problems import MAX_ERRORS, Problems, problem
 from analytics.importing.readers import RawTable
 from analytics.importing.rules import CAP_COLUMNS, ORDER_RULES, cross_rules
 
-__all__ = ["ORDER_RULES", "Problems", "Validated", "map_headers", "problem", "validate"]
+__all__ = ["MAX_ERRORS", "ORDER_RULES", "Problems", "Validated", "map_headers", "problem", "validate"]
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 # The words as cells carry them, also spread out with spaces ("合  计") as titles often are.
 TOTAL_CELLS = pa.array(
     sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
 )
-MAX_ERRORS = settings.MAX_ERRORS_PER_FILE
 THREADS = min(os.cpu_count() or 1, 8)  # columns checked at once: one per core, at most 8
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 DECIMAL_PRECISION, DECIMAL_PLACES = 18, 4  # DECIMAL(18,4) in the store
@@ -74,36 +74,6 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
 # Only serials of plausible ledger dates: a bare "2026" or "8" in a date cell is a mistake, not 1905-07-18.
 SERIAL_RANGE = ((EARLIEST_DATE - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
-
-
-def problem(row: int | None, column: str | None, value: object, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
-
-
-class Problems:
-    """Collects every problem up to a cap, counting the rest so nothing passes silently."""
-
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-        self.overflow = 0
-
-    def add(self, row: int | None, column: str | None, value: object, message: str) -> None:
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(problem(row, column, value, message))
-        else:
-            self.overflow += 1
-
-    def extend(self, other: Problems) -> None:
-        """Take another collector's problems after these, as if each had been added here in turn."""
-        room = max(0, MAX_ERRORS - len(self.items))
-        self.items.extend(other.items[:room])
-        self.overflow += max(0, len(other.items) - room) + other.overflow
-
-    def result(self) -> list[dict]:
-        items = sorted(self.items, key=lambda e: (e["row"] is not None, e["row"] or 0))
-        if self.overflow:
-            items.append(problem(None, None, None, f"另有 {self.overflow} 处问题未列出，请先修正以上问题"))
-        return items
 
 
 @dataclass

@@ -27,7 +27,7 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
-from analytics.store import dialect, versions
+from analytics.store import dialect, history, versions
 from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinned_versions)
 
 PROJECT_ROOT = settings.PROJECT_ROOT
@@ -313,24 +313,6 @@ def _dataset_ddl(con, name: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(columns)})"
 
 
-def _history_ddl(name: str) -> str:
-    # The rows a batch replaced ('update') or removed ('delete'), whole as they were, for exact undo.
-    dataset = DATASETS[name]
-    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
-    return (
-        f"CREATE TABLE IF NOT EXISTS history_{name} "
-        f"(batch_id BIGINT NOT NULL, action VARCHAR NOT NULL, {', '.join(columns)})"
-    )
-
-
-def _inserted_ddl(name: str) -> str:
-    # The keys of the records a batch added (undo deletes them): a key-only table, as a history row
-    # of a million new records with every other column empty costs a third of the import's write.
-    dataset = DATASETS[name]
-    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns if c.name in dataset.key]
-    return f"CREATE TABLE IF NOT EXISTS inserted_{name} (batch_id BIGINT NOT NULL, {', '.join(columns)})"
-
-
 _BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
     batch_id BIGINT PRIMARY KEY,
@@ -384,8 +366,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SEQUENCE {BATCH_SEQUENCE} START WITH {start}")
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(con, name))
-        con.execute(_history_ddl(name))
-        con.execute(_inserted_ddl(name))
+        con.execute(history.history_ddl(name))
+        con.execute(history.inserted_ddl(name))
         for table in (name, f"history_{name}"):
             present = {
                 row[0]
@@ -397,7 +379,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for column in dataset.columns:
                 if column.name not in present:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
-        _move_inserted_keys(con, name)
+        history.move_inserted_keys(con, name)
     accounts_schema.create_tables(con)
     _clean_text_keys(con)
     if dialect.on_server(con):
@@ -407,19 +389,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for statement in dialect.version_trigger(table):
                 con.execute(statement)
     set_meta(con, "schema_version", str(SCHEMA_VERSION))
-
-
-def _move_inserted_keys(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Schema 6: the keys a batch inserted, kept as 'insert' rows of the history before, to their own table.
-
-    In the upgrade's transaction (`ensure_schema`), so the keys are moved whole or not at all.
-    """
-    keys = ", ".join(DATASETS[name].key)
-    con.execute(
-        f"INSERT INTO inserted_{name} (batch_id, {keys}) "
-        f"SELECT batch_id, {keys} FROM history_{name} WHERE action = 'insert'"
-    )
-    con.execute(f"DELETE FROM history_{name} WHERE action = 'insert'")
 
 
 # Text columns pages group by; the import stores them trimmed and an empty cell as null.
