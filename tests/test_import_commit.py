@@ -196,13 +196,16 @@ def test_new_and_stored_records_are_each_written_once_with_their_history(
     assert query(empty_db, "SELECT accident_id, deaths, summary FROM accidents ORDER BY 1") == [
         (f"SG{i:04d}", 1 if i == 1 else 0, f"简况{i}" if i in stored else None) for i in ids
     ]
+    batch = result["batch_id"]
     history = query(
-        empty_db,
-        f"SELECT action, accident_id FROM history_accidents WHERE batch_id = {result['batch_id']} ORDER BY 2",
+        empty_db, f"SELECT action, accident_id, deaths FROM history_accidents WHERE batch_id = {batch}"
     )
-    assert history == [
-        ("update" if i in stored else "insert", f"SG{i:04d}") for i in incoming if i == 1 or i not in stored
-    ]
+    inserted = query(
+        empty_db, f"SELECT accident_id FROM inserted_accidents WHERE batch_id = {batch} ORDER BY 1"
+    )
+    # A changed record's old row is kept whole; a new record only by its key.
+    assert history == ([("update", "SG0001", 0)] if 1 in stored else [])
+    assert inserted == [(f"SG{i:04d}",) for i in incoming if i not in stored]
     undo_batch(result["batch_id"], db=empty_db)
     assert data_snapshot(empty_db) == before
 

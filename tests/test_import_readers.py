@@ -60,6 +60,36 @@ def test_undecodable_file_is_a_whole_file_error(empty_db):
     assert snapshot(empty_db) == before
 
 
+def _gb18030_with_bad_byte(rows: int, at_line: int | None) -> bytes:
+    """A GB18030 file (title, header, `rows` accidents) with a byte GB18030 has not in `at_line`, or cut at the end."""
+    records = [TITLE, ACCIDENT_HEADER, *(accident(i, county="鹤溪县") for i in range(1, rows + 1))]
+    lines = csv_bytes(records, "gb18030").split(b"\r\n")
+    if at_line is None:
+        return b"\r\n".join(lines[:-1]) + b"\x81"  # the first byte of a character, and no second
+    lines[at_line - 1] += b"\xff"
+    return b"\r\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("rows", "at_line"),
+    [
+        (2, 1),  # the title row, above the header
+        (2, 4),  # among the first records (found with the header)
+        (40_000, 39_000),  # far below: decoded by Arrow as it parses
+        (40_000, None),  # the file ends inside a character
+    ],
+)
+def test_bytes_neither_utf8_nor_gb18030_are_refused_naming_their_line(empty_db, rows, at_line):
+    before = snapshot(empty_db)
+    data = _gb18030_with_bad_byte(rows, at_line)
+    result = import_file(data, file_name="bad.csv", db=empty_db)
+    assert result["status"] == "rejected"
+    [error] = result["errors"]
+    line = at_line or rows + 2
+    assert error["row"] is None and f"无法识别文件编码：第 {line} 行有" in error["message"], error
+    assert snapshot(empty_db) == before
+
+
 def test_xlsx_with_title_and_notes_rows_and_date_cells(empty_db, tmp_path):
     rows = [
         TITLE,

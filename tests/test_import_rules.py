@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -274,3 +275,27 @@ def test_error_list_is_capped_but_counts_the_rest(regions_db):
     result = import_file(csv_bytes(rows), file_name="many.csv", db=regions_db)
     assert len(result["errors"]) == MAX_ERRORS + 1
     assert result["errors"][-1]["row"] is None and "另有 10 处" in result["errors"][-1]["message"]
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+@pytest.mark.parametrize("cap", [None, 4])
+def test_problems_of_columns_checked_in_threads_come_in_row_then_column_order(
+    empty_db, monkeypatch, threads, cap
+):
+    validate = sys.modules["analytics.importing.validate"]  # the module, not the function of that name
+    monkeypatch.setattr(validate, "THREADS", threads)
+    if cap:
+        monkeypatch.setattr(validate, "MAX_ERRORS", cap)
+        monkeypatch.setattr("analytics.importing.problems.MAX_ERRORS", cap)
+    bad = lambda i: replaced(hazard(i, found="2026-13-01", order="也许", reviewed=""), 6, "超级隐患")  # noqa: E731
+    result = import_file(
+        csv_bytes([HAZARD_HEADER, *(bad(i) for i in range(3))]), file_name="h.csv", db=empty_db
+    )
+    found = [(e["row"], e["column"]) for e in result["errors"]]
+    columns = ("排查日期", "隐患等级", "下达整改指令书")
+    if cap is None:
+        assert found == [(row, column) for row in (2, 3, 4) for column in columns]
+    else:
+        # Collected column by column up to the cap (排查日期 of every row, then 隐患等级 of row 2), shown by row.
+        assert found == [(2, "排查日期"), (2, "隐患等级"), (3, "排查日期"), (4, "排查日期"), (None, None)]
+        assert "另有 5 处" in result["errors"][-1]["message"]

@@ -247,3 +247,59 @@ def test_a_blank_required_department_is_refused_not_stored(tmp_path, table, head
     )
     assert result["status"] == "rejected"
     assert any(named in str(error) for error in result["errors"]), result["errors"]
+
+
+def test_the_schema_6_upgrade_moves_inserted_keys_to_their_own_table_and_undo_still_works(tmp_path):
+    from analytics.importing import import_file, undo_batch
+    from tests.import_support import ACCIDENT_HEADER, accident, csv_bytes, data_snapshot
+
+    db = new_db(tmp_path, "v5")
+    store.ensure_schema(db)
+    empty = data_snapshot(db)
+    targets = ["年度", "县市区", "乡镇（街道）", "培训对象", "应培训人数"]
+    files = [
+        ("a.csv", [ACCIDENT_HEADER, accident(1), accident(2)]),
+        (
+            "t.csv",
+            [targets, [2026, "甲县", "", "主要负责人", 300], [2026, "甲县", "城关镇", "主要负责人", 40]],
+        ),
+        ("b.csv", [ACCIDENT_HEADER, accident(2, deaths=3), accident(3)]),
+    ]
+    states, batches = [empty], []
+    for name, rows in files:
+        batches.append(import_file(csv_bytes(rows), file_name=name, db=db)["batch_id"])
+        states.append(data_snapshot(db))
+    # A database of schema 5 kept the keys of inserted records as 'insert' rows of the history.
+    with store.connect(db, read_only=False) as con:
+        for name, dataset in DATASETS.items():
+            keys = ", ".join(dataset.key)
+            con.execute(
+                f"INSERT INTO history_{name} (batch_id, action, {keys}) "
+                f"SELECT batch_id, 'insert', {keys} FROM inserted_{name}"
+            )
+            con.execute(f"DROP TABLE inserted_{name}")
+        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    store.ensure_schema(db)
+    with store.connect(db) as con:
+        assert store.get_meta(con, "schema_version") == str(store.SCHEMA_VERSION)
+        assert con.execute(
+            "SELECT batch_id, accident_id FROM inserted_accidents ORDER BY 1, 2"
+        ).fetchall() == [
+            (batches[0], "SG0001"),
+            (batches[0], "SG0002"),
+            (batches[2], "SG0003"),
+        ]
+        assert con.execute(
+            "SELECT batch_id, township FROM inserted_training_targets ORDER BY 2 NULLS FIRST"
+        ).fetchall() == [(batches[1], None), (batches[1], "城关镇")]
+        assert con.execute("SELECT action, accident_id, deaths FROM history_accidents").fetchall() == [
+            ("update", "SG0002", 0)
+        ]
+        for name in DATASETS:
+            assert not con.execute(f"SELECT count(*) FROM history_{name} WHERE action = 'insert'").fetchone()[
+                0
+            ]
+    # Undo after the upgrade: each batch back to the state before it, the last one first.
+    for batch, before in reversed(list(zip(batches, states, strict=False))):
+        undo_batch(batch, db=db)
+        assert data_snapshot(db) == before

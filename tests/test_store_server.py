@@ -172,7 +172,7 @@ def test_migrate_copies_a_file_to_the_server_and_back_exactly_and_refuses_a_targ
     undo_batch(first["batch_id"] + 1, db=source)
     result = migrate(source, pg_url)
     assert result["from"] == str(source) and result["to"] == pg_url
-    assert result["tables"]["import_batches"] == 3 and result["tables"]["history_accidents"] == 3
+    assert result["tables"]["import_batches"] == 3 and result["tables"]["inserted_accidents"] == 3
     with pytest.raises(MigrateRefused, match="已经有数据"):
         migrate(source, pg_url)
     back = tmp_path / "back.duckdb"

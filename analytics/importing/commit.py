@@ -187,8 +187,8 @@ def write(
     batch_id = con.execute(f"SELECT nextval('{store.BATCH_SEQUENCE}')").fetchone()[0]
     if counts["rows_inserted"]:
         con.execute(
-            f"INSERT INTO history_{name} (batch_id, action, {keys}) "
-            f"SELECT ?, 'insert', {', '.join(f'i.{k}' for k in dataset.key)} FROM {_new_rows(counts)}",
+            f"INSERT INTO inserted_{name} (batch_id, {keys}) "
+            f"SELECT ?, {', '.join(f'i.{k}' for k in dataset.key)} FROM {_new_rows(counts)}",
             [batch_id],
         )
     replaced = []  # the stored rows (t) that go: the changed ones and those `replace` removes
@@ -250,6 +250,16 @@ def declaration_is_new(con: duckdb.DuckDBPyConnection, dataset: str, covers) -> 
     return False
 
 
+def _touched(dataset: Dataset, removed: bool = True) -> str:
+    """SQL for (batch_id, key) of the records a batch inserted or updated, and (`removed`) those it removed."""
+    keys = ", ".join(dataset.key)
+    actions = "'update', 'delete'" if removed else "'update'"
+    return (
+        f"(SELECT batch_id, {keys} FROM inserted_{dataset.name} "
+        f"UNION ALL SELECT batch_id, {keys} FROM history_{dataset.name} WHERE action IN ({actions}))"
+    )
+
+
 def _refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str | None, tuple | None]:
     """(why the batch cannot be undone or None, its (file_name, dataset, undone) row or None)."""
     row = con.execute(
@@ -263,7 +273,7 @@ def _refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str | None,
     dataset = DATASETS[name]
     later = con.execute(
         f"SELECT b.batch_id, b.file_name FROM import_batches b WHERE b.dataset = ? AND b.batch_id > ? "
-        f"AND NOT b.undone AND EXISTS (SELECT 1 FROM history_{name} h JOIN history_{name} l "
+        f"AND NOT b.undone AND EXISTS (SELECT 1 FROM {_touched(dataset)} h JOIN {_touched(dataset)} l "
         f"ON {_keys_match('h', 'l', dataset)} WHERE h.batch_id = ? AND l.batch_id = b.batch_id) "
         "ORDER BY b.batch_id DESC LIMIT 1",
         [name, batch_id, batch_id],
@@ -279,19 +289,19 @@ def _refusal(con: duckdb.DuckDBPyConnection, batch_id: int) -> tuple[str | None,
 def _counts(con: duckdb.DuckDBPyConnection, name: str, batch_id: int) -> tuple[int, int]:
     """(records the undo removes, records it puts back) for one batch."""
     removed, restored = con.execute(
-        f"SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action <> 'insert') "
-        f"FROM history_{name} WHERE batch_id = ?",
-        [batch_id],
+        f"SELECT (SELECT count(*) FROM inserted_{name} WHERE batch_id = $batch), "
+        f"(SELECT count(*) FROM history_{name} WHERE batch_id = $batch)",
+        {"batch": batch_id},
     ).fetchone()
     return int(removed), int(restored)
 
 
 def _regions_after_undo() -> str:
     """SQL (one named parameter, $batch) for the regions table as it would be after the undo."""
-    keys = _keys_match("h", "t", DATASETS["regions"])
+    regions = DATASETS["regions"]
     return (
-        f"SELECT county, township FROM regions t WHERE NOT EXISTS (SELECT 1 FROM history_regions h "
-        f"WHERE h.batch_id = $batch AND h.action IN ('insert', 'update') AND {keys}) "
+        f"SELECT county, township FROM regions t WHERE NOT EXISTS (SELECT 1 FROM {_touched(regions, removed=False)} h "
+        f"WHERE h.batch_id = $batch AND {_keys_match('h', 't', regions)}) "
         "UNION ALL SELECT county, township FROM history_regions "
         "WHERE batch_id = $batch AND action IN ('update', 'delete')"
     )
@@ -355,8 +365,8 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict:
     removed, restored = _counts(con, name, batch_id)
     columns = _columns(dataset)
     con.execute(
-        f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM history_{name} h WHERE h.batch_id = ? "
-        f"AND h.action IN ('insert', 'update') AND {_keys_match('h', 't', dataset)})",
+        f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM {_touched(dataset, removed=False)} h "
+        f"WHERE h.batch_id = ? AND {_keys_match('h', 't', dataset)})",
         [batch_id],
     )
     con.execute(

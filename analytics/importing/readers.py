@@ -22,9 +22,12 @@ from analytics import settings
 from analytics.importing.headers import HEADER_SCAN_ROWS
 from analytics.importing.workbook import Progress, WorkbookRejected, read_bounded
 
-# The csv module stops at 128 KiB a field; Arrow reads the bulk in 16 MiB blocks. Up to that a long
-# cell reaches the rules and is reported with its row and column (over MAX_CELL_CHARS: an error).
+# The csv module stops at 128 KiB a field; here at 16 MiB. Up to that a long cell reaches the rules
+# and is reported with its row and column (over MAX_CELL_CHARS: an error). Arrow takes a record
+# longer than its block whole.
 CSV_FIELD_LIMIT = 1 << 24
+# Arrow's blocks: smaller ones keep both cores busy to the end (and GB18030's decoding beside them).
+CSV_BLOCK_SIZE = 1 << 22
 csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -81,31 +84,17 @@ def read_table(
     return _read_csv(data, find_header)
 
 
-_CHUNK = 1 << 22
+def _text_encoding(data: bytes) -> tuple[bytes, str, str]:
+    """(the text's bytes without a BOM, the codec Arrow reads them in, the encoding's label).
 
-
-def _utf8(data: bytes) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes (no BOM) and its encoding's label.
-
-    UTF-8 is only checked (by Arrow, in place), never held as one Python string; GB18030 is
-    decoded strictly and re-encoded a chunk at a time.
+    UTF-8 is only checked (by Arrow, in place); GB18030 is decoded by Arrow as it parses, a block
+    at a time (its readahead decodes one block while the others are parsed), never as a whole copy.
     """
     if data.startswith(b"\xef\xbb\xbf") and _valid_utf8(data):
-        return data[3:], ENCODINGS[0][1]
+        return data[3:], "utf8", ENCODINGS[0][1]
     if _valid_utf8(data):
-        return data, ENCODINGS[1][1]
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    parts: list[bytes] = []
-    try:
-        for start in range(0, len(data), _CHUNK):
-            parts.append(
-                decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data)).encode()
-            )
-    except UnicodeDecodeError:
-        raise FileProblem(
-            "无法识别文件编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件"
-        ) from None
-    return b"".join(parts), ENCODINGS[2][1]
+        return data, "utf8", ENCODINGS[1][1]
+    return data, "gb18030", ENCODINGS[2][1]
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -119,12 +108,31 @@ def _valid_utf8(data: bytes) -> bool:
     return True
 
 
-def _head_records(utf8: bytes, delimiter: str) -> tuple[str, list[list[str]], list[int]]:
+def _not_encoded(raw: bytes, codec: str) -> FileProblem:
+    """Bytes neither UTF-8 nor GB18030: the message names the line of the first such byte."""
+    try:
+        raw.decode(codec)
+        where = ""
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        where = f"第 {line} 行有既不是 UTF-8 也不是 GB18030 编码的字节，"
+    return FileProblem(f"无法识别文件编码：{where}请另存为 UTF-8 或 GB18030（GBK）编码的 CSV，或 Excel 文件")
+
+
+def _prefix(raw: bytes, size: int, codec: str) -> str:
+    """The first `size` bytes as text, strictly decoded; a character cut at the end is left out."""
+    try:
+        return codecs.getincrementaldecoder(codec)().decode(raw[:size], final=size >= len(raw))
+    except UnicodeDecodeError:
+        raise _not_encoded(raw, codec) from None
+
+
+def _head_records(raw: bytes, delimiter: str, codec: str) -> tuple[list[list[str]], list[int]]:
     """The first records (one more than the header search needs, so the last one needed is whole)."""
     size = 1 << 20
     while True:
-        text = utf8[:size].decode("utf-8", errors="ignore")  # a character cut at the end is dropped
-        whole = size >= len(utf8)
+        text = _prefix(raw, size, codec)
+        whole = size >= len(raw)
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         head: list[list[str]] = []
         lines_after: list[int] = []
@@ -138,7 +146,7 @@ def _head_records(utf8: bytes, delimiter: str) -> tuple[str, list[list[str]], li
             if whole:
                 raise _unreadable_record(reader.line_num) from error
         if whole or len(head) > HEADER_SCAN_ROWS:
-            return text, head[:HEADER_SCAN_ROWS], lines_after[:HEADER_SCAN_ROWS]
+            return head[:HEADER_SCAN_ROWS], lines_after[:HEADER_SCAN_ROWS]
         size *= 4
 
 
@@ -147,21 +155,24 @@ def _no_header() -> FileProblem:
 
 
 def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
-    utf8, encoding = _utf8(data)
+    raw, codec, encoding = _text_encoding(data)
     del data
-    if b"\n" not in utf8:
-        utf8 = utf8.replace(b"\r", b"\n")  # classic Mac line endings
+    if b"\n" not in raw:
+        raw = raw.replace(b"\r", b"\n")  # classic Mac line endings
     # Only the first records go through the csv module, to find the header row and
-    # where the data begins; the bulk is parsed by Arrow.
-    delimiter = _delimiter(utf8[:65536].decode("utf-8", errors="ignore"))
-    text, head, lines_after = _head_records(utf8, delimiter)
+    # where the data begins; the bulk is parsed by Arrow. A line feed is one byte of its
+    # own in both encodings, so lines are counted in the bytes.
+    delimiter = _delimiter(_prefix(raw, 65536, codec))
+    head, lines_after = _head_records(raw, delimiter, codec)
     index = find_header(head)
     if index is None:
         raise _no_header()
     header = head[index]
-    offset = _offset_after_lines(text, lines_after[index])
-    columns = _parse_csv_body(utf8, len(header), delimiter, start=len(text[:offset].encode("utf-8")))
-    del utf8
+    start = _offset_after_lines(raw, lines_after[index])
+    if codec != "utf8":  # the lines above the body are checked here; the body as Arrow decodes it
+        _prefix(raw, start, codec)
+    columns = _parse_csv_body(raw, len(header), delimiter, start, codec)
+    del raw
     width = max(len(header), len(columns))
     header = header + [""] * (width - len(header))
     n = len(columns[0]) if columns else 0
@@ -169,12 +180,12 @@ def _read_csv(data: bytes, find_header: HeaderFinder) -> RawTable:
     return RawTable(header, index + 1, index + 2, columns, encoding=encoding)
 
 
-def _offset_after_lines(text: str, lines: int) -> int:
+def _offset_after_lines(raw: bytes, lines: int) -> int:
     offset = 0
     for _ in range(lines):
-        found = text.find("\n", offset)
+        found = raw.find(b"\n", offset)
         if found < 0:
-            return len(text)
+            return len(raw)
         offset = found + 1
     return offset
 
@@ -196,10 +207,12 @@ def _unreadable_record(line: int, below_header: bool = False) -> FileProblem:
 _NOT_BLANK = re.compile(rb"\S")
 
 
-def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",", start: int = 0) -> list[pa.Array]:
-    """UTF-8 bytes from `start` (below the header) as one string array per column, one entry per record.
+def _parse_csv_body(
+    raw: bytes, width: int, delimiter: str = ",", start: int = 0, codec: str = "utf8"
+) -> list[pa.Array]:
+    """The bytes from `start` (below the header) as one string array per column, one entry per record.
 
-    The bytes are handed to Arrow in place, not copied from `start`.
+    The bytes are handed to Arrow in place, not copied from `start`; Arrow decodes `codec` to UTF-8.
     """
     if not _NOT_BLANK.search(raw, start):
         return [pa.array([], pa.string()) for _ in range(width)]
@@ -213,7 +226,7 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",", start: int = 0
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(raw).slice(start)),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=CSV_BLOCK_SIZE, encoding=codec),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 ignore_empty_lines=False,
@@ -221,6 +234,9 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",", start: int = 0
                 invalid_row_handler=note_irregular,
             ),
             convert_options=pacsv.ConvertOptions(
+                # UTF-8 checked whole already (and a cell of it cut at ASCII delimiters is UTF-8 too),
+                # or decoded from GB18030 by Arrow: a second check per cell would find nothing.
+                check_utf8=False,
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -228,11 +244,17 @@ def _parse_csv_body(raw: bytes, width: int, delimiter: str = ",", start: int = 0
         )
     except pa.ArrowInvalid:
         irregular.append(None)
+    except UnicodeDecodeError:
+        raise _not_encoded(raw, codec) from None
     if not irregular:
         return [table.column(i).combine_chunks() for i in range(width)]
     # Rows of uneven length (trailing cells omitted, stray cells): the csv module keeps
     # every record in place, so row numbers stay right.
-    reader = csv.reader(io.StringIO(raw[start:].decode("utf-8")), delimiter=delimiter)
+    try:
+        text = raw[start:].decode(codec)
+    except UnicodeDecodeError:
+        raise _not_encoded(raw, codec) from None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as error:

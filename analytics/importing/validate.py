@@ -8,7 +8,9 @@ few thousand distinct dates or amounts stay fast without a second rule engine.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -21,17 +23,18 @@ from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
 from analytics.importing.credit_code import credit_code_problem
 from analytics.importing.headers import header_unit, is_serial_header, match_column
+from analytics.importing.problems import MAX_ERRORS, Problems, problem
 from analytics.importing.readers import RawTable
 from analytics.importing.rules import CAP_COLUMNS, ORDER_RULES, cross_rules
 
-__all__ = ["ORDER_RULES", "Problems", "Validated", "map_headers", "problem", "validate"]
+__all__ = ["MAX_ERRORS", "ORDER_RULES", "Problems", "Validated", "map_headers", "problem", "validate"]
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 # The words as cells carry them, also spread out with spaces ("合  计") as titles often are.
 TOTAL_CELLS = pa.array(
     sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
 )
-MAX_ERRORS = settings.MAX_ERRORS_PER_FILE
+THREADS = min(os.cpu_count() or 1, 8)  # columns checked at once: one per core, at most 8
 _NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 DECIMAL_PRECISION, DECIMAL_PLACES = 18, 4  # DECIMAL(18,4) in the store
 DECIMAL_TYPE = pa.decimal128(DECIMAL_PRECISION, DECIMAL_PLACES)
@@ -71,30 +74,6 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's 1900 leap-year bug is allowed for
 # Only serials of plausible ledger dates: a bare "2026" or "8" in a date cell is a mistake, not 1905-07-18.
 SERIAL_RANGE = ((EARLIEST_DATE - EXCEL_EPOCH).days, (dt.date(2100, 12, 31) - EXCEL_EPOCH).days)
-
-
-def problem(row: int | None, column: str | None, value: object, message: str) -> dict:
-    return {"row": row, "column": column, "value": value, "message": message}
-
-
-class Problems:
-    """Collects every problem up to a cap, counting the rest so nothing passes silently."""
-
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-        self.overflow = 0
-
-    def add(self, row: int | None, column: str | None, value: object, message: str) -> None:
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(problem(row, column, value, message))
-        else:
-            self.overflow += 1
-
-    def result(self) -> list[dict]:
-        items = sorted(self.items, key=lambda e: (e["row"] is not None, e["row"] or 0))
-        if self.overflow:
-            items.append(problem(None, None, None, f"另有 {self.overflow} 处问题未列出，请先修正以上问题"))
-        return items
 
 
 @dataclass
@@ -336,6 +315,38 @@ def _convert(
     return typed
 
 
+def _checked(
+    column: Column, raw: pa.Array, trimmed: pa.Array, header: str, rows: np.ndarray, today: dt.date
+) -> tuple[pa.Array, Problems]:
+    """One column converted and checked on its own (it runs in a thread beside the others)."""
+    problems = Problems()
+    if _cell_problems(raw, column, header, rows, problems):
+        # The cells are reported already: convert the rest without a second message for them.
+        return pa.nulls(len(rows), ARROW_TYPES[column.type]), problems
+    typed = _convert(raw, trimmed, column, header, rows, today, problems)
+    if column.required:
+        _row_errors(problems, pc.equal(trimmed, ""), rows, raw, header, f"“{column.zh}”是必填项，不能为空")
+    elif column.default is not None:
+        typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
+    return typed, problems
+
+
+def _in_threads(function, *arguments: list) -> list:
+    """`function` over the argument lists, in threads: Arrow's kernels release the GIL, so the
+    columns are checked on every core (as Arrow reads the file); results come back in order."""
+    workers = min(len(arguments[0]), THREADS)
+    if workers < 2:
+        return list(map(function, *arguments))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, *arguments))
+
+
+def _blank_and_total(raw: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(the cells trimmed, which are empty, which read 合计 or the like) of one raw column."""
+    trimmed = _trim(raw)
+    return trimmed, pc.equal(trimmed, ""), pc.is_in(trimmed, TOTAL_CELLS)
+
+
 def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], problems: Problems, raw) -> None:
     key_ok = [c for c in dataset.key if dataset.column(c).required]
     valid = pc.is_valid(table[key_ok[0]])
@@ -426,16 +437,13 @@ def validate(
         problems.add(**error)
     n = raw.num_rows
     rows_all = np.arange(raw.first_data_row, raw.first_data_row + n, dtype=np.int64)
-    trimmed_all = [_trim(c) for c in raw.columns]
+    scanned = _in_threads(_blank_and_total, raw.columns) if raw.columns else []
+    trimmed_all = [trimmed for trimmed, _, _ in scanned]
     keep = pa.array(np.ones(n, dtype=bool))
     if n and trimmed_all:
-        empty = pc.equal(trimmed_all[0], "")
-        for column in trimmed_all[1:]:
-            empty = pc.and_(empty, pc.equal(column, ""))
-        total = None
-        for column in trimmed_all:
-            hit = pc.is_in(column, TOTAL_CELLS)
-            total = hit if total is None else pc.or_(total, hit)
+        empty, total = scanned[0][1], scanned[0][2]
+        for _, blank, hit in scanned[1:]:
+            empty, total = pc.and_(empty, blank), pc.or_(total, hit)
         total = pc.and_(total, pc.invert(empty))
         for position in pc.indices_nonzero(total).to_pylist():
             warnings.append(f"第 {int(rows_all[position])} 行是合计行，已跳过")
@@ -449,26 +457,25 @@ def validate(
         name: trimmed_all[i].filter(keep) if dropped else trimmed_all[i] for name, i in positions.items()
     }
     kept = len(rows)
+    carried = [c for c in dataset.columns if c.name in positions]
+    checked = _in_threads(
+        _checked,
+        carried,
+        [raw_kept[c.name] for c in carried],
+        [trimmed[c.name] for c in carried],
+        [headers[c.name] for c in carried],
+        [rows] * len(carried),
+        [today] * len(carried),
+    )
+    typed_columns = {c.name: typed for c, (typed, _) in zip(carried, checked, strict=True)}
+    for _, found in checked:  # in the contract's column order, as one pass over the columns would add them
+        problems.extend(found)
     columns: dict[str, pa.Array] = {}
     for column in dataset.columns:
-        if column.name not in positions:
-            default = column.default
-            columns[column.name] = pa.array([default] * kept, ARROW_TYPES[column.type])
-            continue
-        header = headers[column.name]
-        if _cell_problems(raw_kept[column.name], column, header, rows, problems):
-            # The cells are reported already: convert the rest without a second message for them.
-            columns[column.name] = pa.nulls(kept, ARROW_TYPES[column.type])
-            continue
-        typed = _convert(raw_kept[column.name], trimmed[column.name], column, header, rows, today, problems)
-        if column.required:
-            missing = pc.equal(trimmed[column.name], "")
-            _row_errors(
-                problems, missing, rows, raw_kept[column.name], header, f"“{column.zh}”是必填项，不能为空"
-            )
-        elif column.default is not None:
-            typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
-        columns[column.name] = typed
+        if column.name in typed_columns:
+            columns[column.name] = typed_columns[column.name]
+        else:
+            columns[column.name] = pa.array([column.default] * kept, ARROW_TYPES[column.type])
     written = {name: pc.not_equal(trimmed[name], "") for name in positions}
     for mask, name, message in cross_rules(columns, headers, written):
         _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)

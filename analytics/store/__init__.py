@@ -27,12 +27,12 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
-from analytics.store import dialect, versions
+from analytics.store import dialect, history, versions
 from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinned_versions)
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 DEFAULT_DB = settings.DEFAULT_DB
-SCHEMA_VERSION = 5  # 5: users, sessions and the audit trail (analytics.accounts.schema)
+SCHEMA_VERSION = 6  # 5: users, sessions and the audit trail; 6: inserted keys apart (inserted_<dataset>)
 BATCH_SEQUENCE = "batch_ids"
 LOCK_WAIT_SECONDS = settings.LOCK_WAIT_SECONDS
 
@@ -313,16 +313,6 @@ def _dataset_ddl(con, name: str) -> str:
     return f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(columns)})"
 
 
-def _history_ddl(name: str) -> str:
-    # The rows a batch inserted (key only) or replaced (whole old row), for exact undo.
-    dataset = DATASETS[name]
-    columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in dataset.columns]
-    return (
-        f"CREATE TABLE IF NOT EXISTS history_{name} "
-        f"(batch_id BIGINT NOT NULL, action VARCHAR NOT NULL, {', '.join(columns)})"
-    )
-
-
 _BATCHES_DDL = """
 CREATE TABLE IF NOT EXISTS import_batches (
     batch_id BIGINT PRIMARY KEY,
@@ -357,6 +347,7 @@ TABLES = (
     "coverage_declarations",
     *DATASETS,
     *(f"history_{name}" for name in DATASETS),
+    *(f"inserted_{name}" for name in DATASETS),
     *accounts_schema.TABLES,
 )
 
@@ -375,7 +366,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SEQUENCE {BATCH_SEQUENCE} START WITH {start}")
     for name, dataset in DATASETS.items():
         con.execute(_dataset_ddl(con, name))
-        con.execute(_history_ddl(name))
+        con.execute(history.history_ddl(name))
+        con.execute(history.inserted_ddl(name))
         for table in (name, f"history_{name}"):
             present = {
                 row[0]
@@ -387,6 +379,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             for column in dataset.columns:
                 if column.name not in present:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {column.name} {SQL_TYPES[column.type]}")
+        history.move_inserted_keys(con, name)
     accounts_schema.create_tables(con)
     _clean_text_keys(con)
     if dialect.on_server(con):
@@ -408,7 +401,8 @@ def _clean_text_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Bring rows written before the import cleaned them to the same form (once, on upgrade)."""
     for name, dataset in DATASETS.items():
         for column in (c for c in _GROUPED_TEXT if c in dataset.column_names):
-            for table in (name, f"history_{name}"):
+            tables = (name, f"history_{name}", *([f"inserted_{name}"] if column in dataset.key else []))
+            for table in tables:
                 con.execute(
                     f"UPDATE {table} SET {column} = NULLIF(trim({column}, $blank), '') "
                     f"WHERE {column} = '' OR {column} <> trim({column}, $blank)",
@@ -440,7 +434,14 @@ def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
     try:
         with connect(file, read_only=False) as con:
             if not _schema_current(con):
-                create_schema(con)
+                # One transaction, as on the server: an upgrade interrupted leaves the old schema whole.
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    create_schema(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    rollback(con)
+                    raise
     except StoreReadOnly:
         # A read-only file or folder still serves the pages when its schema is current;
         # writing (an import, an undo) then fails with the read-only message.
@@ -467,7 +468,7 @@ def _has_all_tables(con: duckdb.DuckDBPyConnection) -> bool:
         "coverage_declarations" in names
         and _has_sequence(con)
         and accounts_schema.has_tables(con, names)
-        and all(n in names and f"history_{n}" in names for n in DATASETS)
+        and all(n in names and f"history_{n}" in names and f"inserted_{n}" in names for n in DATASETS)
     )
 
 
