@@ -196,7 +196,7 @@ def test_schema_upgrade_from_older_versions_adds_the_account_tables(db, version)
         regions = con.execute("SELECT count(*) FROM regions").fetchone()[0]
     store.ensure_schema(db)
     with store.connect(db) as con:
-        assert store.get_meta(con, "schema_version") == "5"
+        assert store.get_meta(con, "schema_version") == str(store.SCHEMA_VERSION)
         assert con.execute("SELECT count(*) FROM regions").fetchone()[0] == regions
         assert con.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     assert users.ensure_first_admin(db) is not None
