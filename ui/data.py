@@ -62,7 +62,10 @@ def _readable(db: str, version: str) -> bool:
 
 def _key(function: Callable) -> str:
     """The cache key of a function: where it is defined (the same across reruns and sessions)."""
-    return f"{function.__module__}:{function.__qualname__}"
+    key = f"{function.__module__}:{function.__qualname__}"
+    if "<" in key:  # a lambda or a nested function: its name does not tell it apart
+        raise ValueError(t("data.not_module_function", name=key))
+    return key
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -83,8 +86,6 @@ def query(function: Callable[..., T], **arguments: Any) -> T:
     arguments must be plain, hashable values (str, int, Period, tuples).
     """
     key = _key(function)
-    if "<" in key:  # a lambda or a nested function: its name does not tell it apart
-        raise ValueError(t("data.not_module_function", name=key))
     db = db_file()
     return _cached_call(db, store.data_version(db), key, tuple(sorted(arguments.items())), function)
 
@@ -111,8 +112,6 @@ def view(view_function: Callable[[Any], T], function: Callable, **arguments: Any
     headers and texts): the result is shared by every session, so treat it as read-only.
     """
     key, view_key = _key(function), _key(view_function)
-    if "<" in key or "<" in view_key:
-        raise ValueError(t("data.not_module_function", name=key if "<" in key else view_key))
     db = db_file()
     arguments_key = tuple(sorted(arguments.items()))
     return _cached_view(db, store.data_version(db), key, arguments_key, view_key, function, view_function)
@@ -132,8 +131,6 @@ def figure(builder: Callable[..., T], *arguments: Any, **keywords: Any) -> T:
     (ui.layout.chart copies it before changing it for the projector).
     """
     key = _key(builder)
-    if "<" in key:
-        raise ValueError(t("data.not_module_function", name=key))
     return _figure(key, arguments, tuple(sorted(keywords.items())), builder)
 
 

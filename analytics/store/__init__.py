@@ -428,29 +428,21 @@ def ensure_schema(path: str | os.PathLike | None = None) -> str | Path:
             f"无法创建数据库所在的文件夹（{file.parent}）：{os_reason(error)}。请检查路径和写入权限"
         ) from error
     if file.exists():
+        # A read-only file or folder still serves the pages when its schema is current; writing (an
+        # import, an undo) then fails with the read-only message, as does an upgrade it would need.
         with connect(file, read_only=True) as con:
             if _schema_current(con):
                 return file
-    try:
-        with connect(file, read_only=False) as con:
-            if not _schema_current(con):
-                # One transaction, as on the server: an upgrade interrupted leaves the old schema whole.
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    create_schema(con)
-                    con.execute("COMMIT")
-                except BaseException:
-                    rollback(con)
-                    raise
-    except StoreReadOnly:
-        # A read-only file or folder still serves the pages when its schema is current;
-        # writing (an import, an undo) then fails with the read-only message.
-        if not file.exists():
-            raise
-        with connect(file, read_only=True) as con:
-            if not _schema_current(con):
+    with connect(file, read_only=False) as con:
+        if not _schema_current(con):
+            # One transaction, as on the server: an upgrade interrupted leaves the old schema whole.
+            con.execute("BEGIN TRANSACTION")
+            try:
+                create_schema(con)
+                con.execute("COMMIT")
+            except BaseException:
+                rollback(con)
                 raise
-        log.info("database %s is read-only: opened for reading only", file)
     return file
 
 
