@@ -23,19 +23,23 @@ app = st.App("dashboard.py", routes=web.ROUTES, middleware=[Middleware(web.Gate)
 # Before the first session: its first request (a deep link such as /hazards) then runs through dashboard.py at
 # once, instead of running the page file alone in Streamlit's old pages/ mode and then again (ui.runtime).
 runtime.use_navigation_mode()
+runtime.skip_direct_run_warning()
 
 
 def _ready_for_first_page() -> None:
     """Off the first paint, while the server starts: import what the pages import (Plotly with the charts,
-    pandas with the metrics: seconds on a busy machine) and scan the coverage the first page's metrics share
-    (ui.data asks analytics.metrics.coverage under the same name). The ui modules (but ui.runtime, above) are
-    left to the first run: they belong to Streamlit's script runs."""
+    pandas with the metrics, XlsxWriter with the downloads: seconds on a busy machine), scan the coverage
+    the first page's metrics share (ui.data asks analytics.metrics.coverage under the same name), then
+    build a throwaway chart (Plotly loads each part of a figure on first use). The ui modules (but
+    ui.runtime, above) are left to the first run: they belong to Streamlit's script runs."""
     import pandas.io.formats.style  # noqa: F401  (every table's Styler, with jinja2)
+    import streamlit.emojis  # noqa: F401  (st.set_page_config's check of the emoji icon compiles its pattern)
 
     import analytics.charts.leader
     import analytics.charts.progress
     import analytics.charts.supervision
     import analytics.documents.brief
+    import analytics.documents.exports
     import analytics.metrics.indicators
     import analytics.metrics.ranking  # noqa: F401
     from analytics import store
@@ -49,6 +53,7 @@ def _ready_for_first_page() -> None:
             filter_options(con)  # the sidebar's, on every page
     except store.StoreFailure:  # the first page shows what is wrong with the file
         pass
+    analytics.charts.leader.warm_up()
 
 
 threading.Thread(target=_ready_for_first_page, name="first-page", daemon=True).start()

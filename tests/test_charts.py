@@ -1,10 +1,13 @@
 """Chart builders: colours by meaning, this year beside last, Chinese in exported images."""
 
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
+from analytics import settings
 from analytics.charts import leader as charts
 from analytics.charts.leader import EQUAL, GREEN, RED
 
@@ -158,3 +161,33 @@ def test_the_meeting_brief_charts_name_county_and_period_and_keep_labels(sample_
         assert county in charts.title_of(figure)
         assert f"{period.year}年{period.label}" in charts.title_of(figure)
         assert figure.layout.yaxis.automargin and figure.layout.xaxis.automargin
+
+
+_FIRST_CHARTS = """
+import sys
+import pandas as pd
+from analytics.charts import leader, supervision
+if sys.argv[1] == "warm":
+    leader.warm_up()
+before = {m for m in sys.modules if m.startswith(("plotly", "_plotly"))}
+monthly = pd.DataFrame({"month": [1, 2], "found": [3, 4], "rectified": [1, 2], "rectification_rate": [50.0, None]})
+supervision.rectification_trend(monthly, 2025)
+counts = pd.DataFrame({"department": ["a", "b"], "inspections": [1, 2], "units_inspected": [1, 1]})
+supervision.grouped_bars(counts, "department", ["inspections", "units_inspected"], "t")
+print(sorted(m for m in sys.modules if m.startswith(("plotly", "_plotly")) and m not in before))
+"""
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_after_the_warm_up_a_first_chart_loads_no_more_of_plotly(warm):
+    # What the server's start (app.py) does before the first page: the 隐患整改 charts then load nothing.
+    run = subprocess.run(
+        [sys.executable, "-c", _FIRST_CHARTS, "warm" if warm else "cold"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.PROJECT_ROOT,
+        check=True,
+    )
+    loaded = run.stdout.strip()
+    assert (loaded == "[]") is warm, loaded  # cold, the same charts load Plotly's parts (the test can fail)

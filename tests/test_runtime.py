@@ -105,3 +105,18 @@ def test_a_view_is_built_once_per_data_version_and_shared(empty_db):
     assert data.view(_marked, counties) == ["甲县!"] and len(BUILT) == 2
     with pytest.raises(ValueError, match="模块级函数"):
         data.view(lambda names: names, counties)
+
+
+def test_the_direct_run_warning_is_checked_once_per_process_and_skipped_once_marked(monkeypatch):
+    from streamlit import delta_generator, env_util
+
+    def stack_walk():
+        raise AssertionError("is_repl walks the stack")
+
+    monkeypatch.setattr(env_util, "is_repl", stack_walk)
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    with pytest.raises(AssertionError, match="walks the stack"):
+        delta_generator._maybe_print_use_warning()  # unmarked: the first element walks the stack
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    runtime.skip_direct_run_warning()
+    delta_generator._maybe_print_use_warning()  # marked: no stack walk

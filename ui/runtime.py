@@ -17,12 +17,18 @@ process: every later session starts in navigation mode), and
 `leave_pages_directory_run()` reruns, once per session, a run that Streamlit
 had already started in the old mode: the first request of a fresh server, and
 every AppTest, which resets the attribute to None before each run.
+`skip_direct_run_warning()` spares the first run of every server process a stack walk: the first
+element Streamlit sends checks once whether the script was started with plain `python`
+(`delta_generator._maybe_print_use_warning`, whose `env_util.is_repl()` calls `inspect.stack()`,
+0.1-0.2 s with a Streamlit run's deep stack). A served app never is; the check only logs.
+
 tests/test_runtime.py fails when a Streamlit upgrade changes any of this.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit import delta_generator
 from streamlit.runtime.pages_manager import PagesManager
 
 _RERUN_KEY = "_runtime_left_pages_directory_mode"
@@ -36,6 +42,11 @@ def pages_directory_mode() -> bool:
 def use_navigation_mode() -> None:
     """Turn the old mode off for this process; sessions created afterwards start in st.navigation mode."""
     PagesManager.uses_pages_directory = False
+
+
+def skip_direct_run_warning() -> None:
+    """Mark Streamlit's once-per-process "run me with `streamlit run`" check as done (a served app is)."""
+    delta_generator._use_warning_has_been_displayed = True
 
 
 # The run during which this module is first imported may have begun in the old mode.

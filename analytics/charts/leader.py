@@ -48,6 +48,45 @@ def base_layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     return figure
 
 
+def warm_up() -> None:
+    """Build and serialise a throwaway chart with every kind of part the charts use (bars across and up,
+    lines with labels, a second y axis, a reference line, a note, the base layout and a colour key).
+
+    Plotly imports each part's classes and validators on first use: 0.1-0.3 s that the server's start
+    (app.py) takes off the first page with a chart.
+    """
+    from plotly.io import to_json
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_bar(
+        x=[1],
+        y=["a"],
+        orientation="h",
+        text=["1"],
+        textposition="outside",
+        textfont={"size": 12},
+        marker_color=[RED],
+        hovertemplate="%{x}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=[1],
+        y=[1.0],
+        mode="lines+markers+text",
+        line={"color": GREEN, "width": 3},
+        text=["1"],
+        textposition="top center",
+        connectgaps=False,
+        secondary_y=True,
+    )
+    figure.update_yaxes(title_text="a", range=[0, 2], tickvals=[0, 1], showgrid=False, secondary_y=True)
+    figure.add_vline(x=1, line_dash="dash", line_color=EQUAL)
+    figure.add_annotation(text="a", x=1, y=1, showarrow=False)
+    colour_key(figure, 2000)
+    base_layout(figure, "a").update_layout(barmode="group")
+    to_json(figure, validate=False)
+
+
 def colour_key(
     figure: go.Figure,
     year: int,
