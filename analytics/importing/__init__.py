@@ -101,9 +101,9 @@ def import_file(
     finally:
         if schema is not None:  # its failure, if this import did not meet it, the audit record's meets
             wait([schema])
-    if not options.get("dry_run"):
-        target = f"{result['file']} #{result['batch_id']}" if result.get("batch_id") else result["file"]
-        audit.record(db, actor, "import", target, result["status"])
+    if not options.get("dry_run") and not result.get("batch_id"):
+        # (a batch's own record is written in the batch's transaction: one opening of the database less)
+        audit.record(db, actor, "import", result["file"], result["status"])
     return result
 
 
@@ -243,6 +243,7 @@ def _import_file(
                     covers=declared,
                 )
             scope.record_owner(con, batch_id, actor)
+            audit.append(con, actor, "import", f"{file_name} #{batch_id}", state)
             con.execute("COMMIT")
         except BaseException:
             store.rollback(con)  # a failed write may have ended the transaction already (disk full)
