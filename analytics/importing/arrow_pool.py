@@ -9,7 +9,8 @@ keeps freed pages for a second and reuses them. Elsewhere the default pool stays
 pyarrow imports pandas (about a quarter of a second) the first time it is given Python values or a
 numpy array, to ask whether they are pandas objects, and whenever it infers the type of a Python
 str or int (for pandas' missing-value markers), and in `Array.to_numpy` (its pandas conversion code).
-The import pipeline passes typed values only and views integers through `integers`, so a
+The import pipeline passes typed values only and views integers through `integers` and
+`int64_array` (a numpy array given to `pa.array` also loads `numpy.ma`), so a
 process without pandas (the command line's `import`) tells pyarrow's check once that pandas is not
 there (`pyarrow_without_pandas`) and never loads it.
 """
@@ -80,3 +81,9 @@ def integers(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if not len(array):
         return np.empty(0, dtype)
     return np.frombuffer(array.buffers()[1], dtype, len(array), array.offset * dtype.itemsize)
+
+
+def int64_array(values: np.ndarray) -> pa.Array:
+    """A numpy int64 array as an Arrow array on the same memory (`pa.array` would first load numpy.ma)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
-from analytics.importing.arrow_pool import integers
+from analytics.importing.arrow_pool import int64_array, integers
 from analytics.importing.credit_code import credit_code_problem
 from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.problems import MAX_ERRORS, Problems, problem
@@ -219,10 +219,11 @@ def _row_errors(
     problems: Problems, mask: pa.Array, rows: np.ndarray, raw: pa.Array, header: str, messages
 ) -> None:
     """Add one problem per row where mask is true; messages is a string or a per-row list."""
-    positions = integers(pc.indices_nonzero(pc.fill_null(mask, False)))
+    indices = pc.indices_nonzero(pc.fill_null(mask, False))
+    positions = integers(indices)
     if not len(positions):
         return
-    values = raw.take(pa.array(positions[: MAX_ERRORS + 1])).to_pylist()
+    values = raw.take(indices.slice(0, MAX_ERRORS + 1)).to_pylist()
     for i, position in enumerate(positions):
         if i > MAX_ERRORS:
             problems.overflow += len(positions) - i
@@ -445,7 +446,7 @@ def validate(
     rows_all = np.arange(raw.first_data_row, raw.first_data_row + n, dtype=np.int64)
     scanned = _in_threads(_blank_and_total, raw.columns) if raw.columns else []
     trimmed_all = [trimmed for trimmed, _, _ in scanned]
-    keep = pa.array(np.ones(n, dtype=bool))
+    keep = None  # every row
     if n and trimmed_all:
         empty, total = scanned[0][1], scanned[0][2]
         for _, blank, hit in scanned[1:]:
@@ -454,7 +455,7 @@ def validate(
         for position in pc.indices_nonzero(total).to_pylist():
             warnings.append(f"第 {int(rows_all[position])} 行是合计行，已跳过")
         keep = pc.invert(pc.or_(empty, total))
-    rows = rows_all[integers(pc.indices_nonzero(keep))] if n else rows_all
+    rows = rows_all if keep is None else rows_all[integers(pc.indices_nonzero(keep))]
     dropped = n - len(rows)
     raw_kept = {
         name: raw.columns[i].filter(keep) if dropped else raw.columns[i] for name, i in positions.items()
@@ -485,7 +486,7 @@ def validate(
     written = {name: pc.not_equal(trimmed[name], _text("")) for name in positions}
     for mask, name, message in cross_rules(columns, headers, written):
         _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)
-    table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
+    table = pa.table({**columns, "__row": int64_array(rows)})
     if kept and all(c in positions for c in dataset.key if dataset.column(c).required):
         _duplicates(table, dataset, headers, problems, raw_kept)
     if kept == 0 and not file_errors and not allow_empty:
