@@ -95,6 +95,7 @@ def import_file(
     name = options.get("file_name") or (None if isinstance(source, bytes | bytearray) else Path(source).name)
     require(actor, IMPORT, db, target=name)
     use_retaining_pool()
+    _usage_errors(source, **options)  # raised before the schema thread can create a database
     schema = None if options.get("dry_run") else _schema_beside(db)
     try:
         result = _import_file(source, actor=actor, schema=schema, **options)
@@ -127,16 +128,8 @@ def _import_file(
         if schema is not None:
             schema.result()
 
-    if mode not in MODES:
-        raise ValueError(f"未知的导入方式：{mode}（应为 upsert 或 replace）")
-    chosen = None
-    if dataset:
-        chosen = dataset_by_name(dataset)
-        if chosen is None:
-            raise UnknownDataset(f"未知的数据集“{dataset}”，可选：{'、'.join(DATASETS)}")
+    chosen = dataset_by_name(dataset) if dataset else None
     if isinstance(source, bytes | bytearray):
-        if not file_name:
-            raise ValueError("以字节形式传入文件时必须给出 file_name")
         data = bytes(source)
     else:
         path = Path(source)
@@ -252,6 +245,18 @@ def _import_file(
     return _result(
         file_name, chosen.name, status=state, batch_id=batch_id, warnings=warnings, **counts, **extra
     )
+
+
+def _usage_errors(
+    source, *, mode: str = "upsert", dataset: str | None = None, file_name: str | None = None, **_
+) -> None:
+    """A caller's mistakes (an unknown mode or dataset, bytes without a name), raised before any work."""
+    if mode not in MODES:
+        raise ValueError(f"未知的导入方式：{mode}（应为 upsert 或 replace）")
+    if dataset and dataset_by_name(dataset) is None:
+        raise UnknownDataset(f"未知的数据集“{dataset}”，可选：{'、'.join(DATASETS)}")
+    if isinstance(source, bytes | bytearray) and not file_name:
+        raise ValueError("以字节形式传入文件时必须给出 file_name")
 
 
 def _schema_beside(db) -> Future | None:
