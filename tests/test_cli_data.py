@@ -10,7 +10,7 @@ import time
 import pytest
 
 from analytics import store
-from tests.import_support import ACCIDENT_HEADER, accident, snapshot, write_csv
+from tests.import_support import ACCIDENT_HEADER, REGIONS, accident, snapshot, write_csv, write_xlsx
 from tests.stores import new_db
 
 
@@ -51,6 +51,45 @@ def test_import_json_and_exit_codes(tmp_path):
     ]
     assert "死亡人数" in files[1]["errors"][0]["message"]
     assert snapshot(db) == before
+
+
+def test_import_from_the_command_line_does_without_pandas_and_numpy_ma(tmp_path):
+    # pyarrow would load pandas (a quarter of a second of each import) though nothing here uses it:
+    # see analytics.importing.arrow_pool. Imported, rejected (row errors, region names), a workbook.
+    db = new_db(tmp_path, "cli")
+    files = [
+        write_csv(tmp_path / "regions.csv", [["县市区", "乡镇（街道）", "市"], *REGIONS]),
+        write_csv(tmp_path / "good.csv", [ACCIDENT_HEADER, accident(1), accident(2)]),
+        write_csv(
+            tmp_path / "bad.csv", [ACCIDENT_HEADER, accident(3, county="丙县"), [*accident(4)[:5], "x", 1, 1]]
+        ),
+        write_xlsx(tmp_path / "book.xlsx", [ACCIDENT_HEADER, accident(5), accident(6, county="丙县")]),
+        write_csv(tmp_path / "again.csv", [ACCIDENT_HEADER, accident(1), accident(2, deaths=1)]),
+    ]
+    code = "import sys\nfrom analytics.cli.main import main\nmain(sys.argv[1:])\nprint('pandas' in sys.modules, 'numpy.ma' in sys.modules)"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "import",
+            *map(str, files),
+            "--mode",
+            "replace",
+            "--json",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=store.PROJECT_ROOT,
+        timeout=300,
+    )
+    *document, loaded = done.stdout.strip().splitlines()
+    statuses = [f["status"] for f in json.loads("\n".join(document))["files"]]
+    assert statuses == ["imported", "imported", "rejected", "rejected", "imported"], done.stderr
+    assert loaded == "False False"  # nor numpy.ma, which `pa.array` of a numpy array loads
 
 
 def test_dry_run_dataset_and_mode_options(tmp_path):

@@ -180,18 +180,48 @@ def test_child_that_hangs_or_dies_is_a_message(
     assert children and not os.path.exists(children[0])  # its folder is cleaned up, the child gone
 
 
-def test_the_child_is_told_to_read_only_after_the_zip_check(empty_db, tmp_path, monkeypatch):
+@pytest.mark.parametrize("bounded", [False, True], ids=["unbounded", "bounded"])
+def test_the_child_is_told_to_read_after_the_zip_check_unless_bounded(
+    empty_db, tmp_path, monkeypatch, bounded
+):
     # The child starts before the check (its modules load meanwhile); what it hears on its stdin is kept.
+    # Without an address-space limit (Windows) it hears "go" only once the check has passed; with one it
+    # is told at once and parses during the check, whose refusal is the answer all the same.
     heard = tmp_path / "heard.txt"
     listen = f"import sys; open({str(heard)!r}, 'a').write(repr(sys.stdin.readline()))"
     monkeypatch.setattr(workbook, "_child_command", lambda folder: [sys.executable, "-c", listen])
+    monkeypatch.setattr(workbook, "child_is_bounded", lambda: bounded)
+    steps = []
+
+    def noting(name):
+        step = getattr(workbook, name)
+        return lambda *args: steps.append(name) or step(*args)
+
+    for name in ("inspect", "_go"):
+        monkeypatch.setattr(workbook, name, noting(name))
     assert f"超过上限 {settings.MAX_SHEET_ROWS:,} 行" in _only_error(
         import_file(rows_beyond_excel(tmp_path), db=empty_db)
     )
-    assert not heard.exists() or heard.read_text() == "''"  # killed, or the pipe closed: never told to read
+    assert steps == (["_go", "inspect"] if bounded else ["inspect"])
+    if not bounded:  # killed, or the pipe closed: never told to read
+        assert not heard.exists() or heard.read_text() == "''"
     heard.unlink(missing_ok=True)
+    steps.clear()
     assert "读取程序异常退出" in _only_error(import_file(_ledger(tmp_path), db=empty_db))  # it left no table
     assert heard.read_text() == repr("go\n")
+    assert steps == (["_go", "inspect"] if bounded else ["inspect", "_go"])
+
+
+def test_the_check_refusal_wins_over_what_a_bounded_child_found(empty_db, tmp_path, monkeypatch):
+    # A child that fails at once (its own message) while the zip is checked: the check's message is the answer.
+    monkeypatch.setattr(workbook, "child_is_bounded", lambda: True)
+    monkeypatch.setattr(
+        workbook, "_child_command", lambda folder: [sys.executable, "-c", "import os; os.abort()"]
+    )
+    before = snapshot(empty_db)
+    message = _only_error(import_file(ratio_bomb(tmp_path), db=empty_db))
+    assert f"超过上限 {settings.MAX_COMPRESSION_RATIO}:1" in message
+    assert snapshot(empty_db) == before
 
 
 def test_progress_is_told_each_stage_in_order(empty_db, tmp_path):

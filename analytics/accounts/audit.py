@@ -50,20 +50,35 @@ def record(
     at: dt.datetime | None = None,
 ) -> None:
     """Append one event; `actor` None (with no `user`) is an anonymous visitor."""
-    name = user or (actor.name if actor else ANONYMOUS)
     with store.connect(store.ensure_schema(db), read_only=False) as con:
-        con.execute(
-            f"INSERT INTO audit_events VALUES (nextval('{AUDIT_SEQUENCE}'), ?, ?, ?, ?, ?, ?, ?)",
-            [
-                at or now(),
-                name,
-                role or (actor.role if actor else None),
-                client or (actor.client if actor else None),
-                action,
-                None if target is None else str(target),
-                outcome,
-            ],
-        )
+        append(con, actor, action, target, outcome, user=user, role=role, client=client, at=at)
+
+
+def append(
+    con,
+    actor,
+    action: str,
+    target: str | None,
+    outcome: str,
+    *,
+    user: str | None = None,
+    role: str | None = None,
+    client: str | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    """`record` on an open read-write connection, inside the caller's transaction (an import's own)."""
+    con.execute(
+        f"INSERT INTO audit_events VALUES (nextval('{AUDIT_SEQUENCE}'), ?, ?, ?, ?, ?, ?, ?)",
+        [
+            at or now(),
+            user or (actor.name if actor else ANONYMOUS),
+            role or (actor.role if actor else None),
+            client or (actor.client if actor else None),
+            action,
+            None if target is None else str(target),
+            outcome,
+        ],
+    )
 
 
 def events(

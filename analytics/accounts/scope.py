@@ -6,6 +6,7 @@ the check holds whichever page or command made the call.
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.accounts.roles import UNDO_ANY, UNDO_OWN, Actor, Refused
@@ -27,10 +28,12 @@ def county_problems(actor: Actor | None, checked, problems, declared_county: str
     if not checked.table.num_rows:
         return
     county = checked.table["county"].combine_chunks()
-    rows = checked.table["__row"].to_numpy()
-    outside = pc.invert(pc.fill_null(pc.equal(county, actor.county), False)).to_numpy(zero_copy_only=False)
+    from analytics.importing.arrow_pool import integers  # (the importing package imports this module)
+
+    rows = integers(checked.table["__row"])
+    inside = pc.fill_null(pc.equal(county, pa.scalar(actor.county, pa.string())), False)
     header = checked.headers.get("county")
-    for position in outside.nonzero()[0]:
+    for position in pc.indices_nonzero(pc.invert(inside)).to_pylist():
         name = county[int(position)].as_py()
         problems.add(
             int(rows[position]), header, name, t("accounts.county_row", county=name or "", own=actor.county)

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from analytics import store
 from analytics.contract.datasets import DATASETS, Dataset
+from analytics.importing.arrow_pool import integers
 from analytics.importing.suggest import county_message, township_message
 from analytics.importing.validate import MAX_ERRORS, Problems, Validated
 from analytics.metrics.coverage import MONTHLY_SOURCES, coverage, month_key
@@ -57,10 +58,10 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
         return
     table = checked.table
     county = table["county"].combine_chunks()
-    rows = table["__row"].to_numpy()
+    rows = integers(table["__row"])
     bad_counties = [c for c in pc.unique(county).drop_null().to_pylist() if c not in known]
     if bad_counties:
-        mask = pc.is_in(county, pa.array(bad_counties))
+        mask = pc.is_in(county, pa.array(bad_counties, pa.string()))
         label = DATASETS[dataset.name].column("county").zh
         messages: dict[str, str] = {}
         for position in _capped(mask, problems):
@@ -71,7 +72,7 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
     if "township" not in checked.present:
         return
     township = table["township"].combine_chunks()
-    pairs = pc.binary_join_element_wise(county, township, "\x1f")
+    pairs = pc.binary_join_element_wise(county, township, pa.scalar("\x1f", pa.string()))
     bad_pairs = []
     for pair in pc.unique(pairs).drop_null().to_pylist():
         county_name, township_name = pair.split("\x1f", 1)
@@ -79,7 +80,7 @@ def region_problems(con: duckdb.DuckDBPyConnection, checked: Validated, problems
             bad_pairs.append(pair)
     if not bad_pairs:
         return
-    mask = pc.is_in(pairs, pa.array(bad_pairs))
+    mask = pc.is_in(pairs, pa.array(bad_pairs, pa.string()))
     label = dataset.column("township").zh
     messages = {}
     for position in _capped(mask, problems):

@@ -72,7 +72,8 @@ def cross_rules(
             present = written.get(condition, _filled(columns[condition]))
             rules.append((pc.and_(_filled(columns[column]), pc.invert(present)), column, message))
     if "listed_level" in headers:
-        not_major = pc.not_equal(pc.fill_null(columns["level"], "重大隐患"), "重大隐患")
+        major = pa.scalar("重大隐患", pa.string())  # typed: an inferred str would load pandas
+        not_major = pc.not_equal(pc.fill_null(columns["level"], major), major)
         rules.append((pc.and_(_filled(columns["listed_level"]), not_major), "listed_level", LISTED_RULE))
     carried = [c for c in CAP_COLUMNS if c in headers]
     if carried:

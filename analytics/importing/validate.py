@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from analytics import settings
 from analytics.contract.datasets import BOOL, DATE, DECIMAL, ENUM, INT, TEXT, Column, Dataset
+from analytics.importing.arrow_pool import int64_array, integers
 from analytics.importing.credit_code import credit_code_problem
 from analytics.importing.headers import header_unit, is_serial_header, match_column
 from analytics.importing.problems import MAX_ERRORS, Problems, problem
@@ -31,7 +32,7 @@ __all__ = ["MAX_ERRORS", "ORDER_RULES", "Problems", "Validated", "map_headers", 
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 # The words as cells carry them, also spread out with spaces ("合  计") as titles often are.
-TOTAL_CELLS = pa.array(
+TOTAL_CELLS = tuple(
     sorted({w[0] + gap + w[1] for w in TOTAL_WORDS for gap in ("", " ", "  ", "\u3000", "\u3000\u3000")})
 )
 THREADS = min(os.cpu_count() or 1, 8)  # columns checked at once: one per core, at most 8
@@ -218,10 +219,11 @@ def _row_errors(
     problems: Problems, mask: pa.Array, rows: np.ndarray, raw: pa.Array, header: str, messages
 ) -> None:
     """Add one problem per row where mask is true; messages is a string or a per-row list."""
-    positions = pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy()
+    indices = pc.indices_nonzero(pc.fill_null(mask, False))
+    positions = integers(indices)
     if not len(positions):
         return
-    values = raw.take(pa.array(positions[: MAX_ERRORS + 1])).to_pylist()
+    values = raw.take(indices.slice(0, MAX_ERRORS + 1)).to_pylist()
     for i, position in enumerate(positions):
         if i > MAX_ERRORS:
             problems.overflow += len(positions) - i
@@ -274,7 +276,7 @@ def _cell_problems(raw: pa.Array, column: Column, header: str, rows: np.ndarray,
         )
     problems.overflow += max(0, len(positions) - MAX_ERRORS - 1)
     found = bool(positions)
-    long = pc.greater(pc.utf8_length(raw), MAX_CELL_CHARS)
+    long = pc.greater(pc.utf8_length(raw), pa.scalar(MAX_CELL_CHARS, pa.int32()))
     positions = pc.indices_nonzero(pc.fill_null(long, False)).to_pylist()
     for position in positions[: MAX_ERRORS + 1]:
         text = raw[position].as_py()
@@ -292,7 +294,7 @@ def _convert(
     raw: pa.Array, trimmed: pa.Array, column: Column, header: str, rows: np.ndarray, today, problems: Problems
 ) -> pa.Array:
     """One column in its contract type; empty cells null; unreadable cells null and reported."""
-    empty = pc.equal(trimmed, "")
+    empty = pc.equal(trimmed, _text(""))
     if column.type == TEXT and not column.credit_code:
         if not pc.any(empty).as_py():  # a column filled in every row (an ID, the county) as it is
             return trimmed
@@ -325,10 +327,17 @@ def _checked(
         return pa.nulls(len(rows), ARROW_TYPES[column.type]), problems
     typed = _convert(raw, trimmed, column, header, rows, today, problems)
     if column.required:
-        _row_errors(problems, pc.equal(trimmed, ""), rows, raw, header, f"“{column.zh}”是必填项，不能为空")
+        _row_errors(
+            problems, pc.equal(trimmed, _text("")), rows, raw, header, f"“{column.zh}”是必填项，不能为空"
+        )
     elif column.default is not None:
         typed = pc.fill_null(typed, pa.scalar(column.default, ARROW_TYPES[column.type]))
     return typed, problems
+
+
+def _text(value: str) -> pa.Scalar:
+    """A text scalar typed here: a bare str given to pyarrow is typed by inference, which loads pandas."""
+    return pa.scalar(value, pa.string())
 
 
 def _in_threads(function, *arguments: list) -> list:
@@ -344,7 +353,7 @@ def _in_threads(function, *arguments: list) -> list:
 def _blank_and_total(raw: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(the cells trimmed, which are empty, which read 合计 or the like) of one raw column."""
     trimmed = _trim(raw)
-    return trimmed, pc.equal(trimmed, ""), pc.is_in(trimmed, TOTAL_CELLS)
+    return trimmed, pc.equal(trimmed, _text("")), pc.is_in(trimmed, pa.array(TOTAL_CELLS, pa.string()))
 
 
 def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], problems: Problems, raw) -> None:
@@ -353,12 +362,10 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     for name in key_ok[1:]:
         valid = pc.and_(valid, pc.is_valid(table[name]))
     keyed = table.select([*dataset.key, "__row"]).filter(valid)
-    if len(dataset.key) == 1:
-        # A hash of the values, without Acero's group-by plan (half count_distinct's time).
-        distinct = len(pc.unique(keyed[dataset.key[0]]))
-    else:
-        distinct = keyed.group_by(list(dataset.key)).aggregate([]).num_rows
-    if distinct == keyed.num_rows:
+    # One key column: a hash of the values, without Acero's group-by plan (half count_distinct's time).
+    # Keys of several columns (small tables: regions, targets) go to the query below straight away:
+    # Acero's group-by loads pyarrow.dataset, and pandas with it (a third of a second).
+    if len(dataset.key) == 1 and len(pc.unique(keyed[dataset.key[0]])) == keyed.num_rows:
         return
     con = duckdb.connect(config=_NO_DOWNLOADS)
     try:
@@ -374,7 +381,7 @@ def _duplicates(table: pa.Table, dataset: Dataset, headers: dict[str, str], prob
     first_key = dataset.key[0]
     header = headers.get(first_key, dataset.column(first_key).zh)
     label = "、".join(f"“{headers.get(c, dataset.column(c).zh)}”" for c in dataset.key)
-    rows = table["__row"].to_numpy()  # ascending: file order
+    rows = integers(table["__row"])  # ascending: file order
     for row, first_row in clashes[: MAX_ERRORS + 1]:
         value = raw[first_key][int(np.searchsorted(rows, row))].as_py() if first_key in raw else None
         problems.add(int(row), header, value, f"{label}与第 {first_row} 行重复：同一记录在文件中出现了两次")
@@ -439,7 +446,7 @@ def validate(
     rows_all = np.arange(raw.first_data_row, raw.first_data_row + n, dtype=np.int64)
     scanned = _in_threads(_blank_and_total, raw.columns) if raw.columns else []
     trimmed_all = [trimmed for trimmed, _, _ in scanned]
-    keep = pa.array(np.ones(n, dtype=bool))
+    keep = None  # every row
     if n and trimmed_all:
         empty, total = scanned[0][1], scanned[0][2]
         for _, blank, hit in scanned[1:]:
@@ -448,7 +455,7 @@ def validate(
         for position in pc.indices_nonzero(total).to_pylist():
             warnings.append(f"第 {int(rows_all[position])} 行是合计行，已跳过")
         keep = pc.invert(pc.or_(empty, total))
-    rows = rows_all[keep.to_numpy(zero_copy_only=False)] if n else rows_all
+    rows = rows_all if keep is None else rows_all[integers(pc.indices_nonzero(keep))]
     dropped = n - len(rows)
     raw_kept = {
         name: raw.columns[i].filter(keep) if dropped else raw.columns[i] for name, i in positions.items()
@@ -476,10 +483,10 @@ def validate(
             columns[column.name] = typed_columns[column.name]
         else:
             columns[column.name] = pa.array([column.default] * kept, ARROW_TYPES[column.type])
-    written = {name: pc.not_equal(trimmed[name], "") for name in positions}
+    written = {name: pc.not_equal(trimmed[name], _text("")) for name in positions}
     for mask, name, message in cross_rules(columns, headers, written):
         _row_errors(problems, mask, rows, raw_kept[name], headers[name], message)
-    table = pa.table({**columns, "__row": pa.array(rows, pa.int64())})
+    table = pa.table({**columns, "__row": int64_array(rows)})
     if kept and all(c in positions for c in dataset.key if dataset.column(c).required):
         _duplicates(table, dataset, headers, problems, raw_kept)
     if kept == 0 and not file_errors and not allow_empty:

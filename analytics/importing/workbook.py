@@ -7,11 +7,17 @@ the rows and columns its cells actually use, all against the limits in `analytic
 Parts are inflated for real, with their sizes counted as they stream; a directory that
 understates a part's size fails the part's CRC check and is refused as damaged.
 
-Then the workbook is parsed in a child process (`analytics.importing.excel.child_main`) with an address-space
+The workbook is parsed in a child process (`analytics.importing.excel.child_main`) with an address-space
 limit (`resource.RLIMIT_AS`, Linux and macOS; Windows has no such limit, so there only the
 time limit and the checks above apply) and a time limit. A reader's panic (calamine aborts
 on some hostile sheets), a memory blow-up or a hang ends that child only; the parent turns it
 into a Chinese message naming the limit. The child hands back Arrow text columns in a file.
+
+Where the child's memory is bounded (not on Windows), it parses while the parent runs `inspect`,
+on another core: what a hostile workbook can do to the child there is what the limits allow
+anyway. When `inspect` refuses the workbook, the child is killed and inspect's message is the
+answer, whatever the child had reached, so the messages are the same as when inspect runs first.
+On Windows `inspect` runs first and the child is told to parse only when it has passed.
 """
 
 from __future__ import annotations
@@ -187,6 +193,11 @@ child_main(sys.argv[1])
 """
 
 
+def child_is_bounded() -> bool:
+    """Whether the reader's child has an address-space limit, so it may parse before `inspect` has passed."""
+    return sys.platform != "win32" and bool(settings.READER_MEMORY_MB)
+
+
 def _child_command(folder: str) -> list[str]:
     return [sys.executable, "-c", _CHILD_START, folder, str(Path(__file__).resolve().parent)]
 
@@ -203,8 +214,9 @@ def read_bounded(
     with tempfile.TemporaryDirectory(prefix="safety-read-") as folder:
         here = Path(folder)
         with (here / "stderr.txt").open("wb") as errors:
-            # Started first, so its interpreter and modules load while this process checks the zip;
-            # it reads nothing until told, on its stdin, that the workbook and the request are there.
+            # Started first, so its interpreter and modules load while this process writes the workbook
+            # (and checks the zip, where the child is not bounded); it reads nothing until told, on its
+            # stdin, that the workbook and the request are there.
             child = subprocess.Popen(
                 _child_command(folder),
                 stdin=subprocess.PIPE,
@@ -214,7 +226,8 @@ def read_bounded(
                 cwd=str(settings.PROJECT_ROOT),
             )
             try:
-                if is_zip(data):
+                beside = is_zip(data) and child_is_bounded()  # the zip checked while the child parses
+                if is_zip(data) and not beside:
                     inspect(data)
                 source = here / "workbook"
                 source.write_bytes(data)
@@ -224,6 +237,8 @@ def read_bounded(
                         (str(source), find_header, sheet_names, settings.READER_MEMORY_MB, limits), request
                     )
                 _go(child)
+                if beside:
+                    inspect(data)  # a refusal is the answer: the child is killed below, whatever it reached
                 _wait(child, here, progress)
             finally:
                 if child.poll() is None:
