@@ -136,37 +136,6 @@ def test_gives_up_with_a_chinese_message_after_the_wait(empty_db):
         holder.wait()
 
 
-def _another_process_can_write(db) -> bool:
-    probe = f"import duckdb\ntry:\n    duckdb.connect({str(db)!r}).close()\nexcept duckdb.Error:\n    raise SystemExit(1)"
-    return subprocess.run([sys.executable, "-c", probe], timeout=60).returncode == 0
-
-
-@pytest.mark.file_store
-def test_a_run_keeps_the_file_open_between_its_reads_and_lets_go_at_its_end(empty_db):
-    with store.reads_kept_open():
-        with store.connect(empty_db) as con:
-            assert con.execute("SELECT count(*) FROM meta").fetchone()
-        assert not _another_process_can_write(empty_db)  # still open, though the connection is closed
-        with store.reads_kept_open():  # a block within keeps the outer one's
-            with store.connect(empty_db) as con:
-                con.execute("SELECT 1").fetchall()
-        assert not _another_process_can_write(empty_db)
-    assert _another_process_can_write(empty_db)
-
-
-@pytest.mark.file_store
-def test_a_write_within_the_run_closes_the_kept_file_first(empty_db):
-    with store.reads_kept_open():
-        with store.connect(empty_db) as con:
-            con.execute("SELECT 1").fetchall()
-        with store.connect(empty_db, read_only=False, wait=0.5) as con:  # no wait behind its own reader
-            store.set_meta(con, "home_county", "甲县")
-        with store.connect(empty_db) as con:  # opened, and kept, again
-            assert store.get_meta(con, "home_county") == "甲县"
-        assert not _another_process_can_write(empty_db)
-    assert _another_process_can_write(empty_db)
-
-
 def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp_path):
     from analytics.importing import import_file
     from tests.import_support import ACCIDENT_HEADER, csv_bytes

@@ -3,9 +3,8 @@
 The cache key is the database file, its data version, the function (its module
 and qualified name) and the plain arguments, so an import (by the upload page or
 the command line) shows at the next interaction. A connection is opened
-read-only for one cache miss and closed again, never shared between sessions;
-the file stays open no longer than the page's run (store_guard), so a CLI import
-waits for that run at most.
+read-only for one cache miss and closed again: never shared between sessions,
+never held while the CLI wants to write.
 """
 
 from __future__ import annotations
@@ -33,11 +32,10 @@ def store_guard() -> Iterator[None]:
 
     Wraps everything a run reads (dashboard.py), so no page shows a traceback for it; the run stops there.
     Within it a server store's data version is read once per run (store.pinned_versions), not at every
-    query and visitor check, and a database file, once opened, stays open until the run ends
-    (store.reads_kept_open): a page's cache misses each open a connection, and the first one loads the file.
+    query and visitor check.
     """
     try:
-        with store.pinned_versions(), store.reads_kept_open():
+        with store.pinned_versions():
             yield
     except store.StoreFailure as failure:
         log.warning("store failure shown on a page", exc_info=True)

@@ -241,11 +241,9 @@ def connect(
         ensure_schema(file)
     try:
         if read_only:
-            _keep_open(file, wait)
             with _opened(file, True, wait) as con:
                 yield con
         else:
-            _close_kept(file)
             with _serialised(file, wait), _opened(file, False, wait) as con:
                 yield con
     except duckdb.Error as error:
@@ -256,12 +254,14 @@ def connect(
         raise failure from error
 
 
-def _open(file: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
+            con = duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
+            break
         except (duckdb.IOException, duckdb.ConnectionException) as error:
             if not _is_lock_conflict(error):
                 raise
@@ -271,11 +271,6 @@ def _open(file: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
                 ) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
-
-
-@contextmanager
-def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = _open(file, read_only, wait)
     try:
         yield con
     finally:
@@ -283,52 +278,6 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
             con.close()
         except duckdb.Error:  # closing after a failed write: the failure itself is what matters
             log.debug("close after a failure", exc_info=True)
-
-
-_kept = threading.local()  # .files: {file: its kept read-only connection} within reads_kept_open()
-
-
-@contextmanager
-def reads_kept_open() -> Iterator[None]:
-    """Within this block (a page's run), this thread's read-only connections to a database file are cheap.
-
-    DuckDB loads a file's catalog when the process opens it (0.03-0.1 s at province scale, more on a busy
-    machine) and shares the loaded file among all the connections the process has open on it. Here the
-    thread's first read-only connection to a file leaves one open until the block ends, so every later one
-    (each cache miss of a page's run) finds the file loaded. A write from this thread closes it first
-    (DuckDB refuses a read-write connection beside a read-only one in a process); a write from elsewhere
-    waits for the block's end, as it waits for any reader. A block within another keeps the outer one's;
-    a server store is left alone (its connections come from a pool).
-    """
-    if getattr(_kept, "files", None) is not None:
-        yield
-        return
-    _kept.files = {}
-    try:
-        yield
-    finally:
-        files, _kept.files = _kept.files, None
-        for con in files.values():
-            _close_quietly(con)
-
-
-def _keep_open(file: Path, wait: float) -> None:
-    files = getattr(_kept, "files", None)
-    if files is not None and file not in files:
-        files[file] = _open(file, True, wait)
-
-
-def _close_kept(file: Path) -> None:
-    files = getattr(_kept, "files", None)
-    if files and file in files:
-        _close_quietly(files.pop(file))
-
-
-def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.close()
-    except duckdb.Error:
-        log.debug("closing a kept connection", exc_info=True)
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
