@@ -17,6 +17,7 @@ process: every later session starts in navigation mode), and
 `leave_pages_directory_run()` reruns, once per session, a run that Streamlit
 had already started in the old mode: the first request of a fresh server, and
 every AppTest, which resets the attribute to None before each run.
+
 `skip_direct_run_warning()` spares the first run of every server process a stack walk: the first
 element Streamlit sends checks once whether the script was started with plain `python`
 (`delta_generator._maybe_print_use_warning`, whose `env_util.is_repl()` calls `inspect.stack()`,
