@@ -136,6 +136,79 @@ def test_gives_up_with_a_chinese_message_after_the_wait(empty_db):
         holder.wait()
 
 
+def _another_process_can_write(db) -> bool:
+    probe = f"import duckdb\ntry:\n    duckdb.connect({str(db)!r}).close()\nexcept duckdb.Error:\n    raise SystemExit(1)"
+    return subprocess.run([sys.executable, "-c", probe], timeout=60).returncode == 0
+
+
+@pytest.mark.file_store
+def test_a_run_keeps_the_file_a_cache_miss_opened_and_lets_go_at_its_end(empty_db):
+    with store.reads_kept_open():
+        with store.keep_reads(), store.connect(empty_db) as con:
+            assert con.execute("SELECT count(*) FROM meta").fetchone()
+        assert not _another_process_can_write(empty_db)  # still open, though the connection is closed
+        with store.reads_kept_open():  # a block within keeps the outer one's
+            with store.keep_reads(), store.connect(empty_db) as con:
+                con.execute("SELECT 1").fetchall()
+        assert not _another_process_can_write(empty_db)
+    assert _another_process_can_write(empty_db)
+
+
+@pytest.mark.file_store
+def test_a_read_outside_keep_reads_holds_nothing_past_itself(empty_db):
+    # The sign-in check every run makes: a run whose answers are all cached never holds the file.
+    with store.reads_kept_open():
+        with store.connect(empty_db) as con:
+            con.execute("SELECT 1").fetchall()
+        assert _another_process_can_write(empty_db)
+    with store.keep_reads():  # outside a run's block: nothing is kept either
+        with store.connect(empty_db) as con:
+            con.execute("SELECT 1").fetchall()
+    assert _another_process_can_write(empty_db)
+
+
+@pytest.mark.file_store
+def test_let_go_closes_what_the_run_keeps_before_it_waits_for_a_writer(empty_db):
+    # ui.data.load_sample_once: a session waiting while another loads the sample must not hold the file.
+    with store.reads_kept_open():
+        with store.keep_reads(), store.connect(empty_db) as con:
+            con.execute("SELECT 1").fetchall()
+        assert not _another_process_can_write(empty_db)
+        store.let_go()
+        assert _another_process_can_write(empty_db)
+        with store.keep_reads(), store.connect(empty_db) as con:  # a later miss keeps it again
+            con.execute("SELECT 1").fetchall()
+        assert not _another_process_can_write(empty_db)
+    assert _another_process_can_write(empty_db)
+
+
+@pytest.mark.file_store
+def test_a_write_within_the_run_closes_the_kept_file_first(empty_db):
+    with store.reads_kept_open(), store.keep_reads():
+        with store.connect(empty_db) as con:
+            con.execute("SELECT 1").fetchall()
+        with store.connect(empty_db, read_only=False, wait=0.5) as con:  # no wait behind its own reader
+            store.set_meta(con, "home_county", "甲县")
+        with store.connect(empty_db) as con:  # opened, and kept, again
+            assert store.get_meta(con, "home_county") == "甲县"
+        assert not _another_process_can_write(empty_db)
+    assert _another_process_can_write(empty_db)
+
+
+@pytest.mark.file_store
+def test_a_backup_and_a_restore_within_the_run_let_go_of_the_kept_file_first(empty_db, tmp_path):
+    from analytics.store.backup import create_backup, restore_backup
+
+    with store.reads_kept_open(), store.keep_reads():
+        with store.connect(empty_db) as con:
+            con.execute("SELECT 1").fetchall()
+        made = create_backup(tmp_path, empty_db)  # no wait behind its own reader
+        restore_backup(made["file"], empty_db)
+        with store.connect(empty_db) as con:
+            assert con.execute("SELECT count(*) FROM meta").fetchone()
+    assert _another_process_can_write(empty_db)
+
+
 def test_the_import_stores_blank_text_as_null_and_an_upgrade_cleans_old_rows(tmp_path):
     from analytics.importing import import_file
     from tests.import_support import ACCIDENT_HEADER, csv_bytes

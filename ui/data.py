@@ -3,8 +3,9 @@
 The cache key is the database file, its data version, the function (its module
 and qualified name) and the plain arguments, so an import (by the upload page or
 the command line) shows at the next interaction. A connection is opened
-read-only for one cache miss and closed again: never shared between sessions,
-never held while the CLI wants to write.
+read-only for a cache miss, never shared between sessions; the file a run's
+misses opened stays open until that run ends (store_guard), so a CLI import
+waits at most for a run that reads, never for a run whose answers are cached.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ def store_guard() -> Iterator[None]:
 
     Wraps everything a run reads (dashboard.py), so no page shows a traceback for it; the run stops there.
     Within it a server store's data version is read once per run (store.pinned_versions), not at every
-    query and visitor check.
+    query and visitor check, and a database file opened by a cache miss stays open until the run ends
+    (store.reads_kept_open): a page's first run misses many times, and only the first miss loads the file.
     """
     try:
-        with store.pinned_versions():
+        with store.pinned_versions(), store.reads_kept_open():
             yield
     except store.StoreFailure as failure:
         log.warning("store failure shown on a page", exc_info=True)
@@ -56,7 +58,7 @@ def db_file() -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _readable(db: str, version: str) -> bool:
     # Once per file version (a failure is not cached, so it is tried again next time).
-    with store.connect(db, read_only=True):
+    with store.keep_reads(), store.connect(db, read_only=True):
         return True
 
 
@@ -75,7 +77,7 @@ def _cached_call(
     # `version` is part of the key only: a write to the file changes it. `key` names
     # `_function`, which (leading underscore) st.cache_data does not hash. The metrics of one data
     # version share one coverage scan (analytics.metrics.coverage.reuse): a page's run makes it once.
-    with store.connect(db, read_only=True) as con, reuse_coverage((db, version)):
+    with store.keep_reads(), store.connect(db, read_only=True) as con, reuse_coverage((db, version)):
         return _function(con, **dict(arguments))
 
 
@@ -147,6 +149,8 @@ def load_sample_once() -> None:
     from analytics.contract.datasets import DATASETS
     from analytics.sample.lifecycle import load_sample_if_empty
 
+    # The session loading the sample writes: what this run keeps open would make it wait for this run.
+    store.let_go()
     with st.spinner(t("data.loading_sample")), _sample_lock:
         if db in _sample_checked:
             return
@@ -156,7 +160,8 @@ def load_sample_once() -> None:
             text = t("data.loading_sample_step", done=done + 1, total=total, name=DATASETS[dataset].zh)
             bar.progress(done / total, text=text)
 
-        load_sample_if_empty(db, progress=progress)
+        with store.keep_reads():  # on an existing database, two reads; loading the sample writes
+            load_sample_if_empty(db, progress=progress)
         bar.empty()
         _sample_checked.add(db)
 
@@ -168,7 +173,8 @@ SAMPLE_NOTE = t("data.sample_note") + t("data.sample_removal")
 def _sample_loaded(db: str, version: str) -> bool:
     from analytics.sample.lifecycle import sample_loaded
 
-    return bool(sample_loaded(db))
+    with store.keep_reads():
+        return bool(sample_loaded(db))
 
 
 def sample_note() -> None:

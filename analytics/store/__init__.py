@@ -241,6 +241,7 @@ def connect(
         ensure_schema(file)
     try:
         if read_only:
+            _keep_open(file, wait)
             with _opened(file, True, wait) as con:
                 yield con
         else:
@@ -254,14 +255,14 @@ def connect(
         raise failure from error
 
 
-@contextmanager
-def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
+def _open(file: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    if not read_only:  # every write (a backup's and a restore's too) first lets go of what this run keeps
+        _close_kept(file)
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            con = duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
-            break
+            return duckdb.connect(str(file), read_only=read_only, config=_CONFIG)
         except (duckdb.IOException, duckdb.ConnectionException) as error:
             if not _is_lock_conflict(error):
                 raise
@@ -271,6 +272,11 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
                 ) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _open(file, read_only, wait)
     try:
         yield con
     finally:
@@ -278,6 +284,76 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
             con.close()
         except duckdb.Error:  # closing after a failed write: the failure itself is what matters
             log.debug("close after a failure", exc_info=True)
+
+
+# .files: {file: its kept connection} within reads_kept_open(); .armed: True within keep_reads()
+_kept = threading.local()
+
+
+@contextmanager
+def reads_kept_open() -> Iterator[None]:
+    """Within this block (a page's run), the read-only connections keep_reads() opens stay open until its end.
+
+    DuckDB loads a file's catalog when the process opens it and lets it go at the last close (an open and a
+    close cost 0.02-0.13 s at province scale, more on a busy machine); while one connection of the process
+    is open on the file, another opens in microseconds. A page's first run after a start or an import misses
+    the cache many times (its queries, the visitor check, the sample check), each miss opening the file:
+    here the first miss within keep_reads() leaves its connection open until this block ends, so the later
+    ones find the file loaded. Only misses keep it: a run whose answers are all cached (a page looked at
+    again) holds nothing, nor does the sign-in check every run makes, so a command-line import waits for
+    a run that reads, never for a viewer. A write from this thread closes it first (DuckDB refuses a
+    read-write connection beside a read-only one in a process); a write from elsewhere waits for the
+    block's end, as it waits for any reader. A block within another keeps the outer one's; a server store
+    is left alone (its connections come from a pool).
+    """
+    if getattr(_kept, "files", None) is not None:
+        yield
+        return
+    _kept.files = {}
+    try:
+        yield
+    finally:
+        files, _kept.files = _kept.files, None
+        for con in files.values():
+            _close_quietly(con)
+
+
+@contextmanager
+def keep_reads() -> Iterator[None]:
+    """A read-only connection opened within this block (a cache miss) stays open to the end of the
+    enclosing reads_kept_open() block; outside one, this does nothing."""
+    armed = getattr(_kept, "armed", False)
+    _kept.armed = True
+    try:
+        yield
+    finally:
+        _kept.armed = armed
+
+
+def _keep_open(file: Path, wait: float) -> None:
+    files = getattr(_kept, "files", None)
+    if files is not None and file not in files and getattr(_kept, "armed", False):
+        files[file] = _open(file, True, wait)
+
+
+def let_go() -> None:
+    """Close what this thread keeps open now, before it waits for another thread that may write."""
+    files = getattr(_kept, "files", None)
+    while files:
+        _close_quietly(files.popitem()[1])
+
+
+def _close_kept(file: Path) -> None:
+    files = getattr(_kept, "files", None)
+    if files and file in files:
+        _close_quietly(files.pop(file))
+
+
+def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        log.debug("closing a kept connection", exc_info=True)
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
