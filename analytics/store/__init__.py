@@ -27,7 +27,8 @@ import duckdb
 from analytics import settings
 from analytics.accounts import schema as accounts_schema
 from analytics.contract.datasets import DATASETS, SQL_TYPES, accident_level_sql
-from analytics.store import dialect, history, versions
+from analytics.store import dialect, history, kept, versions
+from analytics.store.kept import keep_reads, let_go, reads_kept_open  # noqa: F401  (store.keep_reads, …)
 from analytics.store.versions import pinned_versions  # noqa: F401  (store.pinned_versions)
 
 PROJECT_ROOT = settings.PROJECT_ROOT
@@ -241,7 +242,7 @@ def connect(
         ensure_schema(file)
     try:
         if read_only:
-            _keep_open(file, wait)
+            kept.keep_open(file, lambda: _open(file, True, wait))
             with _opened(file, True, wait) as con:
                 yield con
         else:
@@ -257,7 +258,7 @@ def connect(
 
 def _open(file: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     if not read_only:  # every write (a backup's and a restore's too) first lets go of what this run keeps
-        _close_kept(file)
+        kept.close(file)
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -284,76 +285,6 @@ def _opened(file: Path, read_only: bool, wait: float) -> Iterator[duckdb.DuckDBP
             con.close()
         except duckdb.Error:  # closing after a failed write: the failure itself is what matters
             log.debug("close after a failure", exc_info=True)
-
-
-# .files: {file: its kept connection} within reads_kept_open(); .armed: True within keep_reads()
-_kept = threading.local()
-
-
-@contextmanager
-def reads_kept_open() -> Iterator[None]:
-    """Within this block (a page's run), the read-only connections keep_reads() opens stay open until its end.
-
-    DuckDB loads a file's catalog when the process opens it and lets it go at the last close (an open and a
-    close cost 0.02-0.13 s at province scale, more on a busy machine); while one connection of the process
-    is open on the file, another opens in microseconds. A page's first run after a start or an import misses
-    the cache many times (its queries, the visitor check, the sample check), each miss opening the file:
-    here the first miss within keep_reads() leaves its connection open until this block ends, so the later
-    ones find the file loaded. Only misses keep it: a run whose answers are all cached (a page looked at
-    again) holds nothing, nor does the sign-in check every run makes, so a command-line import waits for
-    a run that reads, never for a viewer. A write from this thread closes it first (DuckDB refuses a
-    read-write connection beside a read-only one in a process); a write from elsewhere waits for the
-    block's end, as it waits for any reader. A block within another keeps the outer one's; a server store
-    is left alone (its connections come from a pool).
-    """
-    if getattr(_kept, "files", None) is not None:
-        yield
-        return
-    _kept.files = {}
-    try:
-        yield
-    finally:
-        files, _kept.files = _kept.files, None
-        for con in files.values():
-            _close_quietly(con)
-
-
-@contextmanager
-def keep_reads() -> Iterator[None]:
-    """A read-only connection opened within this block (a cache miss) stays open to the end of the
-    enclosing reads_kept_open() block; outside one, this does nothing."""
-    armed = getattr(_kept, "armed", False)
-    _kept.armed = True
-    try:
-        yield
-    finally:
-        _kept.armed = armed
-
-
-def _keep_open(file: Path, wait: float) -> None:
-    files = getattr(_kept, "files", None)
-    if files is not None and file not in files and getattr(_kept, "armed", False):
-        files[file] = _open(file, True, wait)
-
-
-def let_go() -> None:
-    """Close what this thread keeps open now, before it waits for another thread that may write."""
-    files = getattr(_kept, "files", None)
-    while files:
-        _close_quietly(files.popitem()[1])
-
-
-def _close_kept(file: Path) -> None:
-    files = getattr(_kept, "files", None)
-    if files and file in files:
-        _close_quietly(files.pop(file))
-
-
-def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.close()
-    except duckdb.Error:
-        log.debug("closing a kept connection", exc_info=True)
 
 
 def data_version(path: str | os.PathLike | None = None) -> str:
