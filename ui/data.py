@@ -70,15 +70,20 @@ def _key(function: Callable) -> str:
     return key
 
 
+def _computed(db: str, version: str, function: Callable, arguments: tuple[tuple[str, Any], ...]) -> Any:
+    # The metrics of one data version share one coverage scan (analytics.metrics.coverage.reuse): a
+    # page's run makes it once.
+    with store.keep_reads(), store.connect(db, read_only=True) as con, reuse_coverage((db, version)):
+        return function(con, **dict(arguments))
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_call(
     db: str, version: str, key: str, arguments: tuple[tuple[str, Any], ...], _function: Callable
 ) -> Any:
     # `version` is part of the key only: a write to the file changes it. `key` names
-    # `_function`, which (leading underscore) st.cache_data does not hash. The metrics of one data
-    # version share one coverage scan (analytics.metrics.coverage.reuse): a page's run makes it once.
-    with store.keep_reads(), store.connect(db, read_only=True) as con, reuse_coverage((db, version)):
-        return _function(con, **dict(arguments))
+    # `_function`, which (leading underscore) st.cache_data does not hash.
+    return _computed(db, version, _function, arguments)
 
 
 def query(function: Callable[..., T], **arguments: Any) -> T:
@@ -103,12 +108,13 @@ def _cached_view(
     _view: Callable,
 ) -> Any:
     # Keyed like _cached_call (plus the view's name), so the frame it is built from is never hashed; kept
-    # itself, not a copy (st.cache_resource), as a view is built to be read.
-    return _view(_cached_call(db, version, key, arguments, _function))
+    # itself, not a copy (st.cache_resource), as a view is built to be read. The query's own result is not
+    # cached beside it: st.cache_data would pickle the long list only for this build to read it once.
+    return _view(_computed(db, version, _function, arguments))
 
 
 def view(view_function: Callable[[Any], T], function: Callable, **arguments: Any) -> T:
-    """`view_function(query(function, **arguments))`, built once per data version and arguments.
+    """`view_function(function(con, **arguments))`, built once per data version and arguments.
 
     For what a page builds from a query's result on every run (a long list turned into its Chinese
     headers and texts): the result is shared by every session, so treat it as read-only.
