@@ -201,6 +201,15 @@ def open_page(page, base_url: str, url_path: str, expect_text: str, name: str | 
     return page
 
 
+def keyed(page, key: str):
+    """The element that the app gave `key` (Streamlit marks its container with the class st-key-<key>).
+
+    Buttons of the same label are told apart by it: `.first` of the hazards page's two Excel buttons once
+    clicked the second on CI (each is drawn when its lazily loaded component arrives, not all at once).
+    """
+    return page.locator(f".st-key-{key}")
+
+
 def expect_text(locator, *texts: str) -> None:
     """Wait until the element's text, as a user sees it, holds each of `texts`."""
     from playwright.sync_api import expect

@@ -22,6 +22,7 @@ from tests.browser.support import (
     PROJECTOR,
     at_least,
     expect_text,
+    keyed,
     open_page,
     run_server,
     screenshot,
@@ -81,7 +82,7 @@ def test_trends_page_draws_charts_and_tables(page, sample_server, expected):
     # Plotly comes bundled with Streamlit: no script from a CDN (the page fixture checks every request).
     assert not page.outside_requests
     with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("button", name="下载图片（PNG）").first.click()
+        keyed(page, "png-monthly-accidents").get_by_role("button", name="下载图片（PNG）").click()
     download = download_info.value
     assert (
         download.suggested_filename == f"{expected['county']}_{expected['period'].year}年_事故起数_逐月.png"

@@ -24,6 +24,7 @@ from tests.browser.support import (
     PROJECTOR,
     at_least,
     expect_text,
+    keyed,
     open_page,
     run_server,
     screenshot,
@@ -84,7 +85,7 @@ def test_hazards_page(page, sample_server, expected):
 def test_hazards_overdue_list_downloads_as_excel(page, sample_server, expected):
     open_page(page, sample_server, "/hazards", PAGES["hazards"][1])
     with page.expect_download() as download_info:
-        page.get_by_text("下载Excel（.xlsx）").first.click()
+        keyed(page, "overdue-xlsx").get_by_role("button", name="下载Excel（.xlsx）").click()
     download = download_info.value
     assert download.suggested_filename.endswith("逾期及重大隐患清单.xlsx")
     listing = pd.read_excel(io.BytesIO(Path(download.path()).read_bytes()), header=1, engine="calamine")
