@@ -8,9 +8,10 @@ PORT ?= 8501
 # (tests/pg_server.py runs initdb and pg_ctl from /usr/lib/postgresql/15/bin in a temporary folder).
 RUN_PACKAGES = chromium fonts-noto-cjk
 TEST_PACKAGES = $(RUN_PACKAGES) libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils nginx openssl postgresql
-# Both passes run the whole suite, browser tests included, in two pytest-xdist workers (--dist loadfile: a
-# test file's tests share one worker and its module fixtures). Each worker has its own throwaway PostgreSQL
-# server and its own app servers on free ports. TEST_WORKERS=1 runs a pass in one process.
+# Both passes run the whole suite, browser tests included (on PostgreSQL not those marked `presentation`,
+# which do not depend on the store), in two pytest-xdist workers (--dist loadfile: a test file's tests
+# share one worker and its module fixtures). Each worker has its own throwaway PostgreSQL server and its
+# own app servers on free ports. TEST_WORKERS=1 runs a pass in one process.
 TEST_WORKERS ?= 2
 PYTEST = $(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 

@@ -3,6 +3,8 @@
 The store is chosen by $SAFETY_TEST_STORE (tests/stores.py): DuckDB files by default, or
 databases on a local PostgreSQL server. Tests marked `file_store` are about the DuckDB file itself
 and are skipped on PostgreSQL; those marked `server_store` are about the server and skipped on DuckDB.
+Tests marked `presentation` are about how the browser draws a page (sizes at the projector, Streamlit's
+own menus in Chinese): the same on either store, they run on DuckDB only.
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ def pytest_report_header(config) -> str:
 
 def pytest_collection_modifyitems(config, items) -> None:
     if stores.ON_PG:
-        marker, skip = "file_store", "about the DuckDB file itself (file_store): not run on PostgreSQL"
+        skipped = {
+            "file_store": "about the DuckDB file itself (file_store): not run on PostgreSQL",
+            "presentation": "about how the browser draws a page (presentation): run on DuckDB only",
+        }
     else:
-        marker, skip = "server_store", "about the database server itself (server_store): not run on DuckDB"
+        skipped = {"server_store": "about the database server itself (server_store): not run on DuckDB"}
     for item in items:
-        if item.get_closest_marker(marker):
-            item.add_marker(pytest.mark.skip(reason=skip))
+        for marker, reason in skipped.items():
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
 
 
 @pytest.fixture(autouse=True)

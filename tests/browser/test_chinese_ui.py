@@ -105,6 +105,7 @@ def test_meeting_mode_is_chinese(page, sample_server):
     assert_chinese(page, "meeting")
 
 
+@pytest.mark.presentation
 def test_unknown_page_dialog_is_chinese(page, sample_server):
     page.goto(f"{sample_server}/no-such-page", wait_until="commit")
     dialog = page.get_by_role("dialog")
@@ -114,6 +115,7 @@ def test_unknown_page_dialog_is_chinese(page, sample_server):
     assert_chinese(page, "page-not-found")
 
 
+@pytest.mark.presentation
 def test_table_tool_bar_and_menus_are_chinese(page, sample_server):
     open_page(page, sample_server, "/trends", "四项指标趋势", name="chinese-trends-tools")
     table = page.locator('[data-testid="stDataFrame"]').first
@@ -132,6 +134,7 @@ def test_table_tool_bar_and_menus_are_chinese(page, sample_server):
     assert_chinese(page, "table-search")
 
 
+@pytest.mark.presentation
 def test_chart_tool_bar_is_chinese(page, sample_server):
     open_page(page, sample_server, "/trends", "四项指标趋势", name="chinese-trends-chart")
     chart = page.locator('[data-testid="stPlotlyChart"]:visible').first

@@ -96,6 +96,7 @@ def test_an_open_page_follows_the_import(page, november):
     picked.close()
 
 
+@pytest.mark.presentation
 def test_the_meeting_switch_is_visible_without_scrolling(page, november):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
@@ -105,6 +106,7 @@ def test_the_meeting_switch_is_visible_without_scrolling(page, november):
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"]
 
 
+@pytest.mark.presentation
 def test_rank_cards_keep_each_value_on_one_line_in_meeting_mode(page, november):
     base_url, _, _ = november
     page.set_viewport_size(PROJECTOR)
@@ -124,6 +126,7 @@ def test_rank_cards_keep_each_value_on_one_line_in_meeting_mode(page, november):
         assert fits["lines"] == 1 and fits["fits"], fits
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("path", ["trends", "ranking", "townships", "training"])
 def test_chart_text_is_18px_or_more_in_meeting_mode(page, november, path):
     base_url, _, _ = november
@@ -143,6 +146,7 @@ def test_chart_text_is_18px_or_more_in_meeting_mode(page, november, path):
     assert not small, small[:5]
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("path", ["ranking", "townships", "hazards", "training"])
 def test_wide_tables_fit_the_projector(page, november, path):
     base_url, _, _ = november
@@ -164,6 +168,7 @@ def test_wide_tables_fit_the_projector(page, november, path):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PROJECTOR["width"]
 
 
+@pytest.mark.presentation
 def test_no_undo_in_meeting_mode(page, november):
     base_url, path, _ = november
     sign_in(page, base_url, path, "admin")
@@ -173,6 +178,7 @@ def test_no_undo_in_meeting_mode(page, november):
     assert page.get_by_role("button", name="清除示例数据").count() == 0
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("mode", ["normal", "meeting"])
 @pytest.mark.parametrize("path", list(ALL_PAGES))
 def test_every_page_at_1280x720(page, november, path, mode):
@@ -189,6 +195,7 @@ def test_every_page_at_1280x720(page, november, path, mode):
     )
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("mode", ["normal", "meeting"])
 @pytest.mark.parametrize("path", ["", "training", "hazards", "townships"])
 def test_cards_never_overflow_nor_split_a_number(page, november, path, mode):
